@@ -1,0 +1,196 @@
+//! Finding the files to check: walking the PATH arguments (honouring `.gitignore`, skipping
+//! `.git/`, `.terraform/` and `node_modules/`), classifying them by name and content, and
+//! reading them. One of the few modules that does IO.
+
+use std::path::{Path, PathBuf};
+
+/// What a file is, as far as its name and a glance at its content tell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    /// `*.tf`
+    Terraform,
+    /// `*.tf.json`
+    TerraformJson,
+    /// YAML that looks like a CloudFormation template; confirmed after parsing.
+    CloudFormationYaml,
+    /// JSON that looks like a CloudFormation template; confirmed after parsing.
+    CloudFormationJson,
+}
+
+/// A file read from disk.
+#[derive(Debug)]
+pub struct Input {
+    pub path: PathBuf,
+    pub kind: FileKind,
+    pub text: String,
+}
+
+/// A file that could not be read, or a PATH that does not exist.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadError {
+    pub path: PathBuf,
+    pub message: String,
+    /// 1-based line and column of the problem, when it has one (invalid UTF-8).
+    pub location: Option<(u32, u32)>,
+}
+
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub inputs: Vec<Input>,
+    pub errors: Vec<ReadError>,
+    /// YAML/JSON files that are not CloudFormation, and other files given explicitly.
+    pub skipped: usize,
+    /// PATH arguments that do not exist.
+    pub missing: Vec<PathBuf>,
+}
+
+const SKIPPED_DIRS: &[&str] = &[".git", ".terraform", "node_modules"];
+
+/// Walks the given paths and reads every Terraform and CloudFormation candidate, in a
+/// deterministic order (sorted by path).
+#[must_use]
+pub fn discover(paths: &[PathBuf]) -> Discovered {
+    let mut found = Discovered::default();
+    let mut files: Vec<PathBuf> = Vec::new();
+    for root in paths {
+        if !root.exists() {
+            found.missing.push(root.clone());
+            continue;
+        }
+        if root.is_file() {
+            files.push(root.clone());
+            continue;
+        }
+        let walker = ignore::WalkBuilder::new(root)
+            .hidden(false)
+            .git_ignore(true)
+            .git_global(false)
+            .git_exclude(true)
+            .require_git(false)
+            .ignore(false)
+            .parents(true)
+            .follow_links(false)
+            .filter_entry(|e| {
+                !(e.file_type().is_some_and(|t| t.is_dir())
+                    && e.file_name()
+                        .to_str()
+                        .is_some_and(|n| SKIPPED_DIRS.contains(&n)))
+            })
+            .build();
+        for entry in walker {
+            match entry {
+                Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
+                    files.push(e.into_path());
+                }
+                Ok(_) => {}
+                Err(err) => found.errors.push(ReadError {
+                    path: root.clone(),
+                    message: format!("cannot walk: {err}"),
+                    location: None,
+                }),
+            }
+        }
+    }
+    files.sort();
+    files.dedup();
+    for path in files {
+        let Some(by_name) = kind_by_name(&path) else {
+            continue;
+        };
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(err) => {
+                found.errors.push(ReadError {
+                    path: display_path(&path),
+                    message: format!("cannot read: {err}"),
+                    location: None,
+                });
+                continue;
+            }
+        };
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(err) => {
+                let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
+                let valid = std::str::from_utf8(valid).unwrap_or_default();
+                let line = valid.matches('\n').count() + 1;
+                let column = valid.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+                if by_name == NameKind::Terraform
+                    || looks_like_cloudformation(&String::from_utf8_lossy(err.as_bytes()))
+                {
+                    found.errors.push(ReadError {
+                        path: display_path(&path),
+                        message: "the file is not valid UTF-8".to_owned(),
+                        location: Some((
+                            u32::try_from(line).unwrap_or(u32::MAX),
+                            u32::try_from(column).unwrap_or(u32::MAX),
+                        )),
+                    });
+                } else {
+                    found.skipped += 1;
+                }
+                continue;
+            }
+        };
+        let text = match text.strip_prefix('\u{feff}') {
+            Some(rest) => rest.to_owned(),
+            None => text,
+        };
+        let kind = match by_name {
+            NameKind::Terraform => FileKind::Terraform,
+            NameKind::TerraformJson => FileKind::TerraformJson,
+            NameKind::Yaml | NameKind::Json if !looks_like_cloudformation(&text) => {
+                found.skipped += 1;
+                continue;
+            }
+            NameKind::Yaml => FileKind::CloudFormationYaml,
+            NameKind::Json => FileKind::CloudFormationJson,
+        };
+        found.inputs.push(Input {
+            path: display_path(&path),
+            kind,
+            text,
+        });
+    }
+    found
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum NameKind {
+    Terraform,
+    TerraformJson,
+    Yaml,
+    Json,
+}
+
+fn kind_by_name(path: &Path) -> Option<NameKind> {
+    let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+    let (stem, extension) = name.rsplit_once('.')?;
+    match extension {
+        "json"
+            if std::path::Path::new(stem)
+                .extension()
+                .is_some_and(|e| e == "tf") =>
+        {
+            Some(NameKind::TerraformJson)
+        }
+        "tf" => Some(NameKind::Terraform),
+        // `.template` files are JSON or YAML; the CloudFormation parser tells them apart.
+        "yaml" | "yml" | "template" => Some(NameKind::Yaml),
+        "json" => Some(NameKind::Json),
+        _ => None,
+    }
+}
+
+/// A cheap content test before parsing: a template names its format version, or has
+/// `Resources` with `AWS::` types. Parsing confirms it.
+#[must_use]
+pub fn looks_like_cloudformation(text: &str) -> bool {
+    text.contains("AWSTemplateFormatVersion")
+        || (text.contains("Resources") && text.contains("AWS::"))
+}
+
+/// The path as the user reached it, without a leading `./`.
+fn display_path(path: &Path) -> PathBuf {
+    path.strip_prefix(".").unwrap_or(path).to_path_buf()
+}

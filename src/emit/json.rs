@@ -1,0 +1,145 @@
+//! `--format json`: the stable output contract. Fields are only ever added; `version` is
+//! bumped if one must change.
+
+use serde::Serialize;
+
+use crate::check::Report;
+use crate::source::{LineCol, SourceMap, Span};
+
+/// The contract's version.
+pub const VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Output<'a> {
+    version: u32,
+    diagnostics: Vec<Diagnostic<'a>>,
+    errors: Vec<Error<'a>>,
+    /// Extension of v1: what could not be checked, and why.
+    unchecked: Vec<Unchecked<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct Diagnostic<'a> {
+    rule: &'a str,
+    name: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    resource: &'a str,
+    file: String,
+    location: LineCol,
+    end_location: LineCol,
+    related: Vec<Related<'a>>,
+    path: &'a [String],
+    /// Extension of v1: the fix, one sentence.
+    help: &'a str,
+}
+
+#[derive(Serialize)]
+struct Related<'a> {
+    resource: &'a str,
+    file: String,
+    location: LineCol,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct Error<'a> {
+    file: String,
+    location: LineCol,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct Unchecked<'a> {
+    resource: &'a str,
+    file: String,
+    location: LineCol,
+    reason: &'a str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    resources: usize,
+    diagnostics: usize,
+    errors: usize,
+    unchecked: usize,
+    /// Extension of v1: YAML/JSON files that are not CloudFormation templates.
+    skipped: usize,
+}
+
+fn file_of(sources: &SourceMap, span: Span) -> String {
+    path_string(&sources.get(span.file).path)
+}
+
+/// Paths in output use `/` on every platform.
+fn path_string(path: &std::path::Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// Renders the report as pretty-printed JSON (with a trailing newline).
+#[must_use]
+pub fn render(report: &Report) -> String {
+    let sources = &report.sources;
+    let at = |span: Span| sources.get(span.file).line_col(span.start);
+    let output = Output {
+        version: VERSION,
+        diagnostics: report
+            .diagnostics
+            .iter()
+            .map(|d| Diagnostic {
+                rule: d.rule,
+                name: d.name,
+                severity: d.severity.as_str(),
+                message: &d.message,
+                resource: &d.resource,
+                file: file_of(sources, d.span),
+                location: at(d.span),
+                end_location: sources.get(d.span.file).line_col(d.span.end),
+                related: d
+                    .related
+                    .iter()
+                    .map(|r| Related {
+                        resource: &r.resource,
+                        file: file_of(sources, r.span),
+                        location: at(r.span),
+                        message: &r.message,
+                    })
+                    .collect(),
+                path: &d.path,
+                help: &d.help,
+            })
+            .collect(),
+        errors: report
+            .errors
+            .iter()
+            .map(|e| Error {
+                file: path_string(&e.path),
+                location: e.location,
+                message: &e.message,
+            })
+            .collect(),
+        unchecked: report
+            .unchecked
+            .iter()
+            .map(|u| Unchecked {
+                resource: &u.resource,
+                file: file_of(sources, u.span),
+                location: at(u.span),
+                reason: &u.reason,
+            })
+            .collect(),
+        summary: Summary {
+            files: report.summary.files,
+            resources: report.summary.resources,
+            diagnostics: report.summary.diagnostics,
+            errors: report.summary.errors,
+            unchecked: report.summary.unchecked,
+            skipped: report.summary.skipped,
+        },
+    };
+    let mut text = serde_json::to_string_pretty(&output).expect("the report serialises");
+    text.push('\n');
+    text
+}

@@ -1,0 +1,295 @@
+//! `--format text`: miette's graphical diagnostics with source snippets, labels and help.
+//! All miette use is in this file.
+
+use std::fmt::{self, Write as _};
+
+use miette::{
+    Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan,
+    MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+};
+
+use crate::check::Report;
+use crate::diagnostic::Severity;
+use crate::source::{SourceMap, Span};
+
+/// Renders the report for a terminal (`color`) or a log (plain Unicode).
+#[must_use]
+pub fn render(report: &Report, color: bool) -> String {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(100)
+        .with_links(false)
+        .with_show_related_as_nested(true);
+    let sources = &report.sources;
+    let mut out = String::new();
+    for d in &report.diagnostics {
+        let mut item = Item::new(
+            sources,
+            d.message.clone(),
+            Some(format!("{}({})", d.rule, d.name)),
+            d.severity,
+            d.span,
+            label_for(d),
+        );
+        item.help = Some(if d.path.len() > 1 {
+            format!("{}\npath: {}", d.help, d.path.join(" → "))
+        } else {
+            d.help.clone()
+        });
+        // Related locations are shown as their own small snippets (nested under the
+        // finding), so that a far-away label in the same file does not pull the whole file
+        // in between into the primary snippet.
+        for r in &d.related {
+            item.related.push(Item::new(
+                sources,
+                r.message.clone(),
+                None,
+                Severity::Info,
+                r.span,
+                r.resource.clone(),
+            ));
+        }
+        render_one(&handler, &item, &mut out);
+    }
+    for e in &report.errors {
+        match e.span {
+            Some(span) => {
+                let item = Item::new(
+                    sources,
+                    format!("could not parse {}: {}", e.path.display(), e.message),
+                    Some("parse-error".to_owned()),
+                    Severity::Error,
+                    span,
+                    "here".to_owned(),
+                );
+                render_one(&handler, &item, &mut out);
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "  × {}:{}:{}: {}\n",
+                    e.path.display(),
+                    e.location.line,
+                    e.location.column,
+                    e.message
+                );
+            }
+        }
+    }
+    summary(report, &mut out);
+    out
+}
+
+fn label_for(d: &crate::diagnostic::Diagnostic) -> String {
+    match d.path.last() {
+        Some(end) if d.path.len() > 1 => format!("reaches {end}"),
+        _ => "here".to_owned(),
+    }
+}
+
+fn render_one(handler: &GraphicalReportHandler, item: &Item<'_>, out: &mut String) {
+    if handler.render_report(out, item).is_err() {
+        let _ = writeln!(out, "{}", item.message);
+    }
+    out.push('\n');
+}
+
+fn summary(report: &Report, out: &mut String) {
+    let s = &report.summary;
+    let count = |n: usize, what: &str| {
+        if n == 1 {
+            format!("1 {what}")
+        } else {
+            format!("{n} {what}s")
+        }
+    };
+    let by = |sev: Severity| {
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == sev)
+            .count()
+    };
+    if !report.unchecked.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} not fully checked (a value is unknown); --format json lists each with its reason:",
+            count(s.unchecked, "resource")
+        );
+        for (shown, u) in report.unchecked.iter().enumerate() {
+            if shown == 5 {
+                let _ = writeln!(out, "  … and {} more", report.unchecked.len() - shown);
+                break;
+            }
+            let file = report.sources.get(u.span.file);
+            let at = file.line_col(u.span.start);
+            let _ = writeln!(
+                out,
+                "  {} ({}:{}:{}): {}",
+                u.resource,
+                file.path.display(),
+                at.line,
+                at.column,
+                u.reason
+            );
+        }
+    }
+    let findings = if s.diagnostics == 0 {
+        "No findings".to_owned()
+    } else {
+        let mut parts = Vec::new();
+        for (sev, word) in [
+            (Severity::Error, "error"),
+            (Severity::Warning, "warning"),
+            (Severity::Info, "info"),
+        ] {
+            let n = by(sev);
+            if n > 0 {
+                parts.push(count(n, word));
+            }
+        }
+        format!("Found {}", parts.join(", "))
+    };
+    let _ = writeln!(
+        out,
+        "{findings} in {} ({}, {}, {} skipped).",
+        count(s.files, "file"),
+        count(s.resources, "resource"),
+        count(s.errors, "file error"),
+        s.skipped
+    );
+}
+
+/// One miette diagnostic over vpclint's own source map.
+struct Item<'a> {
+    message: String,
+    code: Option<String>,
+    severity: Severity,
+    help: Option<String>,
+    source: FileSource<'a>,
+    primary: (Span, String),
+    labels: Vec<(Span, String)>,
+    related: Vec<Item<'a>>,
+}
+
+impl<'a> Item<'a> {
+    fn new(
+        sources: &'a SourceMap,
+        message: String,
+        code: Option<String>,
+        severity: Severity,
+        span: Span,
+        label: String,
+    ) -> Self {
+        let file = sources.get(span.file);
+        Item {
+            message,
+            code,
+            severity,
+            help: None,
+            source: FileSource {
+                name: file.path.to_string_lossy().replace('\\', "/"),
+                text: &file.text,
+            },
+            primary: (span, label),
+            labels: Vec::new(),
+            related: Vec::new(),
+        }
+    }
+}
+
+impl fmt::Debug for Item<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Display for Item<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Item<'_> {}
+
+fn source_span(span: Span) -> SourceSpan {
+    SourceSpan::from(span.range())
+}
+
+impl MietteDiagnostic for Item<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.code
+            .as_ref()
+            .map(|c| Box::new(c) as Box<dyn fmt::Display>)
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let primary = LabeledSpan::new_primary_with_span(
+            Some(self.primary.1.clone()),
+            source_span(self.primary.0),
+        );
+        let others = self.labels.iter().map(|(span, label)| {
+            LabeledSpan::new_with_span(Some(label.clone()), source_span(*span))
+        });
+        Some(Box::new(std::iter::once(primary).chain(others)))
+    }
+
+    fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn MietteDiagnostic> + 'b>> {
+        if self.related.is_empty() {
+            None
+        } else {
+            Some(Box::new(
+                self.related.iter().map(|r| r as &dyn MietteDiagnostic),
+            ))
+        }
+    }
+}
+
+/// A file's text with its display name, without copying it.
+struct FileSource<'a> {
+    name: String,
+    text: &'a str,
+}
+
+impl SourceCode for FileSource<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let inner = self
+            .text
+            .read_span(span, context_lines_before, context_lines_after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}

@@ -1,0 +1,14 @@
+//! vpclint: a static linter for AWS network designs written in Terraform and
+//! CloudFormation. See ARCHITECTURE.md for the map of the code.
+
+pub mod check;
+pub mod cli;
+pub mod diagnostic;
+pub mod discover;
+pub mod emit;
+pub mod lower;
+pub mod model;
+pub mod reach;
+pub mod rules;
+pub mod source;
+pub mod syntax;

@@ -1,0 +1,223 @@
+//! Spanned syntax trees → the resource graph. The ONLY place that knows Terraform's and
+//! CloudFormation's resource types, argument names, defaults and reference syntax.
+//!
+//! Lowering is two-pass per scope (a Terraform module directory, a CloudFormation template):
+//! first every resource's address is reserved in the graph, then bodies are lowered, so a
+//! reference resolves to a [`ResourceId`] whatever the declaration order.
+
+pub mod cloudformation;
+pub mod terraform;
+
+use crate::model::{Graph, Ipv4Net, ListProp, Prop, RefProp, ResourceId, Val};
+use crate::source::{FileId, Span};
+use crate::syntax::hcl;
+use crate::syntax::tree::Node;
+
+/// One parsed input file.
+#[derive(Debug)]
+pub enum ParsedFile {
+    Terraform { file: FileId, body: hcl::Body },
+    CloudFormation { file: FileId, root: Node },
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct LowerOptions {
+    /// The region CloudFormation templates are deployed to (`--region`).
+    pub region: Option<String>,
+}
+
+/// A problem found while lowering (not a rule finding): e.g. a resource that is not a map.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LowerError {
+    pub span: Span,
+    pub message: String,
+}
+
+/// Builds the graph of every parsed file. Terraform files are grouped by directory (one
+/// module each); every CloudFormation template is its own scope.
+#[must_use]
+pub fn lower(
+    files: &[ParsedFile],
+    paths: &dyn Fn(FileId) -> std::path::PathBuf,
+    options: &LowerOptions,
+) -> (Graph, Vec<LowerError>) {
+    let mut graph = Graph::default();
+    let mut errors = Vec::new();
+    let mut modules: std::collections::BTreeMap<std::path::PathBuf, Vec<(FileId, &hcl::Body)>> =
+        std::collections::BTreeMap::new();
+    for f in files {
+        if let ParsedFile::Terraform { file, body } = f {
+            let dir = paths(*file)
+                .parent()
+                .map(std::path::Path::to_path_buf)
+                .unwrap_or_default();
+            modules.entry(dir).or_default().push((*file, body));
+        }
+    }
+    for module in modules.values() {
+        terraform::lower_module(module, &mut graph, &mut errors);
+    }
+    for f in files {
+        if let ParsedFile::CloudFormation { file, root } = f {
+            cloudformation::lower_template(*file, root, options, &mut graph, &mut errors);
+        }
+    }
+    (graph, errors)
+}
+
+/// A scalar read from the source before it is typed.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Scalar {
+    Str(String),
+    Bool(bool),
+    Num(String),
+}
+
+impl Scalar {
+    fn into_string(self) -> String {
+        match self {
+            Scalar::Str(s) | Scalar::Num(s) => s,
+            Scalar::Bool(b) => b.to_string(),
+        }
+    }
+}
+
+/// Typed access to a resource's properties, implemented once per input format. The
+/// per-type lowering code of each format uses it with that format's argument names.
+pub(crate) trait Props {
+    /// The span to use for a property that is absent (the resource's declaration).
+    fn decl_span(&self) -> Span;
+    /// A scalar-or-reference property.
+    fn scalar(&self, key: &str) -> Option<Prop<Scalar>>;
+    /// A list property; each element scalar-or-reference.
+    fn list(&self, key: &str) -> Option<ListProp<Scalar>>;
+
+    fn string(&self, key: &str) -> Option<Prop<String>> {
+        self.scalar(key)
+            .map(|p| map_prop(p, |s| Ok::<_, String>(s.into_string())))
+    }
+
+    fn boolean(&self, key: &str) -> Option<Prop<bool>> {
+        self.scalar(key).map(|p| {
+            map_prop(p, |s| match s {
+                Scalar::Bool(b) => Ok(b),
+                Scalar::Str(s) if s.eq_ignore_ascii_case("true") => Ok(true),
+                Scalar::Str(s) if s.eq_ignore_ascii_case("false") => Ok(false),
+                other => Err(format!("'{}' is not a boolean", other.into_string())),
+            })
+        })
+    }
+
+    fn integer(&self, key: &str) -> Option<Prop<i64>> {
+        self.scalar(key).map(|p| {
+            map_prop(p, |s| {
+                let text = s.into_string();
+                text.parse::<f64>()
+                    .ok()
+                    .filter(|n| n.fract() == 0.0 && n.abs() < 9.0e15)
+                    .map(|n| {
+                        #[allow(clippy::cast_possible_truncation)]
+                        let i = n as i64;
+                        i
+                    })
+                    .ok_or_else(|| format!("'{text}' is not an integer"))
+            })
+        })
+    }
+
+    fn cidr(&self, key: &str) -> Option<Prop<Ipv4Net>> {
+        self.scalar(key)
+            .map(|p| map_prop(p, |s| s.into_string().parse::<Ipv4Net>()))
+    }
+
+    /// A reference property; a literal (an id like `vpc-0123…`) is an external resource,
+    /// Unknown.
+    fn reference(&self, key: &str) -> Option<RefProp> {
+        self.scalar(key).map(as_ref_prop)
+    }
+
+    /// A reference that the resource cannot do without; absent → Unknown at the declaration.
+    fn required_reference(&self, key: &str) -> RefProp {
+        self.reference(key)
+            .unwrap_or_else(|| Prop::unknown(format!("{key} is not set"), self.decl_span()))
+    }
+
+    fn references(&self, key: &str) -> Option<ListProp<()>> {
+        self.list(key).map(|list| Prop {
+            span: list.span,
+            val: match list.val {
+                Val::Known(items) => Val::Known(items.into_iter().map(as_ref_prop).collect()),
+                Val::Ref(id, attr) => Val::Ref(id, attr),
+                Val::Unknown(r) => Val::Unknown(r),
+            },
+        })
+    }
+
+    fn strings(&self, key: &str) -> Option<ListProp<String>> {
+        self.list(key).map(|list| Prop {
+            span: list.span,
+            val: match list.val {
+                Val::Known(items) => Val::Known(
+                    items
+                        .into_iter()
+                        .map(|p| map_prop(p, |s| Ok::<_, String>(s.into_string())))
+                        .collect(),
+                ),
+                Val::Ref(id, attr) => Val::Ref(id, attr),
+                Val::Unknown(r) => Val::Unknown(r),
+            },
+        })
+    }
+
+    fn cidrs(&self, key: &str) -> Option<ListProp<Ipv4Net>> {
+        self.list(key).map(|list| Prop {
+            span: list.span,
+            val: match list.val {
+                Val::Known(items) => Val::Known(
+                    items
+                        .into_iter()
+                        .map(|p| map_prop(p, |s| s.into_string().parse::<Ipv4Net>()))
+                        .collect(),
+                ),
+                Val::Ref(id, attr) => Val::Ref(id, attr),
+                Val::Unknown(r) => Val::Unknown(r),
+            },
+        })
+    }
+}
+
+fn map_prop<T, U, E: ToString>(p: Prop<T>, f: impl FnOnce(T) -> Result<U, E>) -> Prop<U> {
+    Prop {
+        span: p.span,
+        val: match p.val {
+            Val::Known(v) => match f(v) {
+                Ok(u) => Val::Known(u),
+                Err(e) => Val::Unknown(e.to_string()),
+            },
+            Val::Ref(id, attr) => Val::Ref(id, attr),
+            Val::Unknown(r) => Val::Unknown(r),
+        },
+    }
+}
+
+fn as_ref_prop(p: Prop<Scalar>) -> RefProp {
+    Prop {
+        span: p.span,
+        val: match p.val {
+            Val::Known(s) => Val::Unknown(format!(
+                "'{}' is a literal id of a resource outside the scanned files",
+                s.into_string()
+            )),
+            Val::Ref(id, attr) => Val::Ref(id, attr),
+            Val::Unknown(r) => Val::Unknown(r),
+        },
+    }
+}
+
+/// A reference to a resource by id, for lowering code that builds references itself.
+pub(crate) fn ref_to(id: ResourceId, attr: &str, span: Span) -> RefProp {
+    Prop {
+        val: Val::Ref(id, attr.to_owned()),
+        span,
+    }
+}

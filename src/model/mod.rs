@@ -1,0 +1,632 @@
+//! The provider-neutral resource graph. Knows nothing about HCL, YAML or JSON: the lowering
+//! builds it, reachability and rules read it.
+//!
+//! Every property is a [`Prop`]: a value that is [`Val::Known`], a [`Val::Ref`]erence to
+//! another element of the graph, or [`Val::Unknown`] (with the reason), together with the
+//! span it was read from. Rules never fire on Unknown.
+
+pub mod cidr;
+
+use std::collections::HashMap;
+
+pub use cidr::Ipv4Net;
+
+use crate::source::Span;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ResourceId(pub u32);
+
+impl ResourceId {
+    #[must_use]
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A property value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Val<T> {
+    Known(T),
+    /// A reference to another resource of the graph (e.g. `aws_vpc.a.id`, `!Ref VpcA`), and
+    /// the attribute referenced.
+    Ref(ResourceId, String),
+    /// Not known statically; the reason is shown by `--explain-unknown` and in counts.
+    Unknown(String),
+}
+
+/// A property value with the span of the expression it came from.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Prop<T> {
+    pub val: Val<T>,
+    pub span: Span,
+}
+
+impl<T> Prop<T> {
+    pub fn known(value: T, span: Span) -> Self {
+        Prop {
+            val: Val::Known(value),
+            span,
+        }
+    }
+
+    pub fn unknown(reason: impl Into<String>, span: Span) -> Self {
+        Prop {
+            val: Val::Unknown(reason.into()),
+            span,
+        }
+    }
+
+    pub fn known_value(&self) -> Option<&T> {
+        match &self.val {
+            Val::Known(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// The referenced resource, if this is a reference.
+    pub fn target(&self) -> Option<ResourceId> {
+        match &self.val {
+            Val::Ref(id, _) => Some(*id),
+            _ => None,
+        }
+    }
+
+    pub fn unknown_reason(&self) -> Option<&str> {
+        match &self.val {
+            Val::Unknown(r) => Some(r),
+            _ => None,
+        }
+    }
+}
+
+/// A reference-valued property (`vpc_id`, `SubnetId`).
+pub type RefProp = Prop<()>;
+/// A list whose length may itself be unknown (`subnet_ids = var.subnets`).
+pub type ListProp<T> = Prop<Vec<Prop<T>>>;
+
+impl ListProp<()> {
+    /// The referenced resources of a list of references; `None` if the list, or any element,
+    /// is not a reference.
+    #[must_use]
+    pub fn targets(&self) -> Option<Vec<ResourceId>> {
+        self.known_value()?.iter().map(Prop::target).collect()
+    }
+}
+
+/// One element of the graph.
+#[derive(Clone, Debug)]
+pub struct Resource {
+    /// Terraform address (`aws_instance.legacy`, `module.net.aws_vpc.this`) or CloudFormation
+    /// logical id.
+    pub address: String,
+    /// `aws_instance`, `AWS::EC2::Instance`.
+    pub type_name: String,
+    /// The resource's declaration (its name label or logical-id key).
+    pub span: Span,
+    /// The region the resource is created in, when known (provider region, `--region`).
+    pub region: Option<Prop<String>>,
+    pub kind: Kind,
+}
+
+#[derive(Clone, Debug)]
+pub enum Kind {
+    Vpc(Vpc),
+    VpcCidrBlock(VpcCidrBlock),
+    Subnet(Subnet),
+    RouteTable(RouteTable),
+    Route(RouteResource),
+    RouteTableAssociation(RouteTableAssociation),
+    MainRouteTableAssociation(MainRouteTableAssociation),
+    Peering(Peering),
+    PeeringAccepter(PeeringAccepter),
+    PeeringOptions(PeeringOptions),
+    InternetGateway,
+    NatGateway,
+    EgressOnlyInternetGateway,
+    VpnGateway(VpnGateway),
+    VpnGatewayAttachment(VpnGatewayAttachment),
+    VgwRoutePropagation(VgwRoutePropagation),
+    CustomerGateway,
+    VpnConnection(VpnConnection),
+    VpnConnectionRoute(VpnConnectionRoute),
+    TransitGateway,
+    TransitGatewayVpcAttachment(TransitGatewayVpcAttachment),
+    DxGateway,
+    DxGatewayAssociation(DxGatewayAssociation),
+    Compute(Compute),
+    LaunchTemplate(LaunchTemplate),
+    Endpoint(Endpoint),
+    SecurityGroup(SecurityGroup),
+    DhcpOptions(DhcpOptions),
+    DhcpOptionsAssociation(DhcpOptionsAssociation),
+    ResolverEndpoint(ResolverEndpoint),
+    ResolverRule(ResolverRule),
+    ResolverRuleAssociation(ResolverRuleAssociation),
+    HostedZone(HostedZone),
+    HostedZoneAssociation(HostedZoneAssociation),
+    Directory(Directory),
+    Route53Profile,
+    Route53ProfileAssociation(Route53ProfileAssociation),
+    Route53ProfileResourceAssociation(Route53ProfileResourceAssociation),
+    /// A resource vpclint does not model; kept so references to it resolve.
+    Other,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Vpc {
+    /// The primary IPv4 CIDR (secondary ones are [`VpcCidrBlock`] resources).
+    pub cidr: Option<Prop<Ipv4Net>>,
+    /// `enable_dns_support` / `EnableDnsSupport` as written (`None`: omitted, default true).
+    pub dns_support: Option<Prop<bool>>,
+    /// `enable_dns_hostnames` / `EnableDnsHostnames` (`None`: omitted, default false).
+    pub dns_hostnames: Option<Prop<bool>>,
+    /// `instance_tenancy` / `InstanceTenancy`.
+    pub tenancy: Option<Prop<String>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct VpcCidrBlock {
+    pub vpc: RefProp,
+    pub cidr: Option<Prop<Ipv4Net>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Subnet {
+    pub vpc: RefProp,
+    pub cidr: Option<Prop<Ipv4Net>>,
+    pub availability_zone: Option<Prop<String>>,
+    pub ipv6_native: Option<Prop<bool>>,
+}
+
+/// A route, inline in a route table or a resource of its own.
+#[derive(Clone, Debug)]
+pub struct Route {
+    /// IPv4 destination; IPv6-only routes are not recorded (they never match an IPv4
+    /// endpoint subnet), prefix-list destinations are Unknown.
+    pub destination: Prop<Ipv4Net>,
+    pub target: RouteTarget,
+    /// The route as a whole (the inline block, or the route resource's declaration).
+    pub span: Span,
+}
+
+/// Which argument named the route's next hop, and what it references.
+#[derive(Clone, Debug)]
+pub struct RouteTarget {
+    pub kind: TargetKind,
+    pub target: RefProp,
+}
+
+/// The next-hop argument of a route. `Gateway` is an internet gateway or a virtual private
+/// gateway: the referenced resource tells which.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TargetKind {
+    Gateway,
+    VpcPeering,
+    TransitGateway,
+    NatGateway,
+    EgressOnlyGateway,
+    NetworkInterface,
+    Instance,
+    VpcEndpoint,
+    CarrierGateway,
+    LocalGateway,
+    CoreNetwork,
+    /// The VPC's own CIDRs.
+    Local,
+    /// No target argument could be read.
+    Unknown,
+}
+
+#[derive(Clone, Debug)]
+pub struct RouteTable {
+    pub vpc: RefProp,
+    pub routes: Vec<Route>,
+    /// `propagating_vgws` (Terraform).
+    pub propagating_vgws: Vec<RefProp>,
+    /// Set for Terraform's `aws_default_route_table`: this is the VPC's main table.
+    pub main_of_vpc: Option<RefProp>,
+}
+
+#[derive(Clone, Debug)]
+pub struct RouteResource {
+    pub route_table: RefProp,
+    pub route: Route,
+}
+
+#[derive(Clone, Debug)]
+pub struct RouteTableAssociation {
+    pub subnet: Option<RefProp>,
+    pub route_table: RefProp,
+}
+
+#[derive(Clone, Debug)]
+pub struct MainRouteTableAssociation {
+    pub vpc: RefProp,
+    pub route_table: RefProp,
+}
+
+#[derive(Clone, Debug)]
+pub struct Peering {
+    /// The requester VPC.
+    pub vpc: RefProp,
+    /// The accepter VPC.
+    pub peer_vpc: RefProp,
+    /// `peer_region` / `PeerRegion` as written (`None`: same region as the requester).
+    pub peer_region: Option<Prop<String>>,
+    /// True when the region comparison could not be made and the peering is assumed to be
+    /// inter-region because a literal peer region was given (CloudFormation without
+    /// `--region`).
+    pub inter_region_assumed: bool,
+    /// Peering DNS options (`allow_remote_vpc_dns_resolution`) per side, when written.
+    pub requester_dns_resolution: Option<Prop<bool>>,
+    pub accepter_dns_resolution: Option<Prop<bool>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct PeeringAccepter {
+    pub peering: RefProp,
+    pub accepter_dns_resolution: Option<Prop<bool>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct PeeringOptions {
+    pub peering: RefProp,
+    pub requester_dns_resolution: Option<Prop<bool>>,
+    pub accepter_dns_resolution: Option<Prop<bool>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct VpnGateway {
+    /// The VPC it is attached to, when declared on the gateway itself.
+    pub vpc: Option<RefProp>,
+}
+
+#[derive(Clone, Debug)]
+pub struct VpnGatewayAttachment {
+    pub vpc: RefProp,
+    pub vpn_gateway: RefProp,
+}
+
+#[derive(Clone, Debug)]
+pub struct VgwRoutePropagation {
+    pub vpn_gateway: RefProp,
+    pub route_tables: Vec<RefProp>,
+}
+
+#[derive(Clone, Debug)]
+pub struct VpnConnection {
+    pub vpn_gateway: Option<RefProp>,
+    pub transit_gateway: Option<RefProp>,
+    pub customer_gateway: Option<RefProp>,
+    pub static_routes_only: Option<Prop<bool>>,
+    /// Static routes written inline (CloudFormation has none; Terraform uses
+    /// `aws_vpn_connection_route`).
+    pub static_routes: Vec<Prop<Ipv4Net>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct VpnConnectionRoute {
+    pub connection: RefProp,
+    pub destination: Prop<Ipv4Net>,
+}
+
+#[derive(Clone, Debug)]
+pub struct TransitGatewayVpcAttachment {
+    pub vpc: RefProp,
+    pub transit_gateway: RefProp,
+    pub subnets: Option<ListProp<()>>,
+    /// `dns_support` / `Options.DnsSupport` as written.
+    pub dns_support: Option<Prop<String>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct DxGatewayAssociation {
+    pub dx_gateway: RefProp,
+    /// The virtual private gateway or transit gateway associated.
+    pub associated_gateway: RefProp,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ComputeKind {
+    Instance,
+    AutoScalingGroup,
+    EksNodeGroup,
+    Fleet,
+}
+
+/// Something that launches EC2 instances into subnets.
+#[derive(Clone, Debug)]
+pub struct Compute {
+    pub kind: ComputeKind,
+    /// Instance types written on the resource itself (`instance_type`, overrides,
+    /// `instance_types`).
+    pub instance_types: Vec<Prop<String>>,
+    /// The launch template or launch configuration used, if any.
+    pub template: Option<RefProp>,
+    /// The subnets the instances are launched into (`None`: not written on the resource).
+    pub subnets: Option<ListProp<()>>,
+}
+
+/// A launch template or launch configuration: instance types and network interfaces that
+/// compute resources inherit.
+#[derive(Clone, Debug)]
+pub struct LaunchTemplate {
+    pub instance_types: Vec<Prop<String>>,
+    pub subnets: Option<ListProp<()>>,
+    /// Attribute-based instance selection: the types are not determined by the template.
+    pub instance_requirements: Option<Span>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Endpoint {
+    pub vpc: RefProp,
+    /// As written; `None` means the documented default, `Gateway`.
+    pub endpoint_type: Option<Prop<String>>,
+    pub service_name: Option<Prop<String>>,
+    pub subnets: Option<ListProp<()>>,
+    pub security_groups: Option<ListProp<()>>,
+    /// As written; `None` means the Terraform and CloudFormation default, false.
+    pub private_dns: Option<Prop<bool>>,
+}
+
+impl Endpoint {
+    /// Is this an interface endpoint? `None` when the type is not known.
+    #[must_use]
+    pub fn is_interface(&self) -> Option<bool> {
+        match &self.endpoint_type {
+            None => Some(false),
+            Some(p) => p.known_value().map(|t| t.eq_ignore_ascii_case("Interface")),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct SecurityGroup {
+    pub vpc: Option<RefProp>,
+    pub ingress: Vec<IngressRule>,
+}
+
+#[derive(Clone, Debug)]
+pub struct IngressRule {
+    pub protocol: Option<Prop<String>>,
+    pub from_port: Option<Prop<i64>>,
+    pub to_port: Option<Prop<i64>>,
+    pub cidrs: Option<ListProp<Ipv4Net>>,
+    pub source_security_groups: Option<ListProp<()>>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct DhcpOptions {
+    pub domain_name_servers: Option<ListProp<String>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct DhcpOptionsAssociation {
+    pub vpc: RefProp,
+    pub dhcp_options: RefProp,
+}
+
+#[derive(Clone, Debug)]
+pub struct ResolverEndpoint {
+    pub direction: Option<Prop<String>>,
+    /// Subnets of the endpoint's IP addresses.
+    pub subnets: Vec<RefProp>,
+    /// Fixed IPs, where written.
+    pub ips: Vec<Prop<String>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ResolverRule {
+    pub domain_name: Option<Prop<String>>,
+    pub rule_type: Option<Prop<String>>,
+    pub resolver_endpoint: Option<RefProp>,
+    pub target_ips: Vec<Prop<String>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ResolverRuleAssociation {
+    pub rule: RefProp,
+    pub vpc: RefProp,
+}
+
+#[derive(Clone, Debug)]
+pub struct HostedZone {
+    pub name: Option<Prop<String>>,
+    /// Inline VPC associations; a zone with none is public.
+    pub vpcs: Vec<RefProp>,
+}
+
+#[derive(Clone, Debug)]
+pub struct HostedZoneAssociation {
+    pub zone: RefProp,
+    pub vpc: RefProp,
+}
+
+#[derive(Clone, Debug)]
+pub struct Directory {
+    /// `SimpleAD`, `MicrosoftAD`, `ADConnector` (Terraform's default is `SimpleAD`).
+    pub directory_type: Option<Prop<String>>,
+    pub vpc: Option<RefProp>,
+    pub subnets: Option<ListProp<()>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Route53ProfileAssociation {
+    pub profile: RefProp,
+    pub vpc: RefProp,
+}
+
+#[derive(Clone, Debug)]
+pub struct Route53ProfileResourceAssociation {
+    pub profile: RefProp,
+    pub resource: RefProp,
+}
+
+/// The whole graph of one run.
+#[derive(Debug, Default)]
+pub struct Graph {
+    resources: Vec<Resource>,
+}
+
+impl Graph {
+    pub fn add(&mut self, resource: Resource) -> ResourceId {
+        let id = ResourceId(u32::try_from(self.resources.len()).expect("< 2^32 resources"));
+        self.resources.push(resource);
+        id
+    }
+
+    /// Reserves an id for a resource whose body is lowered later (so that references can
+    /// point at it); [`Graph::set`] fills it in.
+    pub fn reserve(&mut self, address: String, type_name: String, span: Span) -> ResourceId {
+        self.add(Resource {
+            address,
+            type_name,
+            span,
+            region: None,
+            kind: Kind::Other,
+        })
+    }
+
+    pub fn set(&mut self, id: ResourceId, region: Option<Prop<String>>, kind: Kind) {
+        let r = &mut self.resources[id.index()];
+        r.region = region;
+        r.kind = kind;
+    }
+
+    #[must_use]
+    pub fn get(&self, id: ResourceId) -> &Resource {
+        &self.resources[id.index()]
+    }
+
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.resources.len()
+    }
+
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.resources.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (ResourceId, &Resource)> {
+        self.resources
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (ResourceId(u32::try_from(i).unwrap_or(u32::MAX)), r))
+    }
+
+    /// Builds the indexes reachability and rules query.
+    #[must_use]
+    pub fn index(&self) -> Index {
+        Index::build(self)
+    }
+}
+
+/// Reverse edges of the graph, built once per run: what refers to what.
+#[derive(Debug, Default)]
+pub struct Index {
+    /// Subnet → its explicit route table.
+    pub subnet_route_table: HashMap<ResourceId, (ResourceId, Span)>,
+    /// VPC → its main route table (explicitly managed).
+    pub vpc_main_route_table: HashMap<ResourceId, ResourceId>,
+    /// Route table → routes declared as resources (`aws_route`, `AWS::EC2::Route`).
+    pub table_routes: HashMap<ResourceId, Vec<ResourceId>>,
+    /// Route table → virtual private gateways propagating into it.
+    pub table_propagations: HashMap<ResourceId, Vec<(ResourceId, Span)>>,
+    /// VPC → secondary CIDR blocks.
+    pub vpc_cidr_blocks: HashMap<ResourceId, Vec<ResourceId>>,
+    /// Virtual private gateway → VPN connections.
+    pub vgw_connections: HashMap<ResourceId, Vec<ResourceId>>,
+    /// VPN connection → static routes declared as resources.
+    pub connection_routes: HashMap<ResourceId, Vec<ResourceId>>,
+    /// Gateway (VGW or TGW) → Direct Connect gateway associations.
+    pub gateway_dx: HashMap<ResourceId, Vec<ResourceId>>,
+    /// VGW → VPCs it is attached to.
+    pub vgw_vpcs: HashMap<ResourceId, Vec<ResourceId>>,
+}
+
+impl Index {
+    fn build(graph: &Graph) -> Self {
+        let mut ix = Index::default();
+        for (id, r) in graph.iter() {
+            match &r.kind {
+                Kind::RouteTableAssociation(a) => {
+                    if let (Some(subnet), Some(table)) = (
+                        a.subnet.as_ref().and_then(Prop::target),
+                        a.route_table.target(),
+                    ) {
+                        ix.subnet_route_table
+                            .entry(subnet)
+                            .or_insert((table, r.span));
+                    }
+                }
+                Kind::MainRouteTableAssociation(a) => {
+                    if let (Some(vpc), Some(table)) = (a.vpc.target(), a.route_table.target()) {
+                        ix.vpc_main_route_table.insert(vpc, table);
+                    }
+                }
+                Kind::RouteTable(t) => {
+                    if let Some(vpc) = t.main_of_vpc.as_ref().and_then(Prop::target) {
+                        ix.vpc_main_route_table.entry(vpc).or_insert(id);
+                    }
+                    for vgw in &t.propagating_vgws {
+                        if let Some(target) = vgw.target() {
+                            ix.table_propagations
+                                .entry(id)
+                                .or_default()
+                                .push((target, vgw.span));
+                        }
+                    }
+                }
+                Kind::Route(route) => {
+                    if let Some(table) = route.route_table.target() {
+                        ix.table_routes.entry(table).or_default().push(id);
+                    }
+                }
+                Kind::VgwRoutePropagation(p) => {
+                    if let Some(vgw) = p.vpn_gateway.target() {
+                        for table in p.route_tables.iter().filter_map(Prop::target) {
+                            ix.table_propagations
+                                .entry(table)
+                                .or_default()
+                                .push((vgw, r.span));
+                        }
+                    }
+                }
+                Kind::VpcCidrBlock(b) => {
+                    if let Some(vpc) = b.vpc.target() {
+                        ix.vpc_cidr_blocks.entry(vpc).or_default().push(id);
+                    }
+                }
+                Kind::VpnConnection(c) => {
+                    if let Some(vgw) = c.vpn_gateway.as_ref().and_then(Prop::target) {
+                        ix.vgw_connections.entry(vgw).or_default().push(id);
+                    }
+                }
+                Kind::VpnConnectionRoute(route) => {
+                    if let Some(conn) = route.connection.target() {
+                        ix.connection_routes.entry(conn).or_default().push(id);
+                    }
+                }
+                Kind::DxGatewayAssociation(a) => {
+                    if let Some(gw) = a.associated_gateway.target() {
+                        ix.gateway_dx.entry(gw).or_default().push(id);
+                    }
+                }
+                Kind::VpnGateway(g) => {
+                    if let Some(vpc) = g.vpc.as_ref().and_then(Prop::target) {
+                        ix.vgw_vpcs.entry(id).or_default().push(vpc);
+                    }
+                }
+                Kind::VpnGatewayAttachment(a) => {
+                    if let (Some(vgw), Some(vpc)) = (a.vpn_gateway.target(), a.vpc.target()) {
+                        ix.vgw_vpcs.entry(vgw).or_default().push(vpc);
+                    }
+                }
+                _ => {}
+            }
+        }
+        ix
+    }
+}

@@ -1,0 +1,717 @@
+//! Reachability: which compute reaches which interface endpoint, by which kind of path.
+//!
+//! For a compute resource's subnet and an interface endpoint in another VPC: the subnet's
+//! effective route table (explicit association, else the VPC's main table, else the implicit
+//! main table with only the local routes), the longest-prefix match of each endpoint subnet's
+//! CIDR among its routes (local, inline, route resources, routes propagated from virtual
+//! private gateways), and the kind of hop the matching route names. Anything Unknown on the
+//! way makes the pair "not checked", with the reason; it is never guessed.
+
+use crate::model::{ComputeKind, Graph, Index, Ipv4Net, Kind, Prop, ResourceId, TargetKind, Val};
+use crate::source::Span;
+
+/// How traffic from a subnet reaches an endpoint's subnet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PathKind {
+    SameVpc,
+    IntraRegionPeering,
+    InterRegionPeering,
+    Vpn,
+    TransitGateway,
+    DirectConnect,
+    /// Through an appliance, a Cloud WAN core network or a local gateway: not a path vpclint
+    /// classifies further.
+    Other,
+    /// Internet or NAT gateway, a peering to another VPC, or no route at all.
+    NoPath,
+}
+
+impl PathKind {
+    #[must_use]
+    pub fn describe(self) -> &'static str {
+        match self {
+            PathKind::SameVpc => "the same VPC",
+            PathKind::IntraRegionPeering => "intra-region VPC peering",
+            PathKind::InterRegionPeering => "inter-region VPC peering",
+            PathKind::Vpn => "Site-to-Site VPN",
+            PathKind::TransitGateway => "transit gateway",
+            PathKind::DirectConnect => "Direct Connect",
+            PathKind::Other => "an appliance or other next hop",
+            PathKind::NoPath => "no private path",
+        }
+    }
+}
+
+/// A path found from a subnet to an endpoint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Path {
+    pub kind: PathKind,
+    /// The route table used (`None`: the implicit main table).
+    pub route_table: Option<ResourceId>,
+    /// The route that matched (`None` for the same VPC or no match).
+    pub route: Option<Span>,
+    /// The connection crossed: the peering, the virtual private gateway, the transit gateway.
+    pub connection: Option<ResourceId>,
+    /// A stated assumption the classification rests on.
+    pub assumption: Option<String>,
+}
+
+/// The result for one (subnet, endpoint) pair.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reach {
+    Path(Path),
+    /// Could not be decided; the reason and where the unknown value is.
+    Unknown(String, Span),
+}
+
+/// An instance type a compute resource launches, and where it is written.
+#[derive(Clone, Debug)]
+pub struct TypeUse {
+    pub value: Prop<String>,
+    /// The launch template or configuration it comes from, if not the resource itself.
+    pub via: Option<ResourceId>,
+}
+
+/// A compute resource with what it inherits from its launch template resolved.
+#[derive(Clone, Debug)]
+pub struct ComputeView {
+    pub id: ResourceId,
+    pub kind: ComputeKind,
+    pub types: Vec<TypeUse>,
+    /// The subnets; `Err` with the reason when they are not known.
+    pub subnets: Result<Vec<ResourceId>, (String, Span)>,
+    pub template: Option<ResourceId>,
+}
+
+/// One compute resource that reaches one interface endpoint.
+#[derive(Clone, Debug)]
+pub struct Reachable {
+    /// Index into [`Analysis::computes`].
+    pub compute: usize,
+    pub subnet: ResourceId,
+    pub endpoint: ResourceId,
+    pub path: Path,
+}
+
+/// Something that could not be checked, and why.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Unchecked {
+    pub resource: ResourceId,
+    pub reason: String,
+    pub span: Span,
+}
+
+/// Everything the rules need to know about paths, computed once per run.
+#[derive(Debug, Default)]
+pub struct Analysis {
+    pub computes: Vec<ComputeView>,
+    /// Interface endpoints.
+    pub endpoints: Vec<ResourceId>,
+    pub reachable: Vec<Reachable>,
+    pub unchecked: Vec<Unchecked>,
+}
+
+/// Runs reachability over the whole graph.
+#[must_use]
+pub fn analyse(graph: &Graph, index: &Index) -> Analysis {
+    let mut analysis = Analysis::default();
+    for (id, resource) in graph.iter() {
+        match &resource.kind {
+            Kind::Compute(_) => analysis.computes.push(compute_view(graph, id)),
+            Kind::Endpoint(e) => match e.is_interface() {
+                Some(true) => analysis.endpoints.push(id),
+                Some(false) => {}
+                None => analysis.unchecked.push(Unchecked {
+                    resource: id,
+                    reason: format!(
+                        "the endpoint type is not known ({})",
+                        e.endpoint_type
+                            .as_ref()
+                            .and_then(Prop::unknown_reason)
+                            .unwrap_or("a reference")
+                    ),
+                    span: e.endpoint_type.as_ref().map_or(resource.span, |p| p.span),
+                }),
+            },
+            _ => {}
+        }
+    }
+    for (i, compute) in analysis.computes.iter().enumerate() {
+        for t in &compute.types {
+            if let Some(reason) = t.value.unknown_reason() {
+                analysis.unchecked.push(Unchecked {
+                    resource: compute.id,
+                    reason: format!("instance type unknown: {reason}"),
+                    span: t.value.span,
+                });
+            }
+        }
+        if analysis.endpoints.is_empty() {
+            continue;
+        }
+        let subnets = match &compute.subnets {
+            Ok(s) => s,
+            Err((reason, span)) => {
+                analysis.unchecked.push(Unchecked {
+                    resource: compute.id,
+                    reason: format!("subnets unknown: {reason}"),
+                    span: *span,
+                });
+                continue;
+            }
+        };
+        for &endpoint in &analysis.endpoints {
+            for &subnet in subnets {
+                match reach(graph, index, subnet, endpoint) {
+                    Reach::Path(path) => analysis.reachable.push(Reachable {
+                        compute: i,
+                        subnet,
+                        endpoint,
+                        path,
+                    }),
+                    Reach::Unknown(reason, span) => analysis.unchecked.push(Unchecked {
+                        resource: compute.id,
+                        reason: format!(
+                            "path to {} unknown: {reason}",
+                            graph.get(endpoint).address
+                        ),
+                        span,
+                    }),
+                }
+            }
+        }
+    }
+    analysis.unchecked.sort();
+    analysis.unchecked.dedup();
+    analysis
+}
+
+/// A compute resource with its launch template's types and subnets folded in.
+#[must_use]
+pub fn compute_view(graph: &Graph, id: ResourceId) -> ComputeView {
+    let resource = graph.get(id);
+    let Kind::Compute(compute) = &resource.kind else {
+        unreachable!("compute_view is called on compute resources");
+    };
+    let template = compute.template.as_ref().and_then(Prop::target);
+    let template_data = template.and_then(|t| match &graph.get(t).kind {
+        Kind::LaunchTemplate(lt) => Some(lt),
+        _ => None,
+    });
+    let mut types: Vec<TypeUse> = compute
+        .instance_types
+        .iter()
+        .map(|value| TypeUse {
+            value: value.clone(),
+            via: None,
+        })
+        .collect();
+    if types.is_empty() {
+        if let Some(lt) = template_data {
+            types = lt
+                .instance_types
+                .iter()
+                .map(|value| TypeUse {
+                    value: value.clone(),
+                    via: template,
+                })
+                .collect();
+            if types.is_empty() {
+                if let Some(span) = lt.instance_requirements {
+                    types.push(TypeUse {
+                        value: Prop::unknown(
+                            "chosen by attribute-based instance type selection",
+                            span,
+                        ),
+                        via: template,
+                    });
+                }
+            }
+        } else if let Some(t) = &compute.template {
+            if let Some(reason) = t.unknown_reason() {
+                types.push(TypeUse {
+                    value: Prop::unknown(
+                        format!("the launch template is not known: {reason}"),
+                        t.span,
+                    ),
+                    via: None,
+                });
+            }
+        }
+    }
+    let subnet_list = compute
+        .subnets
+        .as_ref()
+        .or_else(|| template_data.and_then(|lt| lt.subnets.as_ref()));
+    let subnets = match subnet_list {
+        None => Err((
+            "no subnet is given (the default VPC is used)".to_owned(),
+            resource.span,
+        )),
+        Some(list) => match &list.val {
+            Val::Known(items) => items
+                .iter()
+                .map(|p| match &p.val {
+                    Val::Ref(target, _) if matches!(graph.get(*target).kind, Kind::Subnet(_)) => {
+                        Ok(*target)
+                    }
+                    Val::Ref(target, _) => Err((
+                        format!("{} is not a subnet", graph.get(*target).address),
+                        p.span,
+                    )),
+                    Val::Unknown(reason) => Err((reason.clone(), p.span)),
+                    Val::Known(()) => Err(("a literal subnet id".to_owned(), p.span)),
+                })
+                .collect(),
+            Val::Unknown(reason) => Err((reason.clone(), list.span)),
+            Val::Ref(..) => Err(("a list read from another resource".to_owned(), list.span)),
+        },
+    };
+    ComputeView {
+        id,
+        kind: compute.kind,
+        types,
+        subnets,
+        template,
+    }
+}
+
+fn vpc_of(graph: &Graph, prop: &Prop<()>) -> Result<ResourceId, (String, Span)> {
+    match &prop.val {
+        Val::Ref(id, _) if matches!(graph.get(*id).kind, Kind::Vpc(_)) => Ok(*id),
+        Val::Ref(id, _) => Err((
+            format!("{} is not a VPC", graph.get(*id).address),
+            prop.span,
+        )),
+        Val::Unknown(reason) => Err((reason.clone(), prop.span)),
+        Val::Known(()) => Err(("a literal VPC id".to_owned(), prop.span)),
+    }
+}
+
+/// The VPC's CIDR blocks (primary and secondary).
+fn vpc_cidrs(graph: &Graph, index: &Index, vpc: ResourceId) -> Vec<Prop<Ipv4Net>> {
+    let mut cidrs = Vec::new();
+    if let Kind::Vpc(v) = &graph.get(vpc).kind {
+        cidrs.extend(v.cidr.clone());
+    }
+    for &block in index.vpc_cidr_blocks.get(&vpc).into_iter().flatten() {
+        if let Kind::VpcCidrBlock(b) = &graph.get(block).kind {
+            cidrs.extend(b.cidr.clone());
+        }
+    }
+    cidrs
+}
+
+/// A route as the matcher sees it.
+struct Candidate {
+    destination: Prop<Ipv4Net>,
+    kind: TargetKind,
+    target: Prop<()>,
+    span: Span,
+    propagated: bool,
+}
+
+/// Every route of a table: local routes, inline routes, route resources, propagated routes.
+fn routes_of(
+    graph: &Graph,
+    index: &Index,
+    vpc: ResourceId,
+    table: Option<ResourceId>,
+) -> Vec<Candidate> {
+    let mut out: Vec<Candidate> = vpc_cidrs(graph, index, vpc)
+        .into_iter()
+        .map(|cidr| Candidate {
+            span: cidr.span,
+            destination: cidr,
+            kind: TargetKind::Local,
+            target: Prop::unknown("local", graph.get(vpc).span),
+            propagated: false,
+        })
+        .collect();
+    let Some(table) = table else {
+        return out;
+    };
+    if let Kind::RouteTable(t) = &graph.get(table).kind {
+        out.extend(t.routes.iter().map(|r| Candidate {
+            destination: r.destination.clone(),
+            kind: r.target.kind,
+            target: r.target.target.clone(),
+            span: r.span,
+            propagated: false,
+        }));
+    }
+    for &route in index.table_routes.get(&table).into_iter().flatten() {
+        if let Kind::Route(r) = &graph.get(route).kind {
+            out.push(Candidate {
+                destination: r.route.destination.clone(),
+                kind: r.route.target.kind,
+                target: r.route.target.target.clone(),
+                span: graph.get(route).span,
+                propagated: false,
+            });
+        }
+    }
+    for &(vgw, span) in index.table_propagations.get(&table).into_iter().flatten() {
+        let target = crate::lower::ref_to(vgw, "id", span);
+        let connections = index
+            .vgw_connections
+            .get(&vgw)
+            .map_or(&[][..], Vec::as_slice);
+        for &conn in connections {
+            let Kind::VpnConnection(c) = &graph.get(conn).kind else {
+                continue;
+            };
+            let static_only = c
+                .static_routes_only
+                .as_ref()
+                .and_then(|p| p.known_value().copied());
+            match static_only {
+                Some(true) => {
+                    for &r in index.connection_routes.get(&conn).into_iter().flatten() {
+                        if let Kind::VpnConnectionRoute(route) = &graph.get(r).kind {
+                            out.push(Candidate {
+                                destination: route.destination.clone(),
+                                kind: TargetKind::Gateway,
+                                target: target.clone(),
+                                span,
+                                propagated: true,
+                            });
+                        }
+                    }
+                }
+                Some(false) | None => out.push(Candidate {
+                    destination: Prop::unknown(
+                        format!(
+                            "{} propagates BGP routes whose destinations are not in the code",
+                            graph.get(conn).address
+                        ),
+                        span,
+                    ),
+                    kind: TargetKind::Gateway,
+                    target: target.clone(),
+                    span,
+                    propagated: true,
+                }),
+            }
+        }
+    }
+    out
+}
+
+/// The effective route table of a subnet: explicit association, else the VPC's main table.
+fn route_table_of(index: &Index, subnet: ResourceId, vpc: ResourceId) -> Option<ResourceId> {
+    index
+        .subnet_route_table
+        .get(&subnet)
+        .map(|(t, _)| *t)
+        .or_else(|| index.vpc_main_route_table.get(&vpc).copied())
+}
+
+/// Decides how `subnet` reaches the interface endpoint `endpoint`.
+#[must_use]
+pub fn reach(graph: &Graph, index: &Index, subnet: ResourceId, endpoint: ResourceId) -> Reach {
+    match try_reach(graph, index, subnet, endpoint) {
+        Ok(path) => Reach::Path(path),
+        Err((reason, span)) => Reach::Unknown(reason, span),
+    }
+}
+
+fn try_reach(
+    graph: &Graph,
+    index: &Index,
+    subnet: ResourceId,
+    endpoint: ResourceId,
+) -> Result<Path, (String, Span)> {
+    let Kind::Subnet(s) = &graph.get(subnet).kind else {
+        return Err(("not a subnet".to_owned(), graph.get(subnet).span));
+    };
+    let Kind::Endpoint(e) = &graph.get(endpoint).kind else {
+        return Err(("not an endpoint".to_owned(), graph.get(endpoint).span));
+    };
+    let source_vpc = vpc_of(graph, &s.vpc)?;
+    let endpoint_vpc = vpc_of(graph, &e.vpc)?;
+    let no_path = |route_table, route| Path {
+        kind: PathKind::NoPath,
+        route_table,
+        route,
+        connection: None,
+        assumption: None,
+    };
+    if source_vpc == endpoint_vpc {
+        return Ok(Path {
+            kind: PathKind::SameVpc,
+            ..no_path(None, None)
+        });
+    }
+    // The endpoint's subnets, with known CIDRs.
+    let Some(list) = &e.subnets else {
+        // An interface endpoint without subnets has no network interfaces to reach.
+        return Ok(no_path(None, None));
+    };
+    let endpoint_subnets = match &list.val {
+        Val::Known(items) => items,
+        Val::Unknown(reason) => return Err((format!("endpoint subnets: {reason}"), list.span)),
+        Val::Ref(..) => {
+            return Err((
+                "endpoint subnets read from another resource".to_owned(),
+                list.span,
+            ))
+        }
+    };
+    let mut endpoint_cidrs = Vec::new();
+    for p in endpoint_subnets {
+        let target = p.target().ok_or_else(|| {
+            (
+                format!(
+                    "endpoint subnet: {}",
+                    p.unknown_reason().unwrap_or("a literal id")
+                ),
+                p.span,
+            )
+        })?;
+        let Kind::Subnet(es) = &graph.get(target).kind else {
+            return Err((
+                format!("{} is not a subnet", graph.get(target).address),
+                p.span,
+            ));
+        };
+        let cidr = es.cidr.as_ref().ok_or_else(|| {
+            (
+                "the endpoint subnet has no cidr_block".to_owned(),
+                graph.get(target).span,
+            )
+        })?;
+        match &cidr.val {
+            Val::Known(net) => endpoint_cidrs.push(*net),
+            Val::Unknown(reason) => {
+                return Err((format!("endpoint subnet CIDR: {reason}"), cidr.span))
+            }
+            Val::Ref(..) => {
+                return Err((
+                    "endpoint subnet CIDR read from another resource".to_owned(),
+                    cidr.span,
+                ))
+            }
+        }
+    }
+    let table = route_table_of(index, subnet, source_vpc);
+    let routes = routes_of(graph, index, source_vpc, table);
+    // The most concerning result across the endpoint's subnets: a crossing path first.
+    let mut best: Option<Path> = None;
+    for cidr in endpoint_cidrs {
+        let path = match_route(graph, index, &routes, cidr, source_vpc, endpoint_vpc, table)?;
+        let better = match &best {
+            None => true,
+            Some(b) => rank(path.kind) > rank(b.kind),
+        };
+        if better {
+            best = Some(path);
+        }
+    }
+    Ok(best.unwrap_or_else(|| no_path(table, None)))
+}
+
+fn rank(kind: PathKind) -> u8 {
+    match kind {
+        PathKind::NoPath => 0,
+        PathKind::Other => 1,
+        PathKind::SameVpc | PathKind::TransitGateway | PathKind::DirectConnect => 2,
+        PathKind::IntraRegionPeering | PathKind::InterRegionPeering | PathKind::Vpn => 3,
+    }
+}
+
+/// Longest-prefix match of `cidr` among `routes`, and what the winning route leads to.
+fn match_route(
+    graph: &Graph,
+    index: &Index,
+    routes: &[Candidate],
+    cidr: Ipv4Net,
+    source_vpc: ResourceId,
+    endpoint_vpc: ResourceId,
+    table: Option<ResourceId>,
+) -> Result<Path, (String, Span)> {
+    let mut best: Option<(&Candidate, Ipv4Net)> = None;
+    for route in routes {
+        match &route.destination.val {
+            Val::Known(dest) if dest.contains(cidr) => {
+                // Longer prefix wins; on a tie a static route beats a propagated one.
+                let wins = match best {
+                    None => true,
+                    Some((current, current_dest)) => {
+                        dest.prefix_len() > current_dest.prefix_len()
+                            || (dest.prefix_len() == current_dest.prefix_len()
+                                && current.propagated
+                                && !route.propagated)
+                    }
+                };
+                if wins {
+                    best = Some((route, *dest));
+                }
+            }
+            Val::Known(_) => {}
+            Val::Unknown(reason) => {
+                return Err((
+                    format!("a route's destination is unknown: {reason}"),
+                    route.destination.span,
+                ));
+            }
+            Val::Ref(..) => {
+                return Err((
+                    "a route's destination is read from another resource".to_owned(),
+                    route.destination.span,
+                ));
+            }
+        }
+    }
+    let Some((route, _)) = best else {
+        return Ok(Path {
+            kind: PathKind::NoPath,
+            route_table: table,
+            route: None,
+            connection: None,
+            assumption: None,
+        });
+    };
+    let path = |kind, connection, assumption| Path {
+        kind,
+        route_table: table,
+        route: Some(route.span),
+        connection,
+        assumption,
+    };
+    let target = route.target.target();
+    let target_kind = target.map(|t| &graph.get(t).kind);
+    match route.kind {
+        TargetKind::Local => Ok(path(PathKind::NoPath, None, None)),
+        TargetKind::TransitGateway => Ok(path(PathKind::TransitGateway, target, None)),
+        TargetKind::NatGateway | TargetKind::EgressOnlyGateway | TargetKind::CarrierGateway => {
+            Ok(path(PathKind::NoPath, target, None))
+        }
+        TargetKind::NetworkInterface
+        | TargetKind::Instance
+        | TargetKind::VpcEndpoint
+        | TargetKind::LocalGateway
+        | TargetKind::CoreNetwork => Ok(path(PathKind::Other, target, None)),
+        TargetKind::Unknown => Err((
+            route
+                .target
+                .unknown_reason()
+                .unwrap_or("unknown target")
+                .to_owned(),
+            route.span,
+        )),
+        TargetKind::Gateway => match target_kind {
+            Some(Kind::InternetGateway) => Ok(path(PathKind::NoPath, target, None)),
+            Some(Kind::VpnGateway(_)) => {
+                let vgw = target.expect("target kind implies target");
+                let has_vpn = index
+                    .vgw_connections
+                    .get(&vgw)
+                    .is_some_and(|c| !c.is_empty());
+                let has_dx = index.gateway_dx.get(&vgw).is_some_and(|c| !c.is_empty());
+                let kind = if !has_vpn && has_dx {
+                    PathKind::DirectConnect
+                } else {
+                    PathKind::Vpn
+                };
+                Ok(path(kind, target, None))
+            }
+            Some(_) => Ok(path(PathKind::Other, target, None)),
+            None => Err((
+                format!(
+                    "the route's gateway is not known: {}",
+                    route.target.unknown_reason().unwrap_or("a reference")
+                ),
+                route.target.span,
+            )),
+        },
+        TargetKind::VpcPeering => {
+            let Some(mut peering) = target else {
+                return Err((
+                    format!(
+                        "the route's peering connection is not known: {}",
+                        route.target.unknown_reason().unwrap_or("a literal id")
+                    ),
+                    route.target.span,
+                ));
+            };
+            // A route may name the accepter resource; follow it to the connection.
+            if let Kind::PeeringAccepter(a) = &graph.get(peering).kind {
+                peering = a.peering.target().ok_or_else(|| {
+                    (
+                        "the accepter's peering connection is not known".to_owned(),
+                        a.peering.span,
+                    )
+                })?;
+            }
+            let Kind::Peering(p) = &graph.get(peering).kind else {
+                return Err((
+                    format!(
+                        "{} is not a VPC peering connection",
+                        graph.get(peering).address
+                    ),
+                    route.target.span,
+                ));
+            };
+            let a = vpc_of(graph, &p.vpc)?;
+            let b = vpc_of(graph, &p.peer_vpc)?;
+            let connects =
+                (a == source_vpc && b == endpoint_vpc) || (b == source_vpc && a == endpoint_vpc);
+            if !connects {
+                // Peering is not transitive: the traffic ends in a third VPC.
+                return Ok(path(PathKind::NoPath, Some(peering), None));
+            }
+            let (kind, assumption) = peering_kind(graph, peering)?;
+            Ok(path(kind, Some(peering), assumption))
+        }
+    }
+}
+
+/// Intra- or inter-region, from the peer region and the requester's region.
+fn peering_kind(
+    graph: &Graph,
+    peering: ResourceId,
+) -> Result<(PathKind, Option<String>), (String, Span)> {
+    let resource = graph.get(peering);
+    let Kind::Peering(p) = &resource.kind else {
+        unreachable!("checked by the caller");
+    };
+    let Some(peer_region) = &p.peer_region else {
+        return Ok((PathKind::IntraRegionPeering, None));
+    };
+    let peer = match &peer_region.val {
+        Val::Known(r) => r,
+        Val::Unknown(reason) => {
+            return Err((
+                format!("the peer region is not known: {reason}"),
+                peer_region.span,
+            ))
+        }
+        Val::Ref(..) => {
+            return Err((
+                "the peer region is read from another resource".to_owned(),
+                peer_region.span,
+            ))
+        }
+    };
+    if p.inter_region_assumed {
+        return Ok((
+            PathKind::InterRegionPeering,
+            Some(format!(
+                "assumed inter-region: PeerRegion is {peer} and the stack's region is not known (pass --region to compare)"
+            )),
+        ));
+    }
+    match resource.region.as_ref().map(|r| &r.val) {
+        Some(Val::Known(own)) if own == peer => Ok((PathKind::IntraRegionPeering, None)),
+        Some(Val::Known(_)) => Ok((PathKind::InterRegionPeering, None)),
+        Some(Val::Unknown(reason)) => Err((
+            format!("the requester's region is not known: {reason}"),
+            peer_region.span,
+        )),
+        _ => Err((
+            "the requester's region is not known (no provider region)".to_owned(),
+            peer_region.span,
+        )),
+    }
+}

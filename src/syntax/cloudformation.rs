@@ -1,0 +1,42 @@
+//! CloudFormation templates: YAML or JSON into the data tree, and the content test that
+//! tells a template from any other YAML/JSON file.
+
+use super::tree::Node;
+use super::{json, yaml, Parsed};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Yaml,
+    Json,
+}
+
+/// Parses a template. `.template` files may be either format: JSON when the first
+/// non-blank character is `{`.
+#[must_use]
+pub fn parse(text: &str, format: Format) -> Parsed<Option<Node>> {
+    let looks_json = text.trim_start().starts_with('{');
+    match format {
+        Format::Json => json::parse(text),
+        Format::Yaml if looks_json => json::parse(text),
+        Format::Yaml => yaml::parse(text),
+    }
+}
+
+/// Is this parsed document a CloudFormation template? It names a format version, or has a
+/// `Resources` map with at least one `Type: AWS::…` (or `Custom::`/`Alexa::`) entry.
+#[must_use]
+pub fn is_template(root: &Node) -> bool {
+    if root.get("AWSTemplateFormatVersion").is_some() {
+        return true;
+    }
+    root.get("Resources")
+        .and_then(Node::as_map)
+        .is_some_and(|entries| {
+            entries.iter().any(|e| {
+                e.value
+                    .get("Type")
+                    .and_then(Node::as_scalar_str)
+                    .is_some_and(|t| t.starts_with("AWS::") || t.starts_with("Custom::"))
+            })
+        })
+}
