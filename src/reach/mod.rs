@@ -48,8 +48,10 @@ pub struct Path {
     pub kind: PathKind,
     /// The route table used (`None`: the implicit main table).
     pub route_table: Option<ResourceId>,
-    /// The route that matched (`None` for the same VPC or no match).
-    pub route: Option<Span>,
+    /// The route that matched (`None` for the same VPC or no match): the resource that
+    /// declares it (a route resource, or the table for inline and propagated routes) and
+    /// its span.
+    pub route: Option<(ResourceId, Span)>,
     /// The connection crossed: the peering, the virtual private gateway, the transit gateway.
     pub connection: Option<ResourceId>,
     /// A stated assumption the classification rests on.
@@ -304,6 +306,8 @@ fn vpc_cidrs(graph: &Graph, index: &Index, vpc: ResourceId) -> Vec<Prop<Ipv4Net>
 
 /// A route as the matcher sees it.
 struct Candidate {
+    /// The resource that declares the route.
+    owner: ResourceId,
     destination: Prop<Ipv4Net>,
     kind: TargetKind,
     target: Prop<()>,
@@ -321,6 +325,7 @@ fn routes_of(
     let mut out: Vec<Candidate> = vpc_cidrs(graph, index, vpc)
         .into_iter()
         .map(|cidr| Candidate {
+            owner: vpc,
             span: cidr.span,
             destination: cidr,
             kind: TargetKind::Local,
@@ -333,6 +338,7 @@ fn routes_of(
     };
     if let Kind::RouteTable(t) = &graph.get(table).kind {
         out.extend(t.routes.iter().map(|r| Candidate {
+            owner: table,
             destination: r.destination.clone(),
             kind: r.target.kind,
             target: r.target.target.clone(),
@@ -343,6 +349,7 @@ fn routes_of(
     for &route in index.table_routes.get(&table).into_iter().flatten() {
         if let Kind::Route(r) = &graph.get(route).kind {
             out.push(Candidate {
+                owner: route,
                 destination: r.route.destination.clone(),
                 kind: r.route.target.kind,
                 target: r.route.target.target.clone(),
@@ -370,6 +377,7 @@ fn routes_of(
                     for &r in index.connection_routes.get(&conn).into_iter().flatten() {
                         if let Kind::VpnConnectionRoute(route) = &graph.get(r).kind {
                             out.push(Candidate {
+                                owner: table,
                                 destination: route.destination.clone(),
                                 kind: TargetKind::Gateway,
                                 target: target.clone(),
@@ -380,6 +388,7 @@ fn routes_of(
                     }
                 }
                 Some(false) | None => out.push(Candidate {
+                    owner: table,
                     destination: Prop::unknown(
                         format!(
                             "{} propagates BGP routes whose destinations are not in the code",
@@ -575,7 +584,7 @@ fn match_route(
     let path = |kind, connection, assumption| Path {
         kind,
         route_table: table,
-        route: Some(route.span),
+        route: Some((route.owner, route.span)),
         connection,
         assumption,
     };
@@ -698,7 +707,7 @@ fn peering_kind(
         return Ok((
             PathKind::InterRegionPeering,
             Some(format!(
-                "assumed inter-region: PeerRegion is {peer} and the stack's region is not known (pass --region to compare)"
+                "assumed inter-region: PeerRegion is {peer} and the stack's region is not known; pass --region to compare"
             )),
         ));
     }

@@ -200,12 +200,9 @@ fn check(
             if let Some(table) = reachable.path.route_table {
                 path.push(graph.get(table).address.clone());
             }
-            if let Some(route) = reachable.path.route {
+            if let Some((owner, route)) = reachable.path.route {
                 related.push(Related {
-                    resource: reachable
-                        .path
-                        .route_table
-                        .map_or_else(String::new, |t| graph.get(t).address.clone()),
+                    resource: graph.get(owner).address.clone(),
                     span: route,
                     message: format!("route to {} over {}", endpoint.address, kind.describe()),
                 });

@@ -1,0 +1,391 @@
+//! Reachability cases, each a small Terraform design checked through the library's `check`
+//! entry point: longest-prefix match, main-table fallback, region detection, non-transitive
+//! peering, propagation, and Unknown values that must never become findings.
+
+use vpclint::check::{self, Options, Report};
+use vpclint::discover::{FileKind, Input};
+
+/// Two VPCs in ap-northeast-1: A (10.0.0.0/16) holds a Kinesis interface endpoint in
+/// 10.0.0.0/24; B (172.16.0.0/16) holds an m4.large in 172.16.0.0/24, whose subnet uses
+/// `aws_route_table.b` unless `extra` says otherwise.
+fn design(extra: &str) -> String {
+    format!(
+        r#"
+provider "aws" {{
+  region = "ap-northeast-1"
+}}
+resource "aws_vpc" "a" {{ cidr_block = "10.0.0.0/16" }}
+resource "aws_vpc" "b" {{ cidr_block = "172.16.0.0/16" }}
+resource "aws_subnet" "a" {{
+  vpc_id     = aws_vpc.a.id
+  cidr_block = "10.0.0.0/24"
+}}
+resource "aws_subnet" "b" {{
+  vpc_id     = aws_vpc.b.id
+  cidr_block = "172.16.0.0/24"
+}}
+resource "aws_vpc_endpoint" "kinesis" {{
+  vpc_id            = aws_vpc.a.id
+  vpc_endpoint_type = "Interface"
+  service_name      = "com.amazonaws.ap-northeast-1.kinesis-streams"
+  subnet_ids        = [aws_subnet.a.id]
+}}
+resource "aws_instance" "legacy" {{
+  instance_type = "m4.large"
+  subnet_id     = aws_subnet.b.id
+}}
+{extra}
+"#
+    )
+}
+
+const PEERING: &str = r#"
+resource "aws_vpc_peering_connection" "a_b" {
+  vpc_id      = aws_vpc.b.id
+  peer_vpc_id = aws_vpc.a.id
+}
+"#;
+
+fn run(files: &[(&str, String)]) -> Report {
+    let inputs = files
+        .iter()
+        .map(|(path, text)| Input {
+            path: (*path).into(),
+            kind: FileKind::Terraform,
+            text: text.clone(),
+        })
+        .collect();
+    check::check(inputs, Vec::new(), 0, &Options::default())
+}
+
+fn rules(report: &Report) -> Vec<&str> {
+    report.diagnostics.iter().map(|d| d.rule).collect()
+}
+
+fn with_table(routes: &str) -> String {
+    design(&format!(
+        r#"{PEERING}
+resource "aws_route_table" "b" {{
+  vpc_id = aws_vpc.b.id
+{routes}
+}}
+resource "aws_route_table_association" "b" {{
+  subnet_id      = aws_subnet.b.id
+  route_table_id = aws_route_table.b.id
+}}
+resource "aws_nat_gateway" "n" {{}}
+resource "aws_internet_gateway" "i" {{}}
+"#
+    ))
+}
+
+#[test]
+fn longest_prefix_wins_over_a_shorter_peering_route() {
+    let peering_only = with_table(
+        r"  route {
+    cidr_block                = aws_vpc.a.cidr_block
+    vpc_peering_connection_id = aws_vpc_peering_connection.a_b.id
+  }",
+    );
+    // The destination is a reference to another resource's attribute: not known.
+    assert_eq!(
+        rules(&run(&[("main.tf", peering_only)])),
+        Vec::<&str>::new()
+    );
+
+    let shorter_peering = with_table(
+        r#"  route {
+    cidr_block                = "10.0.0.0/8"
+    vpc_peering_connection_id = aws_vpc_peering_connection.a_b.id
+  }"#,
+    );
+    assert_eq!(rules(&run(&[("main.tf", shorter_peering)])), ["VPC001"]);
+
+    let more_specific_nat = with_table(
+        r#"  route {
+    cidr_block                = "10.0.0.0/8"
+    vpc_peering_connection_id = aws_vpc_peering_connection.a_b.id
+  }
+  route {
+    cidr_block     = "10.0.0.0/23"
+    nat_gateway_id = aws_nat_gateway.n.id
+  }"#,
+    );
+    assert_eq!(
+        rules(&run(&[("main.tf", more_specific_nat)])),
+        Vec::<&str>::new()
+    );
+
+    let default_route_only = with_table(
+        r#"  route {
+    cidr_block = "0.0.0.0/0"
+    gateway_id = aws_internet_gateway.i.id
+  }"#,
+    );
+    assert_eq!(
+        rules(&run(&[("main.tf", default_route_only)])),
+        Vec::<&str>::new()
+    );
+}
+
+#[test]
+fn a_route_whose_destination_is_unknown_makes_the_pair_unchecked() {
+    let report = run(&[(
+        "main.tf",
+        with_table(
+            r"  route {
+    cidr_block                = var.peer_cidr
+    vpc_peering_connection_id = aws_vpc_peering_connection.a_b.id
+  }",
+        ),
+    )]);
+    assert!(report.diagnostics.is_empty());
+    assert_eq!(report.summary.unchecked, 1);
+    assert!(
+        report.unchecked[0].reason.contains("var.peer_cidr"),
+        "{:?}",
+        report.unchecked
+    );
+}
+
+#[test]
+fn subnets_without_association_use_the_main_table() {
+    let route = r#"
+  route {
+    cidr_block                = "10.0.0.0/16"
+    vpc_peering_connection_id = aws_vpc_peering_connection.a_b.id
+  }"#;
+    let main_association = design(&format!(
+        r"{PEERING}
+resource aws_route_table main {{
+  vpc_id = aws_vpc.b.id
+  {route}
+}}
+resource aws_main_route_table_association m {{
+  vpc_id         = aws_vpc.b.id
+  route_table_id = aws_route_table.main.id
+}}"
+    ));
+    assert_eq!(rules(&run(&[("main.tf", main_association)])), ["VPC001"]);
+
+    let default_table = design(&format!(
+        r"{PEERING}
+resource aws_default_route_table d {{
+  default_route_table_id = aws_vpc.b.default_route_table_id
+  {route}
+}}"
+    ));
+    let report = run(&[("main.tf", default_table)]);
+    assert_eq!(rules(&report), ["VPC001"]);
+    assert_eq!(
+        report.diagnostics[0].path,
+        [
+            "aws_instance.legacy",
+            "aws_subnet.b",
+            "aws_default_route_table.d",
+            "aws_vpc_peering_connection.a_b",
+            "aws_vpc_endpoint.kinesis"
+        ]
+    );
+
+    // A table with the route that is neither associated nor main is not used.
+    let unused_table = design(&format!(
+        r"{PEERING}
+resource aws_route_table other {{
+  vpc_id = aws_vpc.b.id
+  {route}
+}}"
+    ));
+    assert!(run(&[("main.tf", unused_table)]).diagnostics.is_empty());
+}
+
+#[test]
+fn peer_region_and_provider_aliases_decide_inter_region() {
+    let route = r#"
+resource "aws_route" "b_to_a" {
+  route_table_id            = aws_route_table.b.id
+  destination_cidr_block    = "10.0.0.0/16"
+  vpc_peering_connection_id = aws_vpc_peering_connection.a_b.id
+}
+resource "aws_route_table" "b" { vpc_id = aws_vpc.b.id }
+resource "aws_route_table_association" "b" {
+  subnet_id      = aws_subnet.b.id
+  route_table_id = aws_route_table.b.id
+}
+"#;
+    let peering = |extra: &str| {
+        format!(
+            r#"
+resource "aws_vpc_peering_connection" "a_b" {{
+  vpc_id      = aws_vpc.b.id
+  peer_vpc_id = aws_vpc.a.id
+  {extra}
+}}"#
+        )
+    };
+    let same = design(&format!(
+        "{route}{}",
+        peering(r#"peer_region = "ap-northeast-1""#)
+    ));
+    assert_eq!(rules(&run(&[("main.tf", same)])), ["VPC001"]);
+    let other = design(&format!(
+        "{route}{}",
+        peering(r#"peer_region = "us-east-1""#)
+    ));
+    assert_eq!(rules(&run(&[("main.tf", other)])), ["VPC002"]);
+    // The requester's provider is an alias in us-east-1, the peer region too: intra-region.
+    let aliased = design(&format!(
+        r#"{route}
+provider "aws" {{
+  alias  = "use1"
+  region = "us-east-1"
+}}
+resource "aws_vpc_peering_connection" "a_b" {{
+  provider    = aws.use1
+  vpc_id      = aws_vpc.b.id
+  peer_vpc_id = aws_vpc.a.id
+  peer_region = "us-east-1"
+}}"#
+    ));
+    assert_eq!(rules(&run(&[("main.tf", aliased)])), ["VPC001"]);
+    // An unknown peer region is not checked.
+    let unknown = design(&format!("{route}{}", peering("peer_region = var.region")));
+    let report = run(&[("main.tf", unknown)]);
+    assert!(report.diagnostics.is_empty());
+    assert_eq!(report.summary.unchecked, 1);
+}
+
+#[test]
+fn peering_is_not_transitive() {
+    // B's route to A's CIDR goes over a peering between B and a third VPC C.
+    let text = design(
+        r#"
+resource "aws_vpc" "c" { cidr_block = "192.168.0.0/16" }
+resource "aws_vpc_peering_connection" "b_c" {
+  vpc_id      = aws_vpc.b.id
+  peer_vpc_id = aws_vpc.c.id
+}
+resource "aws_route_table" "b" {
+  vpc_id = aws_vpc.b.id
+  route {
+    cidr_block                = "10.0.0.0/16"
+    vpc_peering_connection_id = aws_vpc_peering_connection.b_c.id
+  }
+}
+resource "aws_route_table_association" "b" {
+  subnet_id      = aws_subnet.b.id
+  route_table_id = aws_route_table.b.id
+}"#,
+    );
+    assert!(run(&[("main.tf", text)]).diagnostics.is_empty());
+}
+
+#[test]
+fn propagated_routes_count_only_with_known_static_destinations() {
+    let vpn = |static_only: &str, route: &str| {
+        design(&format!(
+            r#"
+resource "aws_vpn_gateway" "b" {{ vpc_id = aws_vpc.b.id }}
+resource "aws_customer_gateway" "onprem" {{}}
+resource "aws_vpn_connection" "onprem" {{
+  vpn_gateway_id      = aws_vpn_gateway.b.id
+  customer_gateway_id = aws_customer_gateway.onprem.id
+  type                = "ipsec.1"
+  {static_only}
+}}
+{route}
+resource "aws_route_table" "b" {{ vpc_id = aws_vpc.b.id }}
+resource "aws_vpn_gateway_route_propagation" "b" {{
+  vpn_gateway_id = aws_vpn_gateway.b.id
+  route_table_id = aws_route_table.b.id
+}}
+resource "aws_route_table_association" "b" {{
+  subnet_id      = aws_subnet.b.id
+  route_table_id = aws_route_table.b.id
+}}"#
+        ))
+    };
+    let static_route = r#"
+resource "aws_vpn_connection_route" "a" {
+  vpn_connection_id      = aws_vpn_connection.onprem.id
+  destination_cidr_block = "10.0.0.0/16"
+}"#;
+    let report = run(&[("main.tf", vpn("static_routes_only = true", static_route))]);
+    assert_eq!(rules(&report), ["VPC003"]);
+    // BGP: what is propagated is not in the code, so the pair is not checked.
+    let report = run(&[("main.tf", vpn("", ""))]);
+    assert!(report.diagnostics.is_empty());
+    assert_eq!(report.summary.unchecked, 1);
+    assert!(
+        report.unchecked[0].reason.contains("BGP"),
+        "{:?}",
+        report.unchecked
+    );
+}
+
+#[test]
+fn a_virtual_private_gateway_with_only_direct_connect_is_not_vpn() {
+    let text = design(
+        r#"
+resource "aws_vpn_gateway" "b" { vpc_id = aws_vpc.b.id }
+resource "aws_dx_gateway" "dx" {}
+resource "aws_dx_gateway_association" "b" {
+  dx_gateway_id         = aws_dx_gateway.dx.id
+  associated_gateway_id = aws_vpn_gateway.b.id
+}
+resource "aws_route_table" "b" {
+  vpc_id = aws_vpc.b.id
+  route {
+    cidr_block = "10.0.0.0/16"
+    gateway_id = aws_vpn_gateway.b.id
+  }
+}
+resource "aws_route_table_association" "b" {
+  subnet_id      = aws_subnet.b.id
+  route_table_id = aws_route_table.b.id
+}"#,
+    );
+    let report = run(&[("main.tf", text)]);
+    assert!(report.diagnostics.is_empty(), "{:?}", rules(&report));
+    assert_eq!(report.summary.unchecked, 0);
+}
+
+#[test]
+fn secondary_cidr_blocks_are_local_routes() {
+    // B gets A's range as a secondary CIDR: the local route wins, no peering path.
+    let text = with_table(
+        r#"  route {
+    cidr_block                = "10.0.0.0/8"
+    vpc_peering_connection_id = aws_vpc_peering_connection.a_b.id
+  }
+}
+resource "aws_vpc_ipv4_cidr_block_association" "b2" {
+  vpc_id     = aws_vpc.b.id
+  cidr_block = "10.0.0.0/16""#,
+    );
+    assert!(run(&[("main.tf", text)]).diagnostics.is_empty());
+}
+
+#[test]
+fn resources_spread_over_files_of_one_module_resolve() {
+    let all = with_table(
+        r#"  route {
+    cidr_block                = "10.0.0.0/16"
+    vpc_peering_connection_id = aws_vpc_peering_connection.a_b.id
+  }"#,
+    );
+    // Split the design at resource boundaries into two files of the same directory.
+    let cut = all.find("resource \"aws_instance\"").unwrap();
+    let report = run(&[
+        ("net/a.tf", all[..cut].to_owned()),
+        ("net/b.tf", all[cut..].to_owned()),
+    ]);
+    assert_eq!(rules(&report), ["VPC001"]);
+    // In two different directories they are two modules: the instance's subnet is unknown.
+    let report = run(&[
+        ("one/a.tf", all[..cut].to_owned()),
+        ("two/b.tf", all[cut..].to_owned()),
+    ]);
+    assert!(report.diagnostics.is_empty());
+    assert!(report.summary.unchecked >= 1);
+}
