@@ -14,8 +14,7 @@ use crate::syntax::{cloudformation, terraform, terraform_json, SyntaxError};
 #[derive(Clone, Debug, Default)]
 pub struct Options {
     pub settings: Settings,
-    /// The region CloudFormation templates are deployed to.
-    pub region: Option<String>,
+    pub lower: LowerOptions,
 }
 
 /// A file that could not be (fully) read or parsed.
@@ -148,13 +147,10 @@ pub fn check(
         parsed.extend(file);
     }
 
-    let lower_options = LowerOptions {
-        region: options.region.clone(),
-    };
     let (graph, lower_errors) = lower::lower(
         &parsed,
         &|id: FileId| sources.get(id).path.clone(),
-        &lower_options,
+        &options.lower,
     );
     errors.extend(lower_errors.into_iter().map(|e| {
         file_error(

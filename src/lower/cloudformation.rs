@@ -6,13 +6,13 @@
 
 use std::collections::HashMap;
 
-use super::{LowerError, LowerOptions, Props, Scalar};
+use super::{LowerError, ParsedFile, Props, Scalar};
 use crate::model::{
     Compute, ComputeKind, DhcpOptions, DhcpOptionsAssociation, Directory, DxGatewayAssociation,
     Endpoint, Graph, HostedZone, IngressRule, Kind, LaunchTemplate, ListProp, Peering, Prop,
     RefProp, ResolverEndpoint, ResolverRule, ResolverRuleAssociation, ResourceId, Route,
     Route53ProfileAssociation, Route53ProfileResourceAssociation, RouteResource, RouteTable,
-    RouteTableAssociation, RouteTarget, SecurityGroup, Subnet, TargetKind,
+    RouteTableAssociation, RouteTarget, SecurityGroup, SecurityGroupIngress, Subnet, TargetKind,
     TransitGatewayVpcAttachment, Val, VgwRoutePropagation, Vpc, VpcCidrBlock, VpnConnection,
     VpnConnectionRoute, VpnGateway, VpnGatewayAttachment,
 };
@@ -39,11 +39,33 @@ struct Scope<'a> {
     region: Option<String>,
 }
 
+/// Options of the CloudFormation lowering (`vpclint check` flags in `cli/cloudformation.rs`).
+#[derive(Clone, Debug, Default)]
+pub struct CloudFormationOptions {
+    /// The region templates are deployed to (`--region`): `AWS::Region`, and what a
+    /// `PeerRegion` is compared with.
+    pub region: Option<String>,
+}
+
+/// Lowers every CloudFormation template; each is its own scope.
+pub fn lower_all(
+    files: &[ParsedFile],
+    options: &CloudFormationOptions,
+    graph: &mut Graph,
+    errors: &mut Vec<LowerError>,
+) {
+    for f in files {
+        if let ParsedFile::CloudFormation { file, root } = f {
+            lower_template(*file, root, options, graph, errors);
+        }
+    }
+}
+
 /// Lowers one template's `Resources`.
-pub fn lower_template(
+fn lower_template(
     file: FileId,
     root: &Node,
-    options: &LowerOptions,
+    options: &CloudFormationOptions,
     graph: &mut Graph,
     errors: &mut Vec<LowerError>,
 ) {
@@ -435,21 +457,13 @@ fn lower_resource(type_name: &str, r: &Ctx<'_>) -> Kind {
             ingress: r
                 .children("SecurityGroupIngress")
                 .iter()
-                .map(|i| IngressRule {
-                    protocol: i.string("IpProtocol"),
-                    from_port: i.integer("FromPort"),
-                    to_port: i.integer("ToPort"),
-                    cidrs: i.cidr("CidrIp").map(|c| {
-                        let span = c.span;
-                        Prop::known(vec![c], span)
-                    }),
-                    source_security_groups: i.reference("SourceSecurityGroupId").map(|s| {
-                        let span = s.span;
-                        Prop::known(vec![s], span)
-                    }),
-                    span: i.decl,
-                })
+                .map(ingress_rule)
                 .collect(),
+            default_of_vpc: None,
+        }),
+        "AWS::EC2::SecurityGroupIngress" => Kind::SecurityGroupIngress(SecurityGroupIngress {
+            group: r.required_reference("GroupId"),
+            rule: ingress_rule(r),
         }),
         "AWS::EC2::DHCPOptions" => Kind::DhcpOptions(DhcpOptions {
             domain_name_servers: r.strings("DomainNameServers"),
@@ -555,6 +569,28 @@ fn route(r: &Ctx<'_>) -> Route {
         destination,
         target,
         span: r.decl,
+    }
+}
+
+/// An inline `SecurityGroupIngress` entry or an `AWS::EC2::SecurityGroupIngress` (same
+/// property names).
+fn ingress_rule(i: &Ctx<'_>) -> IngressRule {
+    let single = |p: RefProp| {
+        let span = p.span;
+        Prop::known(vec![p], span)
+    };
+    IngressRule {
+        protocol: i.string("IpProtocol"),
+        from_port: i.integer("FromPort"),
+        to_port: i.integer("ToPort"),
+        cidrs: i.cidr("CidrIp").map(|c| {
+            let span = c.span;
+            Prop::known(vec![c], span)
+        }),
+        source_security_groups: i.reference("SourceSecurityGroupId").map(single),
+        self_referencing: None,
+        prefix_lists: i.node.get("SourcePrefixListId").map(|n| i.span(n)),
+        span: i.decl,
     }
 }
 

@@ -20,10 +20,12 @@ pub enum ParsedFile {
     CloudFormation { file: FileId, root: Node },
 }
 
+/// Options of the lowering, one struct per input format (each owned by its format's
+/// lowering module).
 #[derive(Clone, Debug, Default)]
 pub struct LowerOptions {
-    /// The region CloudFormation templates are deployed to (`--region`).
-    pub region: Option<String>,
+    pub terraform: terraform::TerraformOptions,
+    pub cloudformation: cloudformation::CloudFormationOptions,
 }
 
 /// A problem found while lowering (not a rule finding): e.g. a resource that is not a map.
@@ -43,25 +45,8 @@ pub fn lower(
 ) -> (Graph, Vec<LowerError>) {
     let mut graph = Graph::default();
     let mut errors = Vec::new();
-    let mut modules: std::collections::BTreeMap<std::path::PathBuf, Vec<(FileId, &hcl::Body)>> =
-        std::collections::BTreeMap::new();
-    for f in files {
-        if let ParsedFile::Terraform { file, body } = f {
-            let dir = paths(*file)
-                .parent()
-                .map(std::path::Path::to_path_buf)
-                .unwrap_or_default();
-            modules.entry(dir).or_default().push((*file, body));
-        }
-    }
-    for module in modules.values() {
-        terraform::lower_module(module, &mut graph, &mut errors);
-    }
-    for f in files {
-        if let ParsedFile::CloudFormation { file, root } = f {
-            cloudformation::lower_template(*file, root, options, &mut graph, &mut errors);
-        }
-    }
+    terraform::lower_all(files, paths, &options.terraform, &mut graph, &mut errors);
+    cloudformation::lower_all(files, &options.cloudformation, &mut graph, &mut errors);
     (graph, errors)
 }
 

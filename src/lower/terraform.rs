@@ -6,14 +6,14 @@
 
 use std::collections::HashMap;
 
-use super::{LowerError, Props, Scalar};
+use super::{LowerError, ParsedFile, Props, Scalar};
 use crate::model::{
     Compute, ComputeKind, DhcpOptions, DhcpOptionsAssociation, Directory, DxGatewayAssociation,
-    Endpoint, Graph, HostedZone, HostedZoneAssociation, IngressRule, Kind, LaunchTemplate,
-    ListProp, MainRouteTableAssociation, Peering, PeeringAccepter, PeeringOptions, Prop, RefProp,
-    ResolverEndpoint, ResolverRule, ResolverRuleAssociation, ResourceId, Route,
+    Endpoint, EndpointAssociation, Graph, HostedZone, HostedZoneAssociation, IngressRule, Kind,
+    LaunchTemplate, ListProp, MainRouteTableAssociation, Peering, PeeringAccepter, PeeringOptions,
+    Prop, RefProp, ResolverEndpoint, ResolverRule, ResolverRuleAssociation, ResourceId, Route,
     Route53ProfileAssociation, Route53ProfileResourceAssociation, RouteResource, RouteTable,
-    RouteTableAssociation, RouteTarget, SecurityGroup, Subnet, TargetKind,
+    RouteTableAssociation, RouteTarget, SecurityGroup, SecurityGroupIngress, Subnet, TargetKind,
     TransitGatewayVpcAttachment, Val, VgwRoutePropagation, Vpc, VpcCidrBlock, VpnConnection,
     VpnConnectionRoute, VpnGateway, VpnGatewayAttachment,
 };
@@ -42,9 +42,37 @@ struct Scope {
     regions: HashMap<String, Prop<String>>,
 }
 
+/// Options of the Terraform lowering (`vpclint check` flags in `cli/terraform.rs`).
+#[derive(Clone, Debug, Default)]
+pub struct TerraformOptions {}
+
+/// Lowers every Terraform file: the files of one directory are one module.
+pub fn lower_all(
+    files: &[ParsedFile],
+    paths: &dyn Fn(FileId) -> std::path::PathBuf,
+    options: &TerraformOptions,
+    graph: &mut Graph,
+    errors: &mut Vec<LowerError>,
+) {
+    let _ = options;
+    let mut modules: std::collections::BTreeMap<std::path::PathBuf, Vec<(FileId, &Body)>> =
+        std::collections::BTreeMap::new();
+    for f in files {
+        if let ParsedFile::Terraform { file, body } = f {
+            let dir = paths(*file)
+                .parent()
+                .map(std::path::Path::to_path_buf)
+                .unwrap_or_default();
+            modules.entry(dir).or_default().push((*file, body));
+        }
+    }
+    for module in modules.values() {
+        lower_module(module, graph, errors);
+    }
+}
+
 /// Lowers the `.tf` files of one directory.
-pub fn lower_module(files: &[(FileId, &Body)], graph: &mut Graph, errors: &mut [LowerError]) {
-    let _ = errors;
+fn lower_module(files: &[(FileId, &Body)], graph: &mut Graph, errors: &mut Vec<LowerError>) {
     let mut scope = Scope {
         resources: HashMap::new(),
         regions: HashMap::new(),
@@ -56,7 +84,14 @@ pub fn lower_module(files: &[(FileId, &Body)], graph: &mut Graph, errors: &mut [
                 ("resource", [ty, name]) => {
                     let address = format!("{}.{}", ty.value, name.value);
                     if scope.resources.contains_key(&address) {
-                        // Terraform refuses duplicates; keep the first, as references do.
+                        // Terraform refuses duplicates; keep the first for references.
+                        errors.push(LowerError {
+                            span: Span::new(file, name.span.clone()),
+                            message: format!(
+                                "duplicate resource {address}: a resource with this address is \
+                                 already declared in this module"
+                            ),
+                        });
                         continue;
                     }
                     let id = graph.reserve(
@@ -452,20 +487,52 @@ fn lower_resource(type_name: &str, r: &Ctx<'_>) -> Kind {
             security_groups: r.references("security_group_ids"),
             private_dns: r.boolean("private_dns_enabled"),
         }),
-        "aws_security_group" => Kind::SecurityGroup(SecurityGroup {
+        "aws_security_group" | "aws_default_security_group" => Kind::SecurityGroup(SecurityGroup {
             vpc: r.reference("vpc_id"),
-            ingress: r
-                .blocks("ingress")
-                .map(|i| IngressRule {
-                    protocol: i.string("protocol"),
-                    from_port: i.integer("from_port"),
-                    to_port: i.integer("to_port"),
-                    cidrs: i.cidrs("cidr_blocks"),
-                    source_security_groups: i.references("security_groups"),
-                    span: i.decl,
-                })
-                .collect(),
+            ingress: r.blocks("ingress").map(|i| ingress_rule(&i)).collect(),
+            default_of_vpc: (type_name == "aws_default_security_group")
+                .then(|| r.required_reference("vpc_id")),
         }),
+        "aws_security_group_rule" => {
+            let is_ingress = r
+                .string("type")
+                .and_then(|t| t.known_value().cloned())
+                .is_none_or(|t| t == "ingress");
+            if is_ingress {
+                Kind::SecurityGroupIngress(SecurityGroupIngress {
+                    group: r.required_reference("security_group_id"),
+                    rule: IngressRule {
+                        source_security_groups: r.reference("source_security_group_id").map(single),
+                        ..ingress_rule(r)
+                    },
+                })
+            } else {
+                Kind::Other
+            }
+        }
+        "aws_vpc_security_group_ingress_rule" => Kind::SecurityGroupIngress(SecurityGroupIngress {
+            group: r.required_reference("security_group_id"),
+            rule: IngressRule {
+                protocol: r.string("ip_protocol"),
+                from_port: r.integer("from_port"),
+                to_port: r.integer("to_port"),
+                cidrs: r.cidr("cidr_ipv4").map(|c| {
+                    let span = c.span;
+                    Prop::known(vec![c], span)
+                }),
+                source_security_groups: r.reference("referenced_security_group_id").map(single),
+                self_referencing: None,
+                prefix_lists: r.body.attribute("prefix_list_id").map(|a| r.span(&a.value)),
+                span: r.decl,
+            },
+        }),
+        "aws_vpc_endpoint_subnet_association" | "aws_vpc_endpoint_security_group_association" => {
+            Kind::EndpointAssociation(EndpointAssociation {
+                endpoint: r.required_reference("vpc_endpoint_id"),
+                subnet: r.reference("subnet_id"),
+                security_group: r.reference("security_group_id"),
+            })
+        }
         "aws_vpc_dhcp_options" => Kind::DhcpOptions(DhcpOptions {
             domain_name_servers: r.strings("domain_name_servers"),
         }),
@@ -536,6 +603,23 @@ fn lower_resource(type_name: &str, r: &Ctx<'_>) -> Kind {
             })
         }
         _ => Kind::Other,
+    }
+}
+
+/// An `ingress {}` block or an `aws_security_group_rule` (same argument names).
+fn ingress_rule(i: &Ctx<'_>) -> IngressRule {
+    IngressRule {
+        protocol: i.string("protocol"),
+        from_port: i.integer("from_port"),
+        to_port: i.integer("to_port"),
+        cidrs: i.cidrs("cidr_blocks"),
+        source_security_groups: i.references("security_groups"),
+        self_referencing: i.boolean("self"),
+        prefix_lists: i
+            .body
+            .attribute("prefix_list_ids")
+            .map(|a| i.span(&a.value)),
+        span: i.decl,
     }
 }
 

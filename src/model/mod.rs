@@ -137,6 +137,8 @@ pub enum Kind {
     LaunchTemplate(LaunchTemplate),
     Endpoint(Endpoint),
     SecurityGroup(SecurityGroup),
+    SecurityGroupIngress(SecurityGroupIngress),
+    EndpointAssociation(EndpointAssociation),
     DhcpOptions(DhcpOptions),
     DhcpOptionsAssociation(DhcpOptionsAssociation),
     ResolverEndpoint(ResolverEndpoint),
@@ -383,17 +385,43 @@ impl Endpoint {
 #[derive(Clone, Debug)]
 pub struct SecurityGroup {
     pub vpc: Option<RefProp>,
+    /// Inline ingress rules.
     pub ingress: Vec<IngressRule>,
+    /// Set for Terraform's `aws_default_security_group`: this manages the VPC's default
+    /// security group.
+    pub default_of_vpc: Option<RefProp>,
+}
+
+/// An ingress rule declared as its own resource (`aws_vpc_security_group_ingress_rule`,
+/// `aws_security_group_rule` of type ingress, `AWS::EC2::SecurityGroupIngress`).
+#[derive(Clone, Debug)]
+pub struct SecurityGroupIngress {
+    pub group: RefProp,
+    pub rule: IngressRule,
 }
 
 #[derive(Clone, Debug)]
 pub struct IngressRule {
+    /// `tcp`, `6`, `-1`/`all`, …
     pub protocol: Option<Prop<String>>,
     pub from_port: Option<Prop<i64>>,
     pub to_port: Option<Prop<i64>>,
     pub cidrs: Option<ListProp<Ipv4Net>>,
     pub source_security_groups: Option<ListProp<()>>,
+    /// `self = true`: members of the group itself.
+    pub self_referencing: Option<Prop<bool>>,
+    /// Managed prefix lists as sources (their contents are not in the code).
+    pub prefix_lists: Option<Span>,
     pub span: Span,
+}
+
+/// An endpoint's subnet or security group added by a resource of its own
+/// (`aws_vpc_endpoint_subnet_association`, `aws_vpc_endpoint_security_group_association`).
+#[derive(Clone, Debug)]
+pub struct EndpointAssociation {
+    pub endpoint: RefProp,
+    pub subnet: Option<RefProp>,
+    pub security_group: Option<RefProp>,
 }
 
 #[derive(Clone, Debug)]
@@ -544,6 +572,12 @@ pub struct Index {
     pub gateway_dx: HashMap<ResourceId, Vec<ResourceId>>,
     /// VGW → VPCs it is attached to.
     pub vgw_vpcs: HashMap<ResourceId, Vec<ResourceId>>,
+    /// Security group → ingress rules declared as resources.
+    pub group_ingress: HashMap<ResourceId, Vec<ResourceId>>,
+    /// VPC → its default security group, when the code manages it.
+    pub vpc_default_security_group: HashMap<ResourceId, ResourceId>,
+    /// Endpoint → subnet and security-group associations declared as resources.
+    pub endpoint_associations: HashMap<ResourceId, Vec<ResourceId>>,
 }
 
 impl Index {
@@ -617,6 +651,24 @@ impl Index {
                 Kind::VpnGateway(g) => {
                     if let Some(vpc) = g.vpc.as_ref().and_then(Prop::target) {
                         ix.vgw_vpcs.entry(id).or_default().push(vpc);
+                    }
+                }
+                Kind::SecurityGroupIngress(i) => {
+                    if let Some(group) = i.group.target() {
+                        ix.group_ingress.entry(group).or_default().push(id);
+                    }
+                }
+                Kind::SecurityGroup(g) => {
+                    if let Some(vpc) = g.default_of_vpc.as_ref().and_then(Prop::target) {
+                        ix.vpc_default_security_group.insert(vpc, id);
+                    }
+                }
+                Kind::EndpointAssociation(a) => {
+                    if let Some(endpoint) = a.endpoint.target() {
+                        ix.endpoint_associations
+                            .entry(endpoint)
+                            .or_default()
+                            .push(id);
                     }
                 }
                 Kind::VpnGatewayAttachment(a) => {
