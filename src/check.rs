@@ -109,13 +109,18 @@ pub fn check(
             }
             FileKind::TerraformJson => {
                 let p = terraform_json::parse(text);
-                (
-                    Some(ParsedFile::Terraform {
-                        file: id,
-                        body: p.tree,
-                    }),
-                    p.errors,
-                )
+                let body = p.tree;
+                (Some(ParsedFile::Terraform { file: id, body }), p.errors)
+            }
+            FileKind::TerraformVars => {
+                let p = terraform::parse(text);
+                let body = p.tree;
+                (Some(ParsedFile::TerraformVars { file: id, body }), p.errors)
+            }
+            FileKind::TerraformVarsJson => {
+                let p = terraform_json::parse_vars(text);
+                let body = p.tree;
+                (Some(ParsedFile::TerraformVars { file: id, body }), p.errors)
             }
             FileKind::CloudFormationYaml | FileKind::CloudFormationJson => {
                 let format = if kind == FileKind::CloudFormationJson {

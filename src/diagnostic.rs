@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::ResourceId;
 use crate::source::Span;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -46,4 +47,7 @@ pub struct Diagnostic {
     /// The witness path, as resource addresses from the subject to the object.
     pub path: Vec<String>,
     pub help: String,
+    /// The graph element the finding is about (not part of the output; lets later stages
+    /// relate findings to resources, e.g. CloudFormation condition variants).
+    pub subject: Option<ResourceId>,
 }

@@ -11,6 +11,10 @@ pub enum FileKind {
     Terraform,
     /// `*.tf.json`
     TerraformJson,
+    /// `*.tfvars` (HCL attributes).
+    TerraformVars,
+    /// `*.tfvars.json`
+    TerraformVarsJson,
     /// YAML that looks like a CloudFormation template; confirmed after parsing.
     CloudFormationYaml,
     /// JSON that looks like a CloudFormation template; confirmed after parsing.
@@ -139,6 +143,8 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
         let kind = match by_name {
             NameKind::Terraform => FileKind::Terraform,
             NameKind::TerraformJson => FileKind::TerraformJson,
+            NameKind::TerraformVars => FileKind::TerraformVars,
+            NameKind::TerraformVarsJson => FileKind::TerraformVarsJson,
             NameKind::Yaml | NameKind::Json if !looks_like_cloudformation(&text) => {
                 found.skipped += 1;
                 continue;
@@ -159,6 +165,8 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
 enum NameKind {
     Terraform,
     TerraformJson,
+    TerraformVars,
+    TerraformVarsJson,
     Yaml,
     Json,
 }
@@ -175,6 +183,14 @@ fn kind_by_name(path: &Path) -> Option<NameKind> {
             Some(NameKind::TerraformJson)
         }
         "tf" => Some(NameKind::Terraform),
+        "tfvars" => Some(NameKind::TerraformVars),
+        "json"
+            if std::path::Path::new(stem)
+                .extension()
+                .is_some_and(|e| e == "tfvars") =>
+        {
+            Some(NameKind::TerraformVarsJson)
+        }
         // `.template` files are JSON or YAML; the CloudFormation parser tells them apart.
         "yaml" | "yml" | "template" => Some(NameKind::Yaml),
         "json" => Some(NameKind::Json),

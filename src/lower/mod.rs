@@ -16,8 +16,19 @@ use crate::syntax::tree::Node;
 /// One parsed input file.
 #[derive(Debug)]
 pub enum ParsedFile {
-    Terraform { file: FileId, body: hcl::Body },
-    CloudFormation { file: FileId, root: Node },
+    Terraform {
+        file: FileId,
+        body: hcl::Body,
+    },
+    /// A variable definitions file (`*.tfvars`, `*.tfvars.json`): its attributes.
+    TerraformVars {
+        file: FileId,
+        body: hcl::Body,
+    },
+    CloudFormation {
+        file: FileId,
+        root: Node,
+    },
 }
 
 /// Options of the lowering, one struct per input format (each owned by its format's

@@ -231,6 +231,7 @@ fn check(
                 related,
                 path,
                 help,
+                subject: Some(compute.id),
             });
         }
     }

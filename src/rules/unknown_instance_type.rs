@@ -6,7 +6,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{Kind, Prop, Val};
 
 pub fn check(ctx: &RuleContext<'_>, meta: &'static RuleMeta, out: &mut Vec<Diagnostic>) {
-    for (_, resource) in ctx.graph.iter() {
+    for (id, resource) in ctx.graph.iter() {
         let types: &[Prop<String>] = match &resource.kind {
             Kind::Compute(c) => &c.instance_types,
             Kind::LaunchTemplate(t) => &t.instance_types,
@@ -36,6 +36,7 @@ pub fn check(ctx: &RuleContext<'_>, meta: &'static RuleMeta, out: &mut Vec<Diagn
                 related: Vec::new(),
                 path: vec![resource.address.clone()],
                 help: meta.render_help(&[]),
+                subject: Some(id),
             });
         }
     }

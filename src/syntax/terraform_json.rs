@@ -91,6 +91,38 @@ pub fn parse(text: &str) -> Parsed<Body> {
     Parsed { tree: body, errors }
 }
 
+/// Parses a `.tfvars.json` file: one object whose keys are variable names.
+#[must_use]
+pub fn parse_vars(text: &str) -> Parsed<Body> {
+    let parsed = json::parse(text);
+    let mut errors = parsed.errors;
+    let mut body = Body::default();
+    match parsed.tree {
+        Some(
+            node @ Node {
+                value: Value::Map(_),
+                ..
+            },
+        ) => {
+            for entry in node.as_map().unwrap_or_default() {
+                let value = expr(&entry.value, &mut errors);
+                body.attributes.push(Attribute {
+                    name: entry.key.clone(),
+                    name_span: entry.key_span.clone(),
+                    span: entry.key_span.start..entry.value.span.end,
+                    value,
+                });
+            }
+        }
+        Some(other) => errors.push(SyntaxError::new(
+            other.span,
+            "a variable definitions file must be an object",
+        )),
+        None => {}
+    }
+    Parsed { tree: body, errors }
+}
+
 /// Descends `labels_left` levels of object keys as labels, then reads the body (or bodies,
 /// for an array).
 fn blocks(
