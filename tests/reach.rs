@@ -58,8 +58,15 @@ fn run(files: &[(&str, String)]) -> Report {
     check::check(inputs, Vec::new(), 0, &Options::default())
 }
 
+/// The path rules' findings (the designs here also trip NET001: their endpoint has no
+/// security groups).
 fn rules(report: &Report) -> Vec<&str> {
-    report.diagnostics.iter().map(|d| d.rule).collect()
+    report
+        .diagnostics
+        .iter()
+        .map(|d| d.rule)
+        .filter(|r| r.starts_with("VPC"))
+        .collect()
 }
 
 fn with_table(routes: &str) -> String {
@@ -196,7 +203,7 @@ resource aws_route_table other {{
   {route}
 }}"
     ));
-    assert!(run(&[("main.tf", unused_table)]).diagnostics.is_empty());
+    assert!(rules(&run(&[("main.tf", unused_table)])).is_empty());
 }
 
 #[test]
@@ -251,7 +258,7 @@ resource "aws_vpc_peering_connection" "a_b" {{
     // An unknown peer region is not checked.
     let unknown = design(&format!("{route}{}", peering("peer_region = var.region")));
     let report = run(&[("main.tf", unknown)]);
-    assert!(report.diagnostics.is_empty());
+    assert!(rules(&report).is_empty());
     assert_eq!(report.summary.unchecked, 1);
 }
 
@@ -277,7 +284,7 @@ resource "aws_route_table_association" "b" {
   route_table_id = aws_route_table.b.id
 }"#,
     );
-    assert!(run(&[("main.tf", text)]).diagnostics.is_empty());
+    assert!(rules(&run(&[("main.tf", text)])).is_empty());
 }
 
 #[test]
@@ -314,7 +321,7 @@ resource "aws_vpn_connection_route" "a" {
     assert_eq!(rules(&report), ["VPC003"]);
     // BGP: what is propagated is not in the code, so the pair is not checked.
     let report = run(&[("main.tf", vpn("", ""))]);
-    assert!(report.diagnostics.is_empty());
+    assert!(rules(&report).is_empty());
     assert_eq!(report.summary.unchecked, 1);
     assert!(
         report.unchecked[0].reason.contains("BGP"),
@@ -346,7 +353,7 @@ resource "aws_route_table_association" "b" {
 }"#,
     );
     let report = run(&[("main.tf", text)]);
-    assert!(report.diagnostics.is_empty(), "{:?}", rules(&report));
+    assert!(rules(&report).is_empty());
     assert_eq!(report.summary.unchecked, 0);
 }
 
@@ -363,7 +370,7 @@ resource "aws_vpc_ipv4_cidr_block_association" "b2" {
   vpc_id     = aws_vpc.b.id
   cidr_block = "10.0.0.0/16""#,
     );
-    assert!(run(&[("main.tf", text)]).diagnostics.is_empty());
+    assert!(rules(&run(&[("main.tf", text)])).is_empty());
 }
 
 #[test]
@@ -386,6 +393,6 @@ fn resources_spread_over_files_of_one_module_resolve() {
         ("one/a.tf", all[..cut].to_owned()),
         ("two/b.tf", all[cut..].to_owned()),
     ]);
-    assert!(report.diagnostics.is_empty());
+    assert!(rules(&report).is_empty());
     assert!(report.summary.unchecked >= 1);
 }

@@ -6,6 +6,7 @@
 
 mod check;
 mod cloudformation;
+mod rules;
 mod terraform;
 
 use std::process::ExitCode;
@@ -26,6 +27,10 @@ pub struct Cli {
 pub enum Command {
     /// Check Terraform and CloudFormation files or directories.
     Check(CheckArgs),
+    /// List every rule (id, severity, name, summary).
+    Rules(rules::RulesArgs),
+    /// Print a rule's documentation: what, why, example, fix, references.
+    Explain(rules::ExplainArgs),
 }
 
 /// Runs a parsed command line and returns the process exit code.
@@ -33,5 +38,7 @@ pub enum Command {
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Check(args) => ExitCode::from(check::run(&args)),
+        Command::Rules(args) => ExitCode::from(rules::run_rules(&args)),
+        Command::Explain(args) => ExitCode::from(rules::run_explain(&args)),
     }
 }

@@ -106,6 +106,33 @@ pub struct Resource {
     /// The region the resource is created in, when known (provider region, `--region`).
     pub region: Option<Prop<String>>,
     pub kind: Kind,
+    /// Set when the resource was lowered once per alternative (CloudFormation condition
+    /// combinations): which alternative this copy belongs to.
+    pub variant: Option<Variant>,
+}
+
+/// One of several alternative lowerings of the same input: the set (see
+/// [`Graph::variant_set`]) and the index of the alternative in it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Variant {
+    pub set: u32,
+    pub index: u32,
+}
+
+/// A set of alternatives: for each, the named facts that hold in it (`("UseLegacy",
+/// "true")`, `("Env", "prod")`), so that a finding can say under which ones it holds.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct VariantSet {
+    pub facts: Vec<Vec<(String, String)>>,
+}
+
+/// Something of the input that could not be analysed and is not a graph element (a nested
+/// stack whose template is remote, conditions left undecided): reported as unchecked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Note {
+    pub address: String,
+    pub reason: String,
+    pub span: Span,
 }
 
 #[derive(Clone, Debug)]
@@ -334,6 +361,9 @@ pub enum ComputeKind {
     AutoScalingGroup,
     EksNodeGroup,
     Fleet,
+    /// A function attached to subnets (Lambda, SAM `AWS::Serverless::Function` with a
+    /// `VpcConfig`): no instance type.
+    Function,
 }
 
 /// Something that launches EC2 instances into subnets.
@@ -495,6 +525,8 @@ pub struct Route53ProfileResourceAssociation {
 #[derive(Debug, Default)]
 pub struct Graph {
     resources: Vec<Resource>,
+    variant_sets: Vec<VariantSet>,
+    notes: Vec<Note>,
 }
 
 impl Graph {
@@ -513,7 +545,33 @@ impl Graph {
             span,
             region: None,
             kind: Kind::Other,
+            variant: None,
         })
+    }
+
+    /// Marks a resource as one alternative of a variant set.
+    pub fn set_variant(&mut self, id: ResourceId, variant: Variant) {
+        self.resources[id.index()].variant = Some(variant);
+    }
+
+    /// Registers a set of alternatives; returns its number for [`Variant::set`].
+    pub fn add_variant_set(&mut self, set: VariantSet) -> u32 {
+        self.variant_sets.push(set);
+        u32::try_from(self.variant_sets.len() - 1).expect("< 2^32 variant sets")
+    }
+
+    #[must_use]
+    pub fn variant_set(&self, set: u32) -> Option<&VariantSet> {
+        self.variant_sets.get(set as usize)
+    }
+
+    pub fn add_note(&mut self, note: Note) {
+        self.notes.push(note);
+    }
+
+    #[must_use]
+    pub fn notes(&self) -> &[Note] {
+        &self.notes
     }
 
     pub fn set(&mut self, id: ResourceId, region: Option<Prop<String>>, kind: Kind) {
@@ -578,6 +636,10 @@ pub struct Index {
     pub vpc_default_security_group: HashMap<ResourceId, ResourceId>,
     /// Endpoint → subnet and security-group associations declared as resources.
     pub endpoint_associations: HashMap<ResourceId, Vec<ResourceId>>,
+    /// Transit gateway → the VPCs attached to it.
+    pub tgw_vpcs: HashMap<ResourceId, Vec<ResourceId>>,
+    /// VPC → its subnets, in declaration order.
+    pub vpc_subnets: HashMap<ResourceId, Vec<ResourceId>>,
 }
 
 impl Index {
@@ -651,6 +713,16 @@ impl Index {
                 Kind::VpnGateway(g) => {
                     if let Some(vpc) = g.vpc.as_ref().and_then(Prop::target) {
                         ix.vgw_vpcs.entry(id).or_default().push(vpc);
+                    }
+                }
+                Kind::TransitGatewayVpcAttachment(a) => {
+                    if let (Some(tgw), Some(vpc)) = (a.transit_gateway.target(), a.vpc.target()) {
+                        ix.tgw_vpcs.entry(tgw).or_default().push(vpc);
+                    }
+                }
+                Kind::Subnet(s) => {
+                    if let Some(vpc) = s.vpc.target() {
+                        ix.vpc_subnets.entry(vpc).or_default().push(id);
                     }
                 }
                 Kind::SecurityGroupIngress(i) => {

@@ -103,14 +103,44 @@ pub struct Unchecked {
     pub span: Span,
 }
 
+/// A VPC whose routes lead to an interface endpoint in another VPC (the DNS rules' consumers).
+#[derive(Clone, Debug)]
+pub struct VpcReach {
+    pub vpc: ResourceId,
+    /// The first subnet (in declaration order) with a crossing path.
+    pub subnet: ResourceId,
+    pub endpoint: ResourceId,
+    pub path: Path,
+}
+
 /// Everything the rules need to know about paths, computed once per run.
 #[derive(Debug, Default)]
 pub struct Analysis {
     pub computes: Vec<ComputeView>,
     /// Interface endpoints.
     pub endpoints: Vec<ResourceId>,
+    /// Compute resources reaching interface endpoints, subnet by subnet.
     pub reachable: Vec<Reachable>,
+    /// VPCs reaching interface endpoints in other VPCs over peering, VPN or a transit
+    /// gateway the endpoint's VPC is attached to. Computed for endpoints with private DNS
+    /// enabled (the only ones the DNS rules ask about).
+    pub vpc_reach: Vec<VpcReach>,
     pub unchecked: Vec<Unchecked>,
+}
+
+impl PathKind {
+    /// Does the path leave the VPC for another network over a connection?
+    #[must_use]
+    pub fn is_crossing(self) -> bool {
+        matches!(
+            self,
+            PathKind::IntraRegionPeering
+                | PathKind::InterRegionPeering
+                | PathKind::Vpn
+                | PathKind::TransitGateway
+                | PathKind::DirectConnect
+        )
+    }
 }
 
 /// Runs reachability over the whole graph.
@@ -183,9 +213,85 @@ pub fn analyse(graph: &Graph, index: &Index) -> Analysis {
             }
         }
     }
+    vpc_reach(graph, index, &mut analysis);
     analysis.unchecked.sort();
     analysis.unchecked.dedup();
     analysis
+}
+
+/// For every private-DNS interface endpoint and every other VPC with subnets: the first
+/// subnet whose routes cross to the endpoint.
+fn vpc_reach(graph: &Graph, index: &Index, analysis: &mut Analysis) {
+    let mut vpcs: Vec<(&ResourceId, &Vec<ResourceId>)> = index.vpc_subnets.iter().collect();
+    vpcs.sort();
+    for &endpoint in &analysis.endpoints {
+        let Kind::Endpoint(e) = &graph.get(endpoint).kind else {
+            continue;
+        };
+        let private_dns = e
+            .private_dns
+            .as_ref()
+            .and_then(|p| p.known_value().copied());
+        if private_dns != Some(true) {
+            continue;
+        }
+        let Some(endpoint_vpc) = e.vpc.target() else {
+            continue;
+        };
+        for &(&vpc, subnets) in &vpcs {
+            if vpc == endpoint_vpc {
+                continue;
+            }
+            let mut unknown = None;
+            let mut found = None;
+            for &subnet in subnets {
+                match reach(graph, index, subnet, endpoint) {
+                    Reach::Path(path) if path.kind == PathKind::TransitGateway => {
+                        match path.connection {
+                            Some(tgw) if attached(index, tgw, endpoint_vpc) => {
+                                found = Some((subnet, path));
+                                break;
+                            }
+                            Some(_) => {}
+                            None => {
+                                unknown.get_or_insert((
+                                    "the route's transit gateway is not known".to_owned(),
+                                    path.route.map_or(graph.get(subnet).span, |r| r.1),
+                                ));
+                            }
+                        }
+                    }
+                    Reach::Path(path) if path.kind.is_crossing() => {
+                        found = Some((subnet, path));
+                        break;
+                    }
+                    Reach::Path(_) => {}
+                    Reach::Unknown(reason, span) => {
+                        unknown.get_or_insert((reason, span));
+                    }
+                }
+            }
+            match (found, unknown) {
+                (Some((subnet, path)), _) => analysis.vpc_reach.push(VpcReach {
+                    vpc,
+                    subnet,
+                    endpoint,
+                    path,
+                }),
+                (None, Some((reason, span))) => analysis.unchecked.push(Unchecked {
+                    resource: vpc,
+                    reason: format!("path to {} unknown: {reason}", graph.get(endpoint).address),
+                    span,
+                }),
+                (None, None) => {}
+            }
+        }
+    }
+}
+
+/// Is the VPC attached to the transit gateway (in the code)?
+fn attached(index: &Index, tgw: ResourceId, vpc: ResourceId) -> bool {
+    index.tgw_vpcs.get(&tgw).is_some_and(|v| v.contains(&vpc))
 }
 
 /// A compute resource with its launch template's types and subnets folded in.
@@ -278,7 +384,11 @@ pub fn compute_view(graph: &Graph, id: ResourceId) -> ComputeView {
     }
 }
 
-fn vpc_of(graph: &Graph, prop: &Prop<()>) -> Result<ResourceId, (String, Span)> {
+/// The VPC a `vpc_id`-like property references.
+///
+/// # Errors
+/// The reason and span when it is not a reference to a VPC of the graph.
+pub fn vpc_of(graph: &Graph, prop: &Prop<()>) -> Result<ResourceId, (String, Span)> {
     match &prop.val {
         Val::Ref(id, _) if matches!(graph.get(*id).kind, Kind::Vpc(_)) => Ok(*id),
         Val::Ref(id, _) => Err((
@@ -291,7 +401,8 @@ fn vpc_of(graph: &Graph, prop: &Prop<()>) -> Result<ResourceId, (String, Span)> 
 }
 
 /// The VPC's CIDR blocks (primary and secondary).
-fn vpc_cidrs(graph: &Graph, index: &Index, vpc: ResourceId) -> Vec<Prop<Ipv4Net>> {
+#[must_use]
+pub fn vpc_cidrs(graph: &Graph, index: &Index, vpc: ResourceId) -> Vec<Prop<Ipv4Net>> {
     let mut cidrs = Vec::new();
     if let Kind::Vpc(v) = &graph.get(vpc).kind {
         cidrs.extend(v.cidr.clone());
@@ -407,6 +518,42 @@ fn routes_of(
     out
 }
 
+/// An endpoint's subnets: its `subnet_ids` / `SubnetIds` and its subnet-association
+/// resources.
+fn endpoint_subnets(
+    graph: &Graph,
+    index: &Index,
+    endpoint: ResourceId,
+) -> Result<Vec<Prop<()>>, (String, Span)> {
+    let Kind::Endpoint(e) = &graph.get(endpoint).kind else {
+        return Err(("not an endpoint".to_owned(), graph.get(endpoint).span));
+    };
+    let mut subnets = match &e.subnets {
+        None => Vec::new(),
+        Some(list) => match &list.val {
+            Val::Known(items) => items.clone(),
+            Val::Unknown(reason) => return Err((format!("endpoint subnets: {reason}"), list.span)),
+            Val::Ref(..) => {
+                return Err((
+                    "endpoint subnets read from another resource".to_owned(),
+                    list.span,
+                ))
+            }
+        },
+    };
+    for &a in index
+        .endpoint_associations
+        .get(&endpoint)
+        .into_iter()
+        .flatten()
+    {
+        if let Kind::EndpointAssociation(assoc) = &graph.get(a).kind {
+            subnets.extend(assoc.subnet.clone());
+        }
+    }
+    Ok(subnets)
+}
+
 /// The effective route table of a subnet: explicit association, else the VPC's main table.
 fn route_table_of(index: &Index, subnet: ResourceId, vpc: ResourceId) -> Option<ResourceId> {
     index
@@ -452,23 +599,14 @@ fn try_reach(
             ..no_path(None, None)
         });
     }
-    // The endpoint's subnets, with known CIDRs.
-    let Some(list) = &e.subnets else {
+    // The endpoint's subnets (inline and by association resources), with known CIDRs.
+    let endpoint_subnets = endpoint_subnets(graph, index, endpoint)?;
+    if endpoint_subnets.is_empty() {
         // An interface endpoint without subnets has no network interfaces to reach.
         return Ok(no_path(None, None));
-    };
-    let endpoint_subnets = match &list.val {
-        Val::Known(items) => items,
-        Val::Unknown(reason) => return Err((format!("endpoint subnets: {reason}"), list.span)),
-        Val::Ref(..) => {
-            return Err((
-                "endpoint subnets read from another resource".to_owned(),
-                list.span,
-            ))
-        }
-    };
+    }
     let mut endpoint_cidrs = Vec::new();
-    for p in endpoint_subnets {
+    for p in &endpoint_subnets {
         let target = p.target().ok_or_else(|| {
             (
                 format!(

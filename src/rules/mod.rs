@@ -2,10 +2,17 @@
 //! (embedded in the binary); each rule's query is a function over the model and the
 //! reachability analysis. Rules never see HCL or YAML.
 
+pub mod amazon_dns_queried_across_vpcs;
+pub mod docs;
 pub mod endpoint_access;
+pub mod endpoint_private_dns_not_visible;
+pub mod endpoint_security_group_blocks_consumer;
 pub mod instance_types;
 pub mod meta;
+pub mod private_dns_without_vpc_dns_attributes;
+pub mod service_dns;
 pub mod unknown_instance_type;
+pub mod xen_instance_in_ipv6_only_subnet;
 
 use std::sync::LazyLock;
 
@@ -22,6 +29,11 @@ const RULE_FILES: &[(&str, &str)] = &[
     ("VPC002", include_str!("../../rules/VPC002.toml")),
     ("VPC003", include_str!("../../rules/VPC003.toml")),
     ("EC2001", include_str!("../../rules/EC2001.toml")),
+    ("EC2002", include_str!("../../rules/EC2002.toml")),
+    ("DNS001", include_str!("../../rules/DNS001.toml")),
+    ("DNS002", include_str!("../../rules/DNS002.toml")),
+    ("DNS003", include_str!("../../rules/DNS003.toml")),
+    ("NET001", include_str!("../../rules/NET001.toml")),
 ];
 
 /// What a rule sees.
@@ -46,6 +58,11 @@ const RULES: &[(&str, RuleFn)] = &[
     ("VPC002", endpoint_access::check_vpc002),
     ("VPC003", endpoint_access::check_vpc003),
     ("EC2001", unknown_instance_type::check),
+    ("EC2002", xen_instance_in_ipv6_only_subnet::check),
+    ("DNS001", endpoint_private_dns_not_visible::check),
+    ("DNS002", private_dns_without_vpc_dns_attributes::check),
+    ("DNS003", amazon_dns_queried_across_vpcs::check),
+    ("NET001", endpoint_security_group_blocks_consumer::check),
 ];
 
 static METAS: LazyLock<Vec<RuleMeta>> = LazyLock::new(|| {
