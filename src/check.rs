@@ -172,7 +172,9 @@ pub fn check(
         analysis: &analysis,
         settings: &options.settings,
     };
-    let mut diagnostics = rules::run(&ctx);
+    // Resources lowered once per CloudFormation condition combination give copies of a
+    // finding: one is kept, naming the conditions it holds under when not all.
+    let mut diagnostics = lower::cloudformation::merge_variants(&graph, rules::run(&ctx));
     diagnostics.sort_by(|a, b| {
         let pa = &sources.get(a.span.file).path;
         let pb = &sources.get(b.span.file).path;
@@ -180,7 +182,9 @@ pub fn check(
     });
     errors.sort();
 
-    let unchecked: Vec<UncheckedItem> = analysis
+    // Copies of one resource (condition combinations) are reported and counted once; notes
+    // of the lowering (e.g. remote nested stacks) are unchecked items too.
+    let mut unchecked: Vec<UncheckedItem> = analysis
         .unchecked
         .iter()
         .map(|u| UncheckedItem {
@@ -188,14 +192,42 @@ pub fn check(
             reason: u.reason.clone(),
             span: u.span,
         })
+        .chain(graph.notes().iter().map(|n| UncheckedItem {
+            resource: n.address.clone(),
+            reason: n.reason.clone(),
+            span: n.span,
+        }))
         .collect();
-    let mut unchecked_resources: Vec<_> = analysis.unchecked.iter().map(|u| u.resource).collect();
+    let mut seen = std::collections::HashSet::new();
+    unchecked.retain(|u| seen.insert((u.resource.clone(), u.reason.clone(), u.span)));
+    let mut unchecked_resources: Vec<_> = analysis
+        .unchecked
+        .iter()
+        .map(|u| {
+            (
+                graph.get(u.resource).address.as_str(),
+                graph.get(u.resource).span.file,
+            )
+        })
+        .chain(
+            graph
+                .notes()
+                .iter()
+                .map(|n| (n.address.as_str(), n.span.file)),
+        )
+        .collect();
     unchecked_resources.sort();
     unchecked_resources.dedup();
+    let mut resources: Vec<_> = graph
+        .iter()
+        .map(|(_, r)| (r.address.as_str(), r.span))
+        .collect();
+    resources.sort();
+    resources.dedup();
 
     let summary = Summary {
         files,
-        resources: graph.len(),
+        resources: resources.len(),
         diagnostics: diagnostics.len(),
         errors: errors.len(),
         unchecked: unchecked_resources.len(),

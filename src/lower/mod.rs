@@ -57,7 +57,13 @@ pub fn lower(
     let mut graph = Graph::default();
     let mut errors = Vec::new();
     terraform::lower_all(files, paths, &options.terraform, &mut graph, &mut errors);
-    cloudformation::lower_all(files, &options.cloudformation, &mut graph, &mut errors);
+    cloudformation::lower_all(
+        files,
+        paths,
+        &options.cloudformation,
+        &mut graph,
+        &mut errors,
+    );
     (graph, errors)
 }
 

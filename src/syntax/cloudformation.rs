@@ -22,11 +22,13 @@ pub fn parse(text: &str, format: Format) -> Parsed<Option<Node>> {
     }
 }
 
-/// Is this parsed document a CloudFormation template? It names a format version, or has a
-/// `Resources` map with at least one `Type: AWS::…` (or `Custom::`/`Alexa::`) entry.
+/// Is this parsed document CloudFormation input? A template names a format version, or has
+/// a `Resources` map with at least one `Type: AWS::…` (or `Custom::`) entry. A CDK cloud
+/// assembly's `manifest.json` counts too: the lowering reads stack names, regions and
+/// construct paths from it.
 #[must_use]
 pub fn is_template(root: &Node) -> bool {
-    if root.get("AWSTemplateFormatVersion").is_some() {
+    if root.get("AWSTemplateFormatVersion").is_some() || is_cdk_manifest(root) {
         return true;
     }
     root.get("Resources")
@@ -39,4 +41,20 @@ pub fn is_template(root: &Node) -> bool {
                     .is_some_and(|t| t.starts_with("AWS::") || t.starts_with("Custom::"))
             })
         })
+}
+
+/// Is this a CDK cloud-assembly manifest (`cdk.out/manifest.json`): a `version` and an
+/// `artifacts` map with at least one `aws:cloudformation:stack`?
+#[must_use]
+pub fn is_cdk_manifest(root: &Node) -> bool {
+    root.get("version").is_some()
+        && root
+            .get("artifacts")
+            .and_then(Node::as_map)
+            .is_some_and(|entries| {
+                entries.iter().any(|e| {
+                    e.value.get("type").and_then(Node::as_scalar_str)
+                        == Some("aws:cloudformation:stack")
+                })
+            })
 }

@@ -1,23 +1,20 @@
-//! CloudFormation (one template) → graph elements.
-//!
-//! Literals are Known, `Ref`/`Fn::GetAtt` to a resource of the template are references;
-//! parameters, conditions, mappings, imports and the other intrinsics are Unknown with their
-//! reason, until the evaluator lands. `AWS::Region` is `--region` when given.
+//! One resource's properties → its graph element: one flat match over resource types.
+//! Property values are read through [`Ctx`], which evaluates them in a world
+//! (`eval.rs`): `Fn::If` branches are followed, `AWS::NoValue` makes a property absent.
 
-use std::collections::HashMap;
-
-use super::{LowerError, ParsedFile, Props, Scalar};
+use super::eval::{EVal, Spanned, World};
+use crate::lower::{Props, Scalar};
 use crate::model::{
     Compute, ComputeKind, DhcpOptions, DhcpOptionsAssociation, Directory, DxGatewayAssociation,
-    Endpoint, Graph, HostedZone, IngressRule, Kind, LaunchTemplate, ListProp, Peering, Prop,
-    RefProp, ResolverEndpoint, ResolverRule, ResolverRuleAssociation, ResourceId, Route,
-    Route53ProfileAssociation, Route53ProfileResourceAssociation, RouteResource, RouteTable,
-    RouteTableAssociation, RouteTarget, SecurityGroup, SecurityGroupIngress, Subnet, TargetKind,
+    Endpoint, HostedZone, IngressRule, Kind, LaunchTemplate, ListProp, Peering, Prop, RefProp,
+    ResolverEndpoint, ResolverRule, ResolverRuleAssociation, Route, Route53ProfileAssociation,
+    Route53ProfileResourceAssociation, RouteResource, RouteTable, RouteTableAssociation,
+    RouteTarget, SecurityGroup, SecurityGroupIngress, Subnet, TargetKind,
     TransitGatewayVpcAttachment, Val, VgwRoutePropagation, Vpc, VpcCidrBlock, VpnConnection,
     VpnConnectionRoute, VpnGateway, VpnGatewayAttachment,
 };
-use crate::source::{FileId, Span};
-use crate::syntax::tree::{Node, Value};
+use crate::source::Span;
+use crate::syntax::tree::Node;
 
 const ROUTE_TARGETS: &[(&str, TargetKind)] = &[
     ("GatewayId", TargetKind::Gateway),
@@ -33,239 +30,120 @@ const ROUTE_TARGETS: &[(&str, TargetKind)] = &[
     ("CoreNetworkArn", TargetKind::CoreNetwork),
 ];
 
-struct Scope<'a> {
-    resources: HashMap<&'a str, ResourceId>,
-    parameters: HashMap<&'a str, &'a Node>,
-    region: Option<String>,
-}
-
-/// Options of the CloudFormation lowering (`vpclint check` flags in `cli/cloudformation.rs`).
-#[derive(Clone, Debug, Default)]
-pub struct CloudFormationOptions {
-    /// The region templates are deployed to (`--region`): `AWS::Region`, and what a
-    /// `PeerRegion` is compared with.
-    pub region: Option<String>,
-}
-
-/// Lowers every CloudFormation template; each is its own scope.
-pub fn lower_all(
-    files: &[ParsedFile],
-    options: &CloudFormationOptions,
-    graph: &mut Graph,
-    errors: &mut Vec<LowerError>,
-) {
-    for f in files {
-        if let ParsedFile::CloudFormation { file, root } = f {
-            lower_template(*file, root, options, graph, errors);
-        }
-    }
-}
-
-/// Lowers one template's `Resources`.
-fn lower_template(
-    file: FileId,
-    root: &Node,
-    options: &CloudFormationOptions,
-    graph: &mut Graph,
-    errors: &mut Vec<LowerError>,
-) {
-    let Some(resources) = root.get("Resources") else {
-        return;
-    };
-    let Some(entries) = resources.as_map() else {
-        errors.push(LowerError {
-            span: Span::new(file, resources.span.clone()),
-            message: "`Resources` must be a map of logical ids to resources".to_owned(),
-        });
-        return;
-    };
-    let mut scope = Scope {
-        resources: HashMap::new(),
-        parameters: HashMap::new(),
-        region: options.region.clone(),
-    };
-    if let Some(params) = root.get("Parameters").and_then(Node::as_map) {
-        for p in params {
-            scope.parameters.insert(p.key.as_str(), &p.value);
-        }
-    }
-    let mut pending = Vec::new();
-    for entry in entries {
-        let decl = Span::new(file, entry.key_span.clone());
-        let type_name = entry.value.get("Type").and_then(|t| match &t.value {
-            Value::String(s) => Some(s.clone()),
-            _ => None,
-        });
-        let Some(type_name) = type_name else {
-            let span = entry
-                .value
-                .get("Type")
-                .map_or(decl, |t| Span::new(file, t.span.clone()));
-            errors.push(LowerError {
-                span,
-                message: format!(
-                    "resource {} has no `Type` string; it is not analysed",
-                    entry.key
-                ),
-            });
-            continue;
-        };
-        let id = graph.reserve(entry.key.clone(), type_name, decl);
-        scope.resources.insert(entry.key.as_str(), id);
-        pending.push((id, entry));
-    }
-    for (id, entry) in pending {
-        let decl = graph.get(id).span;
-        let empty = Node::new(Value::Map(Vec::new()), entry.value.span.clone());
-        let properties = entry.value.get("Properties").unwrap_or(&empty);
-        let ctx = Ctx {
-            file,
-            scope: &scope,
-            node: properties,
-            decl,
-        };
-        let region = scope.region.as_ref().map(|r| Prop::known(r.clone(), decl));
-        let type_name = graph.get(id).type_name.clone();
-        let kind = lower_resource(&type_name, &ctx);
-        graph.set(id, region, kind);
-    }
-}
-
-struct Ctx<'a> {
-    file: FileId,
-    scope: &'a Scope<'a>,
+/// A map of properties of one resource, read in one world.
+pub(super) struct Ctx<'w, 'a> {
+    pub world: &'w World<'a>,
+    pub inst: usize,
     /// The map whose keys are the properties being read.
-    node: &'a Node,
-    decl: Span,
+    pub node: &'a Node,
+    pub decl: Span,
 }
 
-impl<'a> Ctx<'a> {
+impl<'w, 'a> Ctx<'w, 'a> {
     fn span(&self, node: &Node) -> Span {
-        Span::new(self.file, node.span.clone())
+        Span::new(self.world.instances[self.inst].file, node.span.clone())
     }
 
-    fn with(&self, node: &'a Node) -> Ctx<'a> {
+    fn with(&self, node: &'a Node) -> Ctx<'w, 'a> {
         Ctx {
-            file: self.file,
-            scope: self.scope,
+            world: self.world,
+            inst: self.inst,
             node,
-            decl: Span::new(self.file, node.span.clone()),
+            decl: self.span(node),
         }
+    }
+
+    /// A property, with `Fn::If` followed; `None` when absent or `AWS::NoValue`.
+    pub fn get(&self, key: &str) -> Option<&'a Node> {
+        self.world.resolve(self.inst, self.node.get(key)?)
     }
 
     /// A nested map property (`LaunchTemplateData`).
-    fn child(&self, key: &str) -> Option<Ctx<'a>> {
-        let node = self.node.get(key)?;
-        node.as_map().map(|_| self.with(node))
+    pub fn child(&self, key: &str) -> Option<Ctx<'w, 'a>> {
+        let node = self.get(key)?;
+        (node.as_map().is_some() && node.as_intrinsic().is_none()).then(|| self.with(node))
     }
 
     /// A list-of-maps property (`NetworkInterfaces`, `Overrides`).
-    fn children(&self, key: &str) -> Vec<Ctx<'a>> {
-        self.node
-            .get(key)
+    fn children(&self, key: &str) -> Vec<Ctx<'w, 'a>> {
+        self.get(key)
             .and_then(Node::as_seq)
             .map(|items| {
                 items
                     .iter()
-                    .filter(|n| n.as_map().is_some())
+                    .filter_map(|n| self.world.resolve(self.inst, n))
+                    .filter(|n| n.as_map().is_some() && n.as_intrinsic().is_none())
                     .map(|n| self.with(n))
                     .collect()
             })
             .unwrap_or_default()
     }
 
-    fn value(&self, node: &Node) -> Prop<Scalar> {
-        let span = self.span(node);
-        let val = match &node.value {
-            Value::String(s) => Val::Known(Scalar::Str(s.clone())),
-            Value::Number(n) => Val::Known(Scalar::Num(n.clone())),
-            Value::Bool(b) => Val::Known(Scalar::Bool(*b)),
-            Value::Null => Val::Unknown("null".to_owned()),
-            Value::Tagged(tag, _) => Val::Unknown(format!("the tag {tag} is not understood")),
-            Value::Seq(_) => Val::Unknown("a list where a single value was expected".to_owned()),
-            Value::Map(_) => match node.as_intrinsic() {
-                Some((name, arg)) => self.intrinsic(name, arg),
-                None => Val::Unknown("a map where a single value was expected".to_owned()),
-            },
-        };
-        Prop { val, span }
+    /// SAM's `Globals.<section>` of the template, read as properties.
+    fn globals(&self, section: &str) -> Option<Ctx<'w, 'a>> {
+        let root = self.world.instances[self.inst].root;
+        let node = root.get("Globals")?.get(section)?;
+        node.as_map().is_some().then(|| self.with(node))
     }
 
-    fn intrinsic(&self, name: &str, arg: &Node) -> Val<Scalar> {
-        match name {
-            "Ref" => {
-                let Some(target) = arg.as_scalar_str() else {
-                    return Val::Unknown("Ref takes a name".to_owned());
-                };
-                if let Some(&id) = self.scope.resources.get(target) {
-                    return Val::Ref(id, "Ref".to_owned());
-                }
-                if target == "AWS::Region" {
-                    return match &self.scope.region {
-                        Some(r) => Val::Known(Scalar::Str(r.clone())),
-                        None => Val::Unknown("AWS::Region is not known (pass --region)".to_owned()),
-                    };
-                }
-                if target.starts_with("AWS::") {
-                    return Val::Unknown(format!("the pseudo parameter {target} is not known"));
-                }
-                if self.scope.parameters.contains_key(target) {
-                    return Val::Unknown(format!(
-                        "{target} is a parameter (parameters are not evaluated yet)"
-                    ));
-                }
-                Val::Unknown(format!("Ref {target}: no such resource or parameter"))
-            }
-            "Fn::GetAtt" => {
-                let (resource, attribute) = match &arg.value {
-                    Value::String(s) => match s.split_once('.') {
-                        Some((r, a)) => (r.to_owned(), a.to_owned()),
-                        None => {
-                            return Val::Unknown("Fn::GetAtt needs Resource.Attribute".to_owned())
-                        }
-                    },
-                    Value::Seq(items) if items.len() == 2 => {
-                        match (items[0].as_scalar_str(), items[1].as_scalar_str()) {
-                            (Some(r), Some(a)) => (r.to_owned(), a.to_owned()),
-                            _ => {
-                                return Val::Unknown(
-                                    "Fn::GetAtt with a computed name is not evaluated yet"
-                                        .to_owned(),
-                                )
-                            }
-                        }
-                    }
-                    _ => return Val::Unknown("Fn::GetAtt needs [Resource, Attribute]".to_owned()),
-                };
-                match self.scope.resources.get(resource.as_str()) {
-                    Some(&id) => Val::Ref(id, attribute),
-                    None => Val::Unknown(format!("Fn::GetAtt {resource}: no such resource")),
-                }
-            }
-            "Fn::Sub" => match &arg.value {
-                Value::String(s) if !s.contains("${") => Val::Known(Scalar::Str(s.clone())),
-                _ => Val::Unknown("Fn::Sub with variables is not evaluated yet".to_owned()),
+    fn region(&self) -> Option<&str> {
+        self.world.instances[self.inst].region.as_deref()
+    }
+
+    fn prop(&self, s: Spanned) -> Prop<Scalar> {
+        let span = Span::new(self.world.instances[self.inst].file, s.span);
+        Prop {
+            val: self.to_val(s.val),
+            span,
+        }
+    }
+
+    /// An evaluated value as a model value: deploy-time attributes become references to the
+    /// resource's graph element in this world.
+    fn to_val(&self, v: EVal) -> Val<Scalar> {
+        match v {
+            EVal::Scalar(s) => Val::Known(s),
+            EVal::Res {
+                inst,
+                logical,
+                attr,
+            } => match self.world.ids.borrow().get(&(inst, logical.as_str())) {
+                Some(&id) => Val::Ref(id, attr),
+                None => Val::Unknown(format!("{logical} is not analysed under these conditions")),
             },
-            other => Val::Unknown(format!("{other} is not evaluated yet")),
+            EVal::Input { reason, .. } | EVal::Unknown(reason) => Val::Unknown(reason),
+            EVal::List(_) => Val::Unknown("a list where a single value was expected".to_owned()),
+            // A join of one item is that item, whatever the delimiter.
+            EVal::Joined { mut items, .. } if items.len() == 1 => {
+                self.to_val(items.pop().expect("one item").val)
+            }
+            EVal::Joined { .. } => {
+                Val::Unknown("a string joined from values known only after deployment".to_owned())
+            }
+            EVal::NoValue => Val::Unknown("AWS::NoValue where a value was expected".to_owned()),
         }
     }
 }
 
-impl Props for Ctx<'_> {
+impl Props for Ctx<'_, '_> {
     fn decl_span(&self) -> Span {
         self.decl
     }
 
     fn scalar(&self, key: &str) -> Option<Prop<Scalar>> {
-        self.node.get(key).map(|n| self.value(n))
+        let v = self.world.eval(self.inst, self.get(key)?);
+        (v.val != EVal::NoValue).then(|| self.prop(v))
     }
 
     fn list(&self, key: &str) -> Option<ListProp<Scalar>> {
-        let node = self.node.get(key)?;
-        let span = self.span(node);
-        Some(match &node.value {
-            Value::Seq(items) => Prop::known(items.iter().map(|n| self.value(n)).collect(), span),
-            _ => match self.value(node).val {
+        let v = self.world.eval(self.inst, self.get(key)?);
+        let span = Span::new(self.world.instances[self.inst].file, v.span.clone());
+        Some(match v.val {
+            EVal::List(items) => {
+                Prop::known(items.into_iter().map(|s| self.prop(s)).collect(), span)
+            }
+            EVal::NoValue => return None,
+            other => match self.to_val(other) {
                 Val::Ref(id, attr) => Prop {
                     val: Val::Ref(id, attr),
                     span,
@@ -278,7 +156,7 @@ impl Props for Ctx<'_> {
 }
 
 #[allow(clippy::too_many_lines)]
-fn lower_resource(type_name: &str, r: &Ctx<'_>) -> Kind {
+pub(super) fn lower_resource(type_name: &str, r: &Ctx<'_, '_>) -> Kind {
     match type_name {
         "AWS::EC2::VPC" => Kind::Vpc(Vpc {
             cidr: r.cidr("CidrBlock"),
@@ -316,7 +194,7 @@ fn lower_resource(type_name: &str, r: &Ctx<'_>) -> Kind {
         }
         "AWS::EC2::VPCPeeringConnection" => {
             let peer_region = r.string("PeerRegion");
-            let inter_region_assumed = r.scope.region.is_none()
+            let inter_region_assumed = r.region().is_none()
                 && peer_region
                     .as_ref()
                     .is_some_and(|p| p.known_value().is_some());
@@ -436,6 +314,26 @@ fn lower_resource(type_name: &str, r: &Ctx<'_>) -> Kind {
                 subnets: r.references("VPCZoneIdentifier"),
             })
         }
+        // SAM's serverless function and the plain Lambda function: compute in subnets when
+        // they have a VpcConfig (SAM's `Globals.Function.VpcConfig` included); no instance
+        // type, so they take part in DNS rules and never in the instance-type rules.
+        "AWS::Serverless::Function" | "AWS::Lambda::Function" => {
+            let config = r.child("VpcConfig").or_else(|| {
+                (type_name == "AWS::Serverless::Function")
+                    .then(|| r.globals("Function"))
+                    .flatten()
+                    .and_then(|g| g.child("VpcConfig"))
+            });
+            match config {
+                Some(c) => Kind::Compute(Compute {
+                    kind: ComputeKind::Function,
+                    instance_types: Vec::new(),
+                    template: None,
+                    subnets: c.references("SubnetIds"),
+                }),
+                None => Kind::Other,
+            }
+        }
         "AWS::EKS::Nodegroup" => Kind::Compute(Compute {
             kind: ComputeKind::EksNodeGroup,
             instance_types: known_items(r.strings("InstanceTypes")),
@@ -542,13 +440,13 @@ fn lower_resource(type_name: &str, r: &Ctx<'_>) -> Kind {
     }
 }
 
-fn route(r: &Ctx<'_>) -> Route {
+fn route(r: &Ctx<'_, '_>) -> Route {
     let destination = match r.cidr("DestinationCidrBlock") {
         Some(d) => d,
-        None if r.node.get("DestinationPrefixListId").is_some() => {
+        None if r.get("DestinationPrefixListId").is_some() => {
             Prop::unknown("the destination is a managed prefix list", r.decl)
         }
-        None if r.node.get("DestinationIpv6CidrBlock").is_some() => {
+        None if r.get("DestinationIpv6CidrBlock").is_some() => {
             Prop::unknown("an IPv6 destination", r.decl)
         }
         None => Prop::unknown("DestinationCidrBlock is not set", r.decl),
@@ -574,7 +472,7 @@ fn route(r: &Ctx<'_>) -> Route {
 
 /// An inline `SecurityGroupIngress` entry or an `AWS::EC2::SecurityGroupIngress` (same
 /// property names).
-fn ingress_rule(i: &Ctx<'_>) -> IngressRule {
+fn ingress_rule(i: &Ctx<'_, '_>) -> IngressRule {
     let single = |p: RefProp| {
         let span = p.span;
         Prop::known(vec![p], span)
@@ -589,12 +487,12 @@ fn ingress_rule(i: &Ctx<'_>) -> IngressRule {
         }),
         source_security_groups: i.reference("SourceSecurityGroupId").map(single),
         self_referencing: None,
-        prefix_lists: i.node.get("SourcePrefixListId").map(|n| i.span(n)),
+        prefix_lists: i.get("SourcePrefixListId").map(|n| i.span(n)),
         span: i.decl,
     }
 }
 
-fn template_ref(lt: &Ctx<'_>) -> Option<RefProp> {
+fn template_ref(lt: &Ctx<'_, '_>) -> Option<RefProp> {
     lt.reference("LaunchTemplateId")
         .or_else(|| lt.reference("LaunchTemplateName"))
 }

@@ -1,0 +1,402 @@
+//! CloudFormation templates → graph elements, with the template language evaluated.
+//!
+//! - `stacks.rs`: the templates, CDK manifests, nested stacks, command-line parameters.
+//! - `eval.rs`: parameters, pseudo parameters, intrinsic functions and conditions, in one
+//!   *world* (an assignment of the inputs the conditions depend on).
+//! - `resources.rs`: one resource's properties → its graph element.
+//! - `variants.rs`: the facts of each world, and findings merged across worlds.
+//! - `functions.rs`: `Fn::Cidr`, `Fn::Base64`, `Fn::Sub` syntax, region facts.
+//!
+//! **Groups and worlds.** Root templates (those no scanned template nests) are grouped when
+//! one imports what another exports (`Fn::ImportValue` ↔ `Outputs.*.Export.Name`). Each
+//! group is lowered once per world. A world starts with no assignment; lowering it records
+//! every condition that depended on an unassigned input (a parameter without value, a
+//! pseudo parameter, an opaque comparison), and the world is split on the first such input:
+//! over its `AllowedValues`, else over the literals it is compared with plus "none of
+//! them", or true/false for an opaque comparison. Splitting stops at
+//! [`CloudFormationOptions::max_combinations`] worlds: the inputs left are *undecided*
+//! (conditions on them are Unknown, resources under them are not analysed) and the bound is
+//! reported as an unchecked item, never silently exceeded. A group with one world is
+//! lowered once, untagged; otherwise every resource is lowered once per world, tagged with
+//! its [`Variant`], and `variants::merge_variants` merges identical findings after the
+//! rules ran, naming the conditions of those that do not hold in every world.
+
+mod eval;
+mod functions;
+mod resources;
+mod stacks;
+mod variants;
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::PathBuf;
+
+pub use variants::merge_variants;
+
+use self::eval::{Assignment, Choice, Instance, NeedRec, World};
+use self::resources::Ctx;
+use self::stacks::{Reports, Template};
+use super::{LowerError, ParsedFile};
+use crate::model::{Graph, Note, Prop, ResourceId, Variant, VariantSet};
+use crate::source::{FileId, Span};
+use crate::syntax::tree::{Node, Value};
+
+/// The default bound on condition combinations per group of templates.
+pub const DEFAULT_MAX_COMBINATIONS: usize = 32;
+
+/// Safety net on the splitting loop (each step assigns or refines one input, so it ends
+/// long before; this only guards against a defect).
+const MAX_STEPS: usize = 10_000;
+
+/// Options of the CloudFormation lowering (`vpclint check` flags in `cli/cloudformation.rs`).
+#[derive(Clone, Debug)]
+pub struct CloudFormationOptions {
+    /// The region templates are deployed to (`--region`): `AWS::Region`, and what a
+    /// `PeerRegion` is compared with. A CDK stack's own environment region wins.
+    pub region: Option<String>,
+    /// Parameter values for root templates, in increasing precedence (`--parameters` files
+    /// in order, then `--parameter`). A template uses the keys it declares.
+    pub parameters: Vec<ParameterValue>,
+    /// The most condition combinations analysed per group of linked templates.
+    pub max_combinations: usize,
+}
+
+impl Default for CloudFormationOptions {
+    fn default() -> Self {
+        CloudFormationOptions {
+            region: None,
+            parameters: Vec::new(),
+            max_combinations: DEFAULT_MAX_COMBINATIONS,
+        }
+    }
+}
+
+/// One parameter value given on the command line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParameterValue {
+    pub key: String,
+    pub value: String,
+    /// Where it was given, for messages (`--parameter`, `params.json`).
+    pub source: String,
+}
+
+/// Lowers every CloudFormation template: groups of linked root templates, each once per
+/// world.
+pub fn lower_all(
+    files: &[ParsedFile],
+    paths: &dyn Fn(FileId) -> PathBuf,
+    options: &CloudFormationOptions,
+    graph: &mut Graph,
+    errors: &mut Vec<LowerError>,
+) {
+    let templates = stacks::collect(files, paths);
+    let roots = stacks::roots(&templates);
+    let mut reports = Reports::default();
+    for group in groups(&templates, &roots, options) {
+        let labelled = group.len() > 1;
+        let mut instances = Vec::new();
+        for &r in &group {
+            let label = if labelled {
+                let name = templates[r].path.file_name().unwrap_or_default();
+                format!("{}: ", name.to_string_lossy())
+            } else {
+                String::new()
+            };
+            stacks::instantiate(&templates, r, &label, options, &mut instances, &mut reports);
+        }
+        lower_group(&instances, &templates[group[0]], options, graph, errors);
+    }
+    for note in reports.notes {
+        graph.add_note(note);
+    }
+    errors.extend(reports.errors);
+}
+
+/// Root templates grouped by export/import names (evaluated with no condition decided), in
+/// the order of their first template.
+fn groups(
+    templates: &[Template<'_>],
+    roots: &[usize],
+    options: &CloudFormationOptions,
+) -> Vec<Vec<usize>> {
+    let mut exports: HashMap<String, usize> = HashMap::new();
+    let mut imports: Vec<(usize, String)> = Vec::new();
+    for (n, &r) in roots.iter().enumerate() {
+        let mut instances = Vec::new();
+        stacks::instantiate(
+            templates,
+            r,
+            "",
+            options,
+            &mut instances,
+            &mut Reports::default(),
+        );
+        let world = World::new(instances, Assignment::new());
+        for (_, name) in world.export_names() {
+            exports.entry(name).or_insert(n);
+        }
+        for i in 0..world.instances.len() {
+            imports.extend(world.import_names(i).into_iter().map(|name| (n, name)));
+        }
+    }
+    // Union-find over root positions.
+    let mut parent: Vec<usize> = (0..roots.len()).collect();
+    for (n, name) in imports {
+        if let Some(&e) = exports.get(&name) {
+            let (a, b) = (find(&mut parent, n), find(&mut parent, e));
+            parent[a.max(b)] = a.min(b);
+        }
+    }
+    let mut out: Vec<Vec<usize>> = Vec::new();
+    let mut slot: HashMap<usize, usize> = HashMap::new();
+    for (n, &root) in roots.iter().enumerate() {
+        let leader = find(&mut parent, n);
+        let k = *slot.entry(leader).or_insert_with(|| {
+            out.push(Vec::new());
+            out.len() - 1
+        });
+        out[k].push(root);
+    }
+    out
+}
+
+/// Union-find: the representative of `x`.
+fn find(parent: &mut [usize], x: usize) -> usize {
+    let mut x = x;
+    while parent[x] != x {
+        parent[x] = parent[parent[x]];
+        x = parent[x];
+    }
+    x
+}
+
+/// Enumerates the worlds of one group (bounded) and lowers each into the graph.
+fn lower_group(
+    instances: &[Instance<'_>],
+    first: &Template<'_>,
+    options: &CloudFormationOptions,
+    graph: &mut Graph,
+    errors: &mut Vec<LowerError>,
+) {
+    let max = options.max_combinations.max(1);
+    let mut labels: HashMap<String, String> = HashMap::new();
+    let mut bound_hit: BTreeSet<String> = BTreeSet::new();
+    let mut done: Vec<Assignment> = Vec::new();
+    let mut pending = vec![Assignment::new()];
+    let mut steps = 0;
+    while let Some(assignment) = pending.pop() {
+        steps += 1;
+        let world = World::new(instances.to_vec(), assignment.clone());
+        lower_world(&world, &mut Graph::default(), None);
+        let needs = world.needs.take();
+        let split = (steps < MAX_STEPS)
+            .then(|| next_split(&needs, &assignment))
+            .flatten();
+        let Some((key, label, domain)) = split else {
+            done.push(assignment);
+            continue;
+        };
+        labels.insert(key.clone(), label.clone());
+        if done.len() + pending.len() + domain.len() <= max {
+            for choice in domain.into_iter().rev() {
+                let mut a = assignment.clone();
+                a.insert(key.clone(), choice);
+                pending.push(a);
+            }
+        } else {
+            bound_hit.insert(label);
+            let mut a = assignment;
+            a.insert(key, Choice::Undecided);
+            pending.push(a);
+        }
+    }
+
+    let worlds: Vec<World<'_>> = done
+        .into_iter()
+        .map(|a| World::new(instances.to_vec(), a))
+        .collect();
+    let variant_set = (worlds.len() > 1).then(|| {
+        let facts = worlds.iter().map(|w| variants::facts(w, &labels)).collect();
+        graph.add_variant_set(VariantSet { facts })
+    });
+    let mut seen = HashSet::new();
+    let mut undecided = BTreeSet::new();
+    for (index, world) in worlds.iter().enumerate() {
+        let variant = variant_set.map(|set| Variant {
+            set,
+            index: u32::try_from(index).unwrap_or(u32::MAX),
+        });
+        lower_world(world, graph, variant);
+        for e in world.errors.take() {
+            if seen.insert((e.span, e.message.clone())) {
+                errors.push(e);
+            }
+        }
+        undecided.extend(world.undecided.take());
+    }
+    if !bound_hit.is_empty() || !undecided.is_empty() {
+        let names: Vec<String> = bound_hit.union(&undecided).cloned().collect();
+        let at = first
+            .root
+            .entry("Conditions")
+            .map_or(first.root.span.clone(), |e| e.key_span.clone());
+        graph.add_note(Note {
+            address: "Conditions".to_owned(),
+            reason: format!(
+                "more than {max} combinations of conditions: {} left undecided; values and \
+                 resources that depend on them are not analysed (raise \
+                 --max-condition-combinations)",
+                names.join(", ")
+            ),
+            span: Span::new(first.file, at),
+        });
+    }
+}
+
+/// The input to split the world on, and its domain; `None` when every condition met was
+/// decided.
+fn next_split(needs: &[NeedRec], assignment: &Assignment) -> Option<(String, String, Vec<Choice>)> {
+    let first = needs.iter().find(|n| match assignment.get(&n.key) {
+        None => true,
+        Some(Choice::Other(excluded)) => n.literal.as_ref().is_some_and(|l| !excluded.contains(l)),
+        Some(_) => false,
+    })?;
+    let domain = match (&first.literal, &first.allowed) {
+        (None, _) => vec![Choice::Bool(true), Choice::Bool(false)],
+        (Some(_), Some(allowed)) => allowed.iter().cloned().map(Choice::Value).collect(),
+        (Some(_), None) => {
+            let mut excluded = match assignment.get(&first.key) {
+                Some(Choice::Other(e)) => e.clone(),
+                _ => Vec::new(),
+            };
+            let mut values = Vec::new();
+            for n in needs.iter().filter(|n| n.key == first.key) {
+                if let Some(l) = &n.literal {
+                    if !excluded.contains(l) && !values.contains(l) {
+                        values.push(l.clone());
+                    }
+                }
+            }
+            excluded.extend(values.iter().cloned());
+            let mut d: Vec<Choice> = values.into_iter().map(Choice::Value).collect();
+            d.push(Choice::Other(excluded));
+            d
+        }
+    };
+    Some((first.key.clone(), first.label.clone(), domain))
+}
+
+/// Services whose resources vpclint models: only their `Condition`s are decided (a
+/// condition on, say, a CDK metadata resource must not multiply the worlds).
+const MODELLED: &[&str] = &[
+    "AWS::EC2::",
+    "AWS::AutoScaling::",
+    "AWS::EKS::",
+    "AWS::Route53",
+    "AWS::DirectoryService::",
+    "AWS::DirectConnect::",
+    "AWS::Lambda::Function",
+    "AWS::Serverless::Function",
+    "AWS::CloudFormation::Stack",
+    "AWS::Serverless::Application",
+];
+
+/// Lowers the resources of every instance that exists in the world: ids first (so that
+/// references resolve whatever the order), then bodies.
+fn lower_world(world: &World<'_>, graph: &mut Graph, variant: Option<Variant>) {
+    let mut pending = Vec::new();
+    for (i, inst) in world.instances.iter().enumerate() {
+        if world.instance_exists(i) != Some(true) {
+            continue;
+        }
+        let Some(resources) = inst.root.get("Resources") else {
+            continue;
+        };
+        let Some(entries) = resources.as_map() else {
+            world.error(
+                i,
+                resources.span.clone(),
+                "`Resources` must be a map of logical ids to resources",
+            );
+            continue;
+        };
+        for entry in entries {
+            let decl = Span::new(inst.file, entry.key_span.clone());
+            let Some(type_name) = entry.value.get("Type").and_then(|t| match &t.value {
+                Value::String(s) => Some(s.as_str()),
+                _ => None,
+            }) else {
+                let span = entry
+                    .value
+                    .get("Type")
+                    .map_or(entry.key_span.clone(), |t| t.span.clone());
+                world.error(
+                    i,
+                    span,
+                    format!(
+                        "resource {} has no `Type` string; it is not analysed",
+                        entry.key
+                    ),
+                );
+                continue;
+            };
+            let modelled = MODELLED.iter().any(|m| type_name.starts_with(m));
+            if modelled && world.resource_exists(i, &entry.key) != Some(true) {
+                continue;
+            }
+            let address = address(inst, &entry.key, &entry.value);
+            let id = graph.reserve(address, type_name.to_owned(), decl);
+            if let Some(v) = variant {
+                graph.set_variant(id, v);
+            }
+            world.ids.borrow_mut().insert((i, entry.key.as_str()), id);
+            pending.push((i, id, type_name, &entry.value, decl));
+        }
+    }
+    for (i, id, type_name, resource, decl) in pending {
+        lower_one(world, graph, (i, id, type_name, resource, decl));
+    }
+}
+
+/// The properties of a resource that has none.
+static NO_PROPERTIES: Node = Node {
+    value: Value::Map(Vec::new()),
+    span: 0..0,
+};
+
+fn lower_one<'a>(
+    world: &World<'a>,
+    graph: &mut Graph,
+    (i, id, type_name, resource, decl): (usize, ResourceId, &str, &'a Node, Span),
+) {
+    let properties = resource
+        .get("Properties")
+        .and_then(|p| world.resolve(i, p))
+        .unwrap_or(&NO_PROPERTIES);
+    let ctx = Ctx {
+        world,
+        inst: i,
+        node: properties,
+        decl,
+    };
+    let region = world.instances[i]
+        .region
+        .as_ref()
+        .map(|r| Prop::known(r.clone(), decl));
+    let kind = resources::lower_resource(type_name, &ctx);
+    graph.set(id, region, kind);
+}
+
+/// A resource's address: the nested-stack path and logical id, and the CDK construct path
+/// when known (`Vpc8378EB38 (Network/Vpc/Resource)`).
+fn address(inst: &Instance<'_>, logical: &str, resource: &Node) -> String {
+    let cdk = resource
+        .get("Metadata")
+        .and_then(|m| m.get("aws:cdk:path"))
+        .and_then(Node::as_scalar_str)
+        .map(str::to_owned)
+        .or_else(|| inst.cdk_paths.get(logical).cloned());
+    match cdk {
+        Some(path) => format!("{}{logical} ({path})", inst.prefix),
+        None => format!("{}{logical}", inst.prefix),
+    }
+}
