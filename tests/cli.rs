@@ -105,7 +105,7 @@ fn seed_gives_exactly_the_m4_finding_in_both_languages() {
 
 #[test]
 fn text_output_points_at_the_instance_type_with_help() {
-    let (code, stdout, _) = vpclint(&["check", "examples/seed/terraform"]);
+    let (code, stdout, _) = vpclint(&["check", "--format", "text", "examples/seed/terraform"]);
     assert_eq!(code, 1);
     insta::assert_snapshot!("seed_terraform_text", stdout);
 }

@@ -1,7 +1,7 @@
 //! `vpclint check`.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 
@@ -20,9 +20,14 @@ pub struct CheckArgs {
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = emit::Format::Text)]
-    pub format: emit::Format,
+    /// Output format [default: text on a terminal, concise otherwise].
+    #[arg(long, value_enum)]
+    pub format: Option<emit::Format>,
+
+    /// List every resource that could not be fully checked, with the reason (text and
+    /// concise formats; `json` and `json-lines` always list them).
+    #[arg(long)]
+    pub explain_unknown: bool,
 
     /// Exit with 1 when a finding is at or above this severity.
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
@@ -110,17 +115,34 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
         lower,
     };
     let report = check::check(found.inputs, found.errors, found.skipped, &options);
+    let stdout_is_terminal = std::io::stdout().is_terminal();
+    let format = args.format.unwrap_or(if stdout_is_terminal {
+        emit::Format::Text
+    } else {
+        emit::Format::Concise
+    });
     let color = match args.color {
         Color::Always => true,
         Color::Never => false,
-        Color::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        Color::Auto => stdout_is_terminal && std::env::var_os("NO_COLOR").is_none(),
     };
-    let text = emit::render(&report, args.format, emit::EmitOptions { color });
+    let cwd = std::env::current_dir().ok();
+    let emit_options = emit::EmitOptions {
+        color,
+        explain_unknown: args.explain_unknown,
+        repo_root: cwd.as_deref().map(repository_root),
+        cwd,
+        docs_url: emit::default_docs_url(),
+    };
+    let text = emit::render(&report, format, &emit_options);
     let mut stdout = std::io::stdout().lock();
     // A closed pipe (`| head`) is not an error of the check.
     let _ = stdout
         .write_all(text.as_bytes())
         .and_then(|()| stdout.flush());
+    if format == emit::Format::Github && emit::github::overflows(&report) {
+        write_step_summary(&emit::github::step_summary(&report, &emit_options));
+    }
     let failing = args
         .fail_on
         .threshold()
@@ -129,5 +151,32 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
         exit::FINDINGS
     } else {
         exit::CLEAN
+    }
+}
+
+/// The repository the working directory is in (the nearest ancestor with `.git`, a directory
+/// or a worktree's file), else the working directory itself.
+fn repository_root(cwd: &Path) -> PathBuf {
+    cwd.ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .unwrap_or(cwd)
+        .to_path_buf()
+}
+
+/// Appends to the file GitHub Actions names in `$GITHUB_STEP_SUMMARY`, when it is set.
+fn write_step_summary(markdown: &str) {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return;
+    };
+    let written = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(&path)
+        .and_then(|mut file| file.write_all(markdown.as_bytes()));
+    if let Err(e) = written {
+        eprintln!(
+            "vpclint: warning: could not write the step summary to {}: {e}",
+            Path::new(&path).display()
+        );
     }
 }

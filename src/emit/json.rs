@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::check::Report;
+use crate::check::{FileError, Report, UncheckedItem};
 use crate::source::{LineCol, SourceMap, Span};
 
 /// The contract's version.
@@ -20,7 +20,7 @@ struct Output<'a> {
 }
 
 #[derive(Serialize)]
-struct Diagnostic<'a> {
+pub(super) struct Diagnostic<'a> {
     rule: &'a str,
     name: &'a str,
     severity: &'a str,
@@ -36,7 +36,7 @@ struct Diagnostic<'a> {
 }
 
 #[derive(Serialize)]
-struct Related<'a> {
+pub(super) struct Related<'a> {
     resource: &'a str,
     file: String,
     location: LineCol,
@@ -44,14 +44,14 @@ struct Related<'a> {
 }
 
 #[derive(Serialize)]
-struct Error<'a> {
+pub(super) struct Error<'a> {
     file: String,
     location: LineCol,
     message: &'a str,
 }
 
 #[derive(Serialize)]
-struct Unchecked<'a> {
+pub(super) struct Unchecked<'a> {
     resource: &'a str,
     file: String,
     location: LineCol,
@@ -78,57 +78,72 @@ fn path_string(path: &std::path::Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
+/// One diagnostic as the contract shows it.
+pub(super) fn diagnostic<'a>(
+    report: &'a Report,
+    d: &'a crate::diagnostic::Diagnostic,
+) -> Diagnostic<'a> {
+    let sources = &report.sources;
+    let at = |span: Span| sources.get(span.file).line_col(span.start);
+    Diagnostic {
+        rule: d.rule,
+        name: d.name,
+        severity: d.severity.as_str(),
+        message: &d.message,
+        resource: &d.resource,
+        file: file_of(sources, d.span),
+        location: at(d.span),
+        end_location: sources.get(d.span.file).line_col(d.span.end),
+        related: d
+            .related
+            .iter()
+            .map(|r| Related {
+                resource: &r.resource,
+                file: file_of(sources, r.span),
+                location: at(r.span),
+                message: &r.message,
+            })
+            .collect(),
+        path: &d.path,
+        help: &d.help,
+    }
+}
+
+/// One file error as the contract shows it.
+pub(super) fn error(e: &FileError) -> Error<'_> {
+    Error {
+        file: path_string(&e.path),
+        location: e.location,
+        message: &e.message,
+    }
+}
+
+/// One unchecked item as the contract shows it.
+pub(super) fn unchecked<'a>(report: &'a Report, u: &'a UncheckedItem) -> Unchecked<'a> {
+    let file = report.sources.get(u.span.file);
+    Unchecked {
+        resource: &u.resource,
+        file: path_string(&file.path),
+        location: file.line_col(u.span.start),
+        reason: &u.reason,
+    }
+}
+
 /// Renders the report as pretty-printed JSON (with a trailing newline).
 #[must_use]
 pub fn render(report: &Report) -> String {
-    let sources = &report.sources;
-    let at = |span: Span| sources.get(span.file).line_col(span.start);
     let output = Output {
         version: VERSION,
         diagnostics: report
             .diagnostics
             .iter()
-            .map(|d| Diagnostic {
-                rule: d.rule,
-                name: d.name,
-                severity: d.severity.as_str(),
-                message: &d.message,
-                resource: &d.resource,
-                file: file_of(sources, d.span),
-                location: at(d.span),
-                end_location: sources.get(d.span.file).line_col(d.span.end),
-                related: d
-                    .related
-                    .iter()
-                    .map(|r| Related {
-                        resource: &r.resource,
-                        file: file_of(sources, r.span),
-                        location: at(r.span),
-                        message: &r.message,
-                    })
-                    .collect(),
-                path: &d.path,
-                help: &d.help,
-            })
+            .map(|d| diagnostic(report, d))
             .collect(),
-        errors: report
-            .errors
-            .iter()
-            .map(|e| Error {
-                file: path_string(&e.path),
-                location: e.location,
-                message: &e.message,
-            })
-            .collect(),
+        errors: report.errors.iter().map(error).collect(),
         unchecked: report
             .unchecked
             .iter()
-            .map(|u| Unchecked {
-                resource: &u.resource,
-                file: file_of(sources, u.span),
-                location: at(u.span),
-                reason: &u.reason,
-            })
+            .map(|u| unchecked(report, u))
             .collect(),
         summary: Summary {
             files: report.summary.files,

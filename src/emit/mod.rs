@@ -1,33 +1,290 @@
 //! Emitters: pure functions from a [`Report`] to text, one file per output format. They know
-//! nothing about HCL, YAML or the model.
+//! nothing about HCL, YAML or the model. What they need from the outside world (the working
+//! directory, the repository root, the docs address) comes in [`EmitOptions`], filled by the
+//! CLI.
 
+pub mod concise;
+pub mod github;
 pub mod json;
+pub mod json_lines;
+pub mod lsp;
+pub mod sarif;
 pub mod text;
 
-use crate::check::Report;
+use std::fmt::Write as _;
+use std::path::{Component, Path, PathBuf};
+
+use crate::check::{FileError, Report};
+use crate::diagnostic::Severity;
+use crate::source::{LineCol, Span};
 
 /// The output formats of `vpclint check --format`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// Human-readable diagnostics with source snippets (miette).
+    /// Human-readable diagnostics with source snippets (miette); the default on a terminal.
     #[default]
     Text,
+    /// `file:line:col: RULE severity message`, one a line; the default when piped.
+    Concise,
     /// The stable JSON contract (see README, "Output contract").
     Json,
+    /// One JSON object a line: each diagnostic, file error and unchecked item.
+    JsonLines,
+    /// SARIF 2.1.0, for code-scanning services (`github/codeql-action/upload-sarif`).
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on the pull request).
+    Github,
+    /// A JSON object mapping file URIs to LSP `Diagnostic[]`, for editors' on-save commands.
+    Lsp,
 }
 
-/// How the output will be shown (what a terminal supports).
-#[derive(Clone, Copy, Debug, Default)]
+/// What an emitter needs to know besides the report.
+#[derive(Clone, Debug, Default)]
 pub struct EmitOptions {
     /// Colour the text output.
     pub color: bool,
+    /// List every unchecked item with its reason (text and concise formats).
+    pub explain_unknown: bool,
+    /// The absolute working directory the report's relative paths start from (LSP URIs,
+    /// repository-relative paths).
+    pub cwd: Option<PathBuf>,
+    /// The absolute root of the repository (SARIF and GitHub paths are relative to it).
+    pub repo_root: Option<PathBuf>,
+    /// The address of the rules' documentation page (`…/docs/rules.md`); each rule links to
+    /// `<docs_url>#<id lowercased>`. `None` leaves the links out.
+    pub docs_url: Option<String>,
+}
+
+/// The documentation page of the rules in this crate's repository, when `Cargo.toml` names
+/// the repository.
+#[must_use]
+pub fn default_docs_url() -> Option<String> {
+    let repository = env!("CARGO_PKG_REPOSITORY").trim_end_matches('/');
+    (!repository.is_empty()).then(|| format!("{repository}/blob/main/docs/rules.md"))
 }
 
 /// Renders the report in the given format.
 #[must_use]
-pub fn render(report: &Report, format: Format, options: EmitOptions) -> String {
+pub fn render(report: &Report, format: Format, options: &EmitOptions) -> String {
     match format {
-        Format::Text => text::render(report, options.color),
+        Format::Text => text::render(report, options.color, options.explain_unknown),
+        Format::Concise => concise::render(report, options),
         Format::Json => json::render(report),
+        Format::JsonLines => json_lines::render(report),
+        Format::Sarif => sarif::render(report, options),
+        Format::Github => github::render(report, options),
+        Format::Lsp => lsp::render(report, options),
+    }
+}
+
+/// The code a file error is shown with: `parse-error` when it points into a file that was
+/// read, `read-error` when the file could not be read at all.
+#[must_use]
+pub fn error_code(error: &FileError) -> &'static str {
+    if error.span.is_some() {
+        "parse-error"
+    } else {
+        "read-error"
+    }
+}
+
+/// A rule's documentation link.
+fn rule_url(options: &EmitOptions, id: &str) -> Option<String> {
+    options
+        .docs_url
+        .as_ref()
+        .map(|base| format!("{base}#{}", id.to_lowercase()))
+}
+
+/// Paths in output use `/` on every platform.
+fn slashes(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// `a/./b/../c` → `a/c`, without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) {
+                    out.pop();
+                } else if !out.has_root() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Where a reported file is, for formats that need more than "as given".
+#[derive(Debug, PartialEq, Eq)]
+enum Located {
+    /// Relative to the repository root, `/`-separated, never starting with `/` or `./`.
+    InRepository(String),
+    /// An absolute path outside the repository (or no repository root known).
+    Absolute(PathBuf),
+    /// A relative path when no working directory is known.
+    Relative(String),
+}
+
+fn locate(path: &Path, options: &EmitOptions) -> Located {
+    let absolute = if path.is_absolute() {
+        normalize(path)
+    } else if let Some(cwd) = &options.cwd {
+        normalize(&cwd.join(path))
+    } else {
+        let rel = slashes(&normalize(path));
+        return Located::Relative(rel.trim_start_matches('/').to_owned());
+    };
+    if let Some(root) = &options.repo_root {
+        if let Ok(rel) = absolute.strip_prefix(normalize(root)) {
+            return Located::InRepository(slashes(rel));
+        }
+    }
+    Located::Absolute(absolute)
+}
+
+/// The path relative to the repository root when it is inside it, else as well as can be
+/// said (absolute, or as given).
+fn repo_path(path: &Path, options: &EmitOptions) -> String {
+    match locate(path, options) {
+        Located::InRepository(p) | Located::Relative(p) => p,
+        Located::Absolute(p) => slashes(&p),
+    }
+}
+
+/// `file://` URI of an absolute path (percent-encoded; Windows drive paths get `/C:/…`).
+fn file_uri(path: &Path) -> String {
+    let text = slashes(path);
+    let mut out = String::from("file://");
+    if !text.starts_with('/') {
+        out.push('/');
+    }
+    percent_encode_path(&text, &mut out);
+    out
+}
+
+fn percent_encode_path(text: &str, out: &mut String) {
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'.' | b'_' | b'~' | b':') {
+            out.push(char::from(b));
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+}
+
+/// Start and end (exclusive) of a span, 1-based, columns in characters.
+fn span_range(report: &Report, span: Span) -> (LineCol, LineCol) {
+    let file = report.sources.get(span.file);
+    (file.line_col(span.start), file.line_col(span.end))
+}
+
+/// Start and end of a file error (the end is the start when the error has no extent).
+fn error_range(error: &FileError) -> (LineCol, LineCol) {
+    (error.location, error.end_location.unwrap_or(error.location))
+}
+
+/// One line: newlines and other control characters become spaces (for one-line formats).
+fn one_line(text: &str) -> String {
+    text.split(['\n', '\r'])
+        .filter(|part| !part.trim().is_empty())
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+/// "Found 1 warning in 4 files (15 resources, 0 file errors, 0 skipped)."
+fn summary_line(report: &Report) -> String {
+    let s = &report.summary;
+    let findings = if s.diagnostics == 0 {
+        "No findings".to_owned()
+    } else {
+        let mut parts = Vec::new();
+        for (severity, word) in [
+            (Severity::Error, "error"),
+            (Severity::Warning, "warning"),
+            (Severity::Info, "info"),
+        ] {
+            let n = report
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == severity)
+                .count();
+            if n > 0 {
+                parts.push(plural(n, word));
+            }
+        }
+        format!("Found {}", parts.join(", "))
+    };
+    format!(
+        "{findings} in {} ({}, {}, {} skipped).",
+        plural(s.files, "file"),
+        plural(s.resources, "resource"),
+        plural(s.errors, "file error"),
+        s.skipped
+    )
+}
+
+/// The hint shown instead of the unchecked items when they are not all listed.
+fn unchecked_hint(report: &Report) -> String {
+    format!(
+        "{} not fully checked (a value is unknown); --explain-unknown lists each with its reason.",
+        plural(report.summary.unchecked, "resource")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(cwd: &str, root: &str) -> EmitOptions {
+        EmitOptions {
+            cwd: Some(cwd.into()),
+            repo_root: Some(root.into()),
+            ..EmitOptions::default()
+        }
+    }
+
+    #[test]
+    fn paths_are_made_relative_to_the_repository_root() {
+        let o = options("/repo/infra", "/repo");
+        assert_eq!(repo_path(Path::new("./main.tf"), &o), "infra/main.tf");
+        assert_eq!(repo_path(Path::new("../net/a.tf"), &o), "net/a.tf");
+        assert_eq!(repo_path(Path::new("/repo/x/y.tf"), &o), "x/y.tf");
+        assert_eq!(
+            repo_path(Path::new("/elsewhere/y.tf"), &o),
+            "/elsewhere/y.tf"
+        );
+        // Never a leading `//` or `./` (checkov #1599).
+        let root = options("/", "/");
+        assert_eq!(repo_path(Path::new("//a/b.tf"), &root), "a/b.tf");
+        let none = EmitOptions::default();
+        assert_eq!(repo_path(Path::new("./a/../b.tf"), &none), "b.tf");
+    }
+
+    #[test]
+    fn file_uris_are_percent_encoded() {
+        assert_eq!(
+            file_uri(Path::new("/w/my dir/ré#1.tf")),
+            "file:///w/my%20dir/r%C3%A9%231.tf"
+        );
+    }
+
+    #[test]
+    fn one_line_joins_lines() {
+        assert_eq!(one_line("a\n  b\r\n\nc"), "a b c");
     }
 }

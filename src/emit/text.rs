@@ -12,9 +12,10 @@ use crate::check::Report;
 use crate::diagnostic::Severity;
 use crate::source::{SourceMap, Span};
 
-/// Renders the report for a terminal (`color`) or a log (plain Unicode).
+/// Renders the report for a terminal (`color`) or a log (plain Unicode); `explain_unknown`
+/// lists every unchecked item instead of the first five.
 #[must_use]
-pub fn render(report: &Report, color: bool) -> String {
+pub fn render(report: &Report, color: bool, explain_unknown: bool) -> String {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -80,7 +81,7 @@ pub fn render(report: &Report, color: bool) -> String {
             }
         }
     }
-    summary(report, &mut out);
+    summary(report, explain_unknown, &mut out);
     out
 }
 
@@ -98,31 +99,20 @@ fn render_one(handler: &GraphicalReportHandler, item: &Item<'_>, out: &mut Strin
     out.push('\n');
 }
 
-fn summary(report: &Report, out: &mut String) {
-    let s = &report.summary;
-    let count = |n: usize, what: &str| {
-        if n == 1 {
-            format!("1 {what}")
-        } else {
-            format!("{n} {what}s")
-        }
-    };
-    let by = |sev: Severity| {
-        report
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == sev)
-            .count()
-    };
+fn summary(report: &Report, explain_unknown: bool, out: &mut String) {
     if !report.unchecked.is_empty() {
         let _ = writeln!(
             out,
-            "{} not fully checked (a value is unknown); --format json lists each with its reason:",
-            count(s.unchecked, "resource")
+            "{} not fully checked (a value is unknown):",
+            super::plural(report.summary.unchecked, "resource")
         );
         for (shown, u) in report.unchecked.iter().enumerate() {
-            if shown == 5 {
-                let _ = writeln!(out, "  … and {} more", report.unchecked.len() - shown);
+            if shown == 5 && !explain_unknown {
+                let _ = writeln!(
+                    out,
+                    "  … and {} more (--explain-unknown lists them all)",
+                    report.unchecked.len() - shown
+                );
                 break;
             }
             let file = report.sources.get(u.span.file);
@@ -138,30 +128,7 @@ fn summary(report: &Report, out: &mut String) {
             );
         }
     }
-    let findings = if s.diagnostics == 0 {
-        "No findings".to_owned()
-    } else {
-        let mut parts = Vec::new();
-        for (sev, word) in [
-            (Severity::Error, "error"),
-            (Severity::Warning, "warning"),
-            (Severity::Info, "info"),
-        ] {
-            let n = by(sev);
-            if n > 0 {
-                parts.push(count(n, word));
-            }
-        }
-        format!("Found {}", parts.join(", "))
-    };
-    let _ = writeln!(
-        out,
-        "{findings} in {} ({}, {}, {} skipped).",
-        count(s.files, "file"),
-        count(s.resources, "resource"),
-        count(s.errors, "file error"),
-        s.skipped
-    );
+    let _ = writeln!(out, "{}", super::summary_line(report));
 }
 
 /// One miette diagnostic over vpclint's own source map.
@@ -283,12 +250,23 @@ impl SourceCode for FileSource<'_> {
         let inner = self
             .text
             .read_span(span, context_lines_before, context_lines_after)?;
+        // miette counts the column of a span's start (the `[file:line:col]` header) in
+        // bytes; the report counts characters, as editors do.
+        let column = if context_lines_before == 0 {
+            let start = inner.span().offset().min(self.text.len());
+            let line_start = self.text[..start].rfind('\n').map_or(0, |i| i + 1);
+            self.text
+                .get(line_start..start)
+                .map_or(inner.column(), |before| before.chars().count())
+        } else {
+            inner.column()
+        };
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             inner.data(),
             *inner.span(),
             inner.line(),
-            inner.column(),
+            column,
             inner.line_count(),
         )))
     }

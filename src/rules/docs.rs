@@ -98,7 +98,8 @@ pub fn markdown(metas: &[RuleMeta]) -> String {
         );
     }
     for m in metas {
-        out.push('\n');
+        // A stable anchor (`#vpc001`) for links from SARIF, the language server and the table.
+        let _ = write!(out, "\n<a id=\"{}\"></a>\n\n", m.id.to_ascii_lowercase());
         // Demote the headings by one level under the page title.
         for line in explain(m).lines() {
             if line.starts_with('#') {

@@ -1,0 +1,68 @@
+//! `--format concise`: `file:line:col: RULE severity message`, one a line, as compilers and
+//! ruff print them, so editors' error formats (`%f:%l:%c: %m`) and `grep` work. File errors
+//! have the same shape with the code `parse-error` or `read-error`. The default when stdout
+//! is not a terminal.
+
+use std::fmt::Write as _;
+
+use super::{error_code, one_line, slashes, summary_line, unchecked_hint, EmitOptions};
+use crate::check::Report;
+
+/// Renders one line per finding and file error (sorted by file and position), then the
+/// unchecked items (with `--explain-unknown`) and a summary line.
+#[must_use]
+pub fn render(report: &Report, options: &EmitOptions) -> String {
+    let sources = &report.sources;
+    // (file, line, column, rest of the line); diagnostics and errors are each sorted
+    // already, merged here so that one file's lines stay together.
+    let mut lines: Vec<(String, u32, u32, String)> = Vec::new();
+    for d in &report.diagnostics {
+        let file = sources.get(d.span.file);
+        let at = file.line_col(d.span.start);
+        lines.push((
+            slashes(&file.path),
+            at.line,
+            at.column,
+            format!(
+                "{} {} {}",
+                d.rule,
+                d.severity.as_str(),
+                one_line(&d.message)
+            ),
+        ));
+    }
+    for e in &report.errors {
+        lines.push((
+            slashes(&e.path),
+            e.location.line,
+            e.location.column,
+            format!("{} error {}", error_code(e), one_line(&e.message)),
+        ));
+    }
+    lines.sort_by(|a, b| (&a.0, a.1, a.2).cmp(&(&b.0, b.1, b.2)));
+    let mut out = String::new();
+    for (file, line, column, rest) in &lines {
+        let _ = writeln!(out, "{file}:{line}:{column}: {rest}");
+    }
+    if !report.unchecked.is_empty() {
+        if options.explain_unknown {
+            for u in &report.unchecked {
+                let file = sources.get(u.span.file);
+                let at = file.line_col(u.span.start);
+                let _ = writeln!(
+                    out,
+                    "{}:{}:{}: unchecked info {}: {}",
+                    slashes(&file.path),
+                    at.line,
+                    at.column,
+                    u.resource,
+                    one_line(&u.reason)
+                );
+            }
+        } else {
+            let _ = writeln!(out, "{}", unchecked_hint(report));
+        }
+    }
+    let _ = writeln!(out, "{}", summary_line(report));
+    out
+}

@@ -1,0 +1,39 @@
+//! `--format json-lines`: one JSON object a line, for streaming tools (`jq -c`, log
+//! shippers). Each line is a diagnostic, a file error or an unchecked item, with the same
+//! fields as in `--format json` plus `"kind"`: `"diagnostic"`, `"error"` or `"unchecked"`.
+//! Diagnostics come first, then errors, then unchecked items, each in the report's order;
+//! there is no summary line (count the lines).
+
+use serde::Serialize;
+
+use super::json;
+use crate::check::Report;
+
+#[derive(Serialize)]
+struct Line<T> {
+    kind: &'static str,
+    #[serde(flatten)]
+    item: T,
+}
+
+fn push<T: Serialize>(out: &mut String, kind: &'static str, item: T) {
+    let line = serde_json::to_string(&Line { kind, item }).expect("the report serialises");
+    out.push_str(&line);
+    out.push('\n');
+}
+
+/// Renders one line per diagnostic, file error and unchecked item.
+#[must_use]
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    for d in &report.diagnostics {
+        push(&mut out, "diagnostic", json::diagnostic(report, d));
+    }
+    for e in &report.errors {
+        push(&mut out, "error", json::error(e));
+    }
+    for u in &report.unchecked {
+        push(&mut out, "unchecked", json::unchecked(report, u));
+    }
+    out
+}
