@@ -122,6 +122,14 @@ pub fn check(
                 let body = p.tree;
                 (Some(ParsedFile::TerraformVars { file: id, body }), p.errors)
             }
+            FileKind::TerraformModules | FileKind::TerraformPlan => {
+                let p = crate::syntax::json::parse(text);
+                let file = p.tree.map(|root| match kind {
+                    FileKind::TerraformPlan => ParsedFile::TerraformPlan { file: id, root },
+                    _ => ParsedFile::TerraformModules { file: id, root },
+                });
+                (file, p.errors)
+            }
             FileKind::CloudFormationYaml | FileKind::CloudFormationJson => {
                 let format = if kind == FileKind::CloudFormationJson {
                     cloudformation::Format::Json

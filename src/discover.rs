@@ -15,6 +15,11 @@ pub enum FileKind {
     TerraformVars,
     /// `*.tfvars.json`
     TerraformVarsJson,
+    /// `.terraform/modules/modules.json` beside scanned `.tf` files (left by `terraform
+    /// init`): where non-local module sources were downloaded.
+    TerraformModules,
+    /// JSON printed by `terraform show -json PLANFILE`.
+    TerraformPlan,
     /// YAML that looks like a CloudFormation template; confirmed after parsing.
     CloudFormationYaml,
     /// JSON that looks like a CloudFormation template; confirmed after parsing.
@@ -97,9 +102,15 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
     }
     files.sort();
     files.dedup();
+    let manifests = add_downloaded_modules(&mut files);
     for path in files {
         let Some(by_name) = kind_by_name(&path) else {
             continue;
+        };
+        let by_name = if manifests.contains(&path) {
+            NameKind::Manifest
+        } else {
+            by_name
         };
         let bytes = match std::fs::read(&path) {
             Ok(b) => b,
@@ -145,6 +156,8 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
             NameKind::TerraformJson => FileKind::TerraformJson,
             NameKind::TerraformVars => FileKind::TerraformVars,
             NameKind::TerraformVarsJson => FileKind::TerraformVarsJson,
+            NameKind::Manifest => FileKind::TerraformModules,
+            NameKind::Json if looks_like_terraform_plan(&text) => FileKind::TerraformPlan,
             NameKind::Yaml | NameKind::Json if !looks_like_cloudformation(&text) => {
                 found.skipped += 1;
                 continue;
@@ -167,6 +180,7 @@ enum NameKind {
     TerraformJson,
     TerraformVars,
     TerraformVarsJson,
+    Manifest,
     Yaml,
     Json,
 }
@@ -204,6 +218,78 @@ fn kind_by_name(path: &Path) -> Option<NameKind> {
 pub fn looks_like_cloudformation(text: &str) -> bool {
     text.contains("AWSTemplateFormatVersion")
         || (text.contains("Resources") && text.contains("AWS::"))
+}
+
+/// A plan printed by `terraform show -json`: it names its format and has planned values.
+#[must_use]
+pub fn looks_like_terraform_plan(text: &str) -> bool {
+    text.contains("\"format_version\"") && text.contains("\"planned_values\"")
+}
+
+/// For every directory with Terraform files that has a `.terraform/modules/modules.json`
+/// (a prior `terraform init`), adds the manifest and the `.tf`/`.tf.json` files of the
+/// module directories it lists under `.terraform/modules/` (the walk skips `.terraform/`).
+/// Returns the manifests' paths. Only reads what `terraform init` left; never downloads.
+fn add_downloaded_modules(files: &mut Vec<PathBuf>) -> std::collections::HashSet<PathBuf> {
+    let mut dirs: Vec<PathBuf> = files
+        .iter()
+        .filter(|p| {
+            matches!(
+                kind_by_name(p),
+                Some(NameKind::Terraform | NameKind::TerraformJson)
+            )
+        })
+        .filter_map(|p| p.parent().map(Path::to_path_buf))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    let mut manifests = std::collections::HashSet::new();
+    for dir in dirs {
+        let modules = dir.join(".terraform").join("modules");
+        let manifest = modules.join("modules.json");
+        let Ok(text) = std::fs::read_to_string(&manifest) else {
+            continue;
+        };
+        let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
+            continue;
+        };
+        let entries = json["Modules"].as_array().cloned().unwrap_or_default();
+        for entry in entries {
+            let Some(module_dir) = entry["Dir"].as_str() else {
+                continue;
+            };
+            let rel = Path::new(module_dir);
+            // Only directories `terraform init` downloaded into, never outside the root.
+            if !rel.starts_with(".terraform/modules")
+                || rel
+                    .components()
+                    .any(|c| matches!(c, std::path::Component::ParentDir))
+            {
+                continue;
+            }
+            let Ok(read) = std::fs::read_dir(dir.join(rel)) else {
+                continue;
+            };
+            let mut found: Vec<PathBuf> = read
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| {
+                    p.is_file()
+                        && matches!(
+                            kind_by_name(p),
+                            Some(NameKind::Terraform | NameKind::TerraformJson)
+                        )
+                })
+                .collect();
+            found.sort();
+            files.extend(found);
+        }
+        files.push(manifest.clone());
+        manifests.insert(manifest);
+    }
+    files.sort();
+    files.dedup();
+    manifests
 }
 
 /// The path as the user reached it, without a leading `./`.

@@ -7,6 +7,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod emit;
 pub mod lower;
+pub mod lsp;
 pub mod model;
 pub mod reach;
 pub mod rules;

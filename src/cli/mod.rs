@@ -31,6 +31,9 @@ pub enum Command {
     Rules(rules::RulesArgs),
     /// Print a rule's documentation: what, why, example, fix, references.
     Explain(rules::ExplainArgs),
+    /// Run the language server over stdin and stdout (diagnostics as you type, hover on
+    /// instance types).
+    Lsp(crate::lsp::LspArgs),
 }
 
 /// Runs a parsed command line and returns the process exit code.
@@ -40,5 +43,6 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => ExitCode::from(check::run(&args)),
         Command::Rules(args) => ExitCode::from(rules::run_rules(&args)),
         Command::Explain(args) => ExitCode::from(rules::run_explain(&args)),
+        Command::Lsp(args) => crate::lsp::run(&args),
     }
 }

@@ -25,6 +25,17 @@ pub enum ParsedFile {
         file: FileId,
         body: hcl::Body,
     },
+    /// `.terraform/modules/modules.json` (left by `terraform init`): where the modules of
+    /// non-local sources were downloaded to.
+    TerraformModules {
+        file: FileId,
+        root: Node,
+    },
+    /// A plan as `terraform show -json` prints it.
+    TerraformPlan {
+        file: FileId,
+        root: Node,
+    },
     CloudFormation {
         file: FileId,
         root: Node,

@@ -7,6 +7,8 @@
 //! private gateways), and the kind of hop the matching route names. Anything Unknown on the
 //! way makes the pair "not checked", with the reason; it is never guessed.
 
+pub mod lpm;
+
 use crate::model::{ComputeKind, Graph, Index, Ipv4Net, Kind, Prop, ResourceId, TargetKind, Val};
 use crate::source::Span;
 
@@ -677,24 +679,9 @@ fn match_route(
     endpoint_vpc: ResourceId,
     table: Option<ResourceId>,
 ) -> Result<Path, (String, Span)> {
-    let mut best: Option<(&Candidate, Ipv4Net)> = None;
+    // A route whose destination is not known might be the longest match: not checked.
     for route in routes {
         match &route.destination.val {
-            Val::Known(dest) if dest.contains(cidr) => {
-                // Longer prefix wins; on a tie a static route beats a propagated one.
-                let wins = match best {
-                    None => true,
-                    Some((current, current_dest)) => {
-                        dest.prefix_len() > current_dest.prefix_len()
-                            || (dest.prefix_len() == current_dest.prefix_len()
-                                && current.propagated
-                                && !route.propagated)
-                    }
-                };
-                if wins {
-                    best = Some((route, *dest));
-                }
-            }
             Val::Known(_) => {}
             Val::Unknown(reason) => {
                 return Err((
@@ -710,6 +697,14 @@ fn match_route(
             }
         }
     }
+    let known: Vec<lpm::Route> = routes
+        .iter()
+        .map(|r| lpm::Route {
+            destination: *r.destination.known_value().expect("checked above"),
+            propagated: r.propagated,
+        })
+        .collect();
+    let best = lpm::best_route(&known, cidr).map(|i| (&routes[i], known[i].destination));
     let Some((route, _)) = best else {
         return Ok(Path {
             kind: PathKind::NoPath,

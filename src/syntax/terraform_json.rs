@@ -16,6 +16,7 @@ use super::{json, terraform, Parsed, SyntaxError};
 const NESTED_BLOCKS: &[&str] = &[
     "accepter",
     "connect_settings",
+    "content",
     "dns_options",
     "ebs_block_device",
     "egress",
@@ -176,6 +177,18 @@ fn body(node: &Node, errors: &mut Vec<SyntaxError>) -> Body {
         if entry.key == "//" {
             continue;
         }
+        // `"dynamic": {"route": {"for_each": …, "content": {…}}}`: one label, the block kind.
+        if entry.key == "dynamic" && matches!(entry.value.value, Value::Map(_)) {
+            blocks(
+                "dynamic",
+                &entry.value,
+                1,
+                &mut Vec::new(),
+                &mut out.blocks,
+                errors,
+            );
+            continue;
+        }
         let nested = NESTED_BLOCKS.contains(&entry.key.as_str())
             && matches!(&entry.value.value, Value::Map(_))
             || matches!(&entry.value.value, Value::Seq(items)
@@ -268,5 +281,19 @@ mod tests {
         let s = instance.body.attribute("subnet_id").unwrap();
         assert_eq!(s.value.as_reference().unwrap(), ["aws_subnet", "b", "id"]);
         assert_eq!(instance.body.blocks[0].kind, "launch_template");
+    }
+
+    #[test]
+    fn dynamic_blocks() {
+        let text = r#"{"resource": {"aws_route_table": {"b": {
+  "dynamic": {"route": {"for_each": "${var.peers}", "content": {"cidr_block": "${route.value}"}}}
+}}}}"#;
+        let parsed = parse(text);
+        assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+        let dynamic = &parsed.tree.blocks[0].body.blocks[0];
+        assert_eq!(dynamic.kind, "dynamic");
+        assert_eq!(dynamic.labels[0].value, "route");
+        assert!(dynamic.body.attribute("for_each").is_some());
+        assert_eq!(dynamic.body.blocks[0].kind, "content");
     }
 }

@@ -1,24 +1,31 @@
-//! Terraform (one module directory) → graph elements.
-//!
-//! Values are read as written: literals are Known, `aws_x.name.attr` is a reference,
-//! everything that needs evaluation (variables, locals, functions, modules, data sources)
-//! is Unknown with its reason, until the evaluator lands.
+//! Terraform resource types → graph kinds: one flat match over resource types, over any
+//! [`TfBlock`] (an evaluated HCL block, or a resource of a plan).
 
-use std::collections::HashMap;
-
-use super::{LowerError, ParsedFile, Props, Scalar};
+use super::super::Props;
 use crate::model::{
     Compute, ComputeKind, DhcpOptions, DhcpOptionsAssociation, Directory, DxGatewayAssociation,
-    Endpoint, EndpointAssociation, Graph, HostedZone, HostedZoneAssociation, IngressRule, Kind,
+    Endpoint, EndpointAssociation, HostedZone, HostedZoneAssociation, IngressRule, Kind,
     LaunchTemplate, ListProp, MainRouteTableAssociation, Peering, PeeringAccepter, PeeringOptions,
-    Prop, RefProp, ResolverEndpoint, ResolverRule, ResolverRuleAssociation, ResourceId, Route,
+    Prop, RefProp, ResolverEndpoint, ResolverRule, ResolverRuleAssociation, Route,
     Route53ProfileAssociation, Route53ProfileResourceAssociation, RouteResource, RouteTable,
     RouteTableAssociation, RouteTarget, SecurityGroup, SecurityGroupIngress, Subnet, TargetKind,
     TransitGatewayVpcAttachment, Val, VgwRoutePropagation, Vpc, VpcCidrBlock, VpnConnection,
     VpnConnectionRoute, VpnGateway, VpnGatewayAttachment,
 };
-use crate::source::{FileId, Span};
-use crate::syntax::hcl::{Body, Expr, ExprKind, TemplatePart};
+use crate::source::Span;
+
+/// A resource body or nested block, with its properties and nested blocks.
+pub(crate) trait TfBlock: Props + Sized {
+    /// The nested blocks of a kind (`route`, `ingress`), `dynamic` ones expanded.
+    fn blocks(&self, kind: &str) -> Vec<Self>;
+
+    fn block(&self, kind: &str) -> Option<Self> {
+        self.blocks(kind).into_iter().next()
+    }
+
+    /// The span of an argument that is set (not absent, not null).
+    fn attr_span(&self, key: &str) -> Option<Span>;
+}
 
 /// Route arguments that name a next hop, and what kind of hop each is.
 const ROUTE_TARGETS: &[(&str, TargetKind)] = &[
@@ -35,291 +42,7 @@ const ROUTE_TARGETS: &[(&str, TargetKind)] = &[
     ("core_network_arn", TargetKind::CoreNetwork),
 ];
 
-/// The module's symbol table: resource addresses and provider regions.
-struct Scope {
-    resources: HashMap<String, ResourceId>,
-    /// Provider configuration name (`aws`, `aws.peer`) → its region.
-    regions: HashMap<String, Prop<String>>,
-}
-
-/// Options of the Terraform lowering (`vpclint check` flags in `cli/terraform.rs`).
-#[derive(Clone, Debug, Default)]
-pub struct TerraformOptions {}
-
-/// Lowers every Terraform file: the files of one directory are one module.
-pub fn lower_all(
-    files: &[ParsedFile],
-    paths: &dyn Fn(FileId) -> std::path::PathBuf,
-    options: &TerraformOptions,
-    graph: &mut Graph,
-    errors: &mut Vec<LowerError>,
-) {
-    let _ = options;
-    let mut modules: std::collections::BTreeMap<std::path::PathBuf, Vec<(FileId, &Body)>> =
-        std::collections::BTreeMap::new();
-    for f in files {
-        if let ParsedFile::Terraform { file, body } = f {
-            let dir = paths(*file)
-                .parent()
-                .map(std::path::Path::to_path_buf)
-                .unwrap_or_default();
-            modules.entry(dir).or_default().push((*file, body));
-        }
-    }
-    for module in modules.values() {
-        lower_module(module, graph, errors);
-    }
-}
-
-/// Lowers the `.tf` files of one directory.
-fn lower_module(files: &[(FileId, &Body)], graph: &mut Graph, errors: &mut Vec<LowerError>) {
-    let mut scope = Scope {
-        resources: HashMap::new(),
-        regions: HashMap::new(),
-    };
-    let mut pending = Vec::new();
-    for &(file, body) in files {
-        for block in &body.blocks {
-            match (block.kind.as_str(), block.labels.as_slice()) {
-                ("resource", [ty, name]) => {
-                    let address = format!("{}.{}", ty.value, name.value);
-                    if scope.resources.contains_key(&address) {
-                        // Terraform refuses duplicates; keep the first for references.
-                        errors.push(LowerError {
-                            span: Span::new(file, name.span.clone()),
-                            message: format!(
-                                "duplicate resource {address}: a resource with this address is \
-                                 already declared in this module"
-                            ),
-                        });
-                        continue;
-                    }
-                    let id = graph.reserve(
-                        address.clone(),
-                        ty.value.clone(),
-                        Span::new(file, name.span.clone()),
-                    );
-                    scope.resources.insert(address, id);
-                    pending.push((file, id, block));
-                }
-                ("provider", [name]) if name.value == "aws" => {
-                    let ctx = Ctx {
-                        file,
-                        scope: &scope,
-                        body: &block.body,
-                        decl: Span::new(file, block.span.clone()),
-                    };
-                    let key = match ctx.string("alias").and_then(|a| a.known_value().cloned()) {
-                        Some(alias) => format!("aws.{alias}"),
-                        None => "aws".to_owned(),
-                    };
-                    if let Some(region) = ctx.string("region") {
-                        scope.regions.insert(key, region);
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-    for (file, id, block) in pending {
-        let ctx = Ctx {
-            file,
-            scope: &scope,
-            body: &block.body,
-            decl: graph.get(id).span,
-        };
-        let region = ctx.region();
-        let type_name = graph.get(id).type_name.clone();
-        let kind = lower_resource(&type_name, &ctx);
-        graph.set(id, region, kind);
-    }
-}
-
-/// Property access over one block body.
-struct Ctx<'a> {
-    file: FileId,
-    scope: &'a Scope,
-    body: &'a Body,
-    decl: Span,
-}
-
-impl<'a> Ctx<'a> {
-    fn span(&self, expr: &Expr) -> Span {
-        Span::new(self.file, expr.span.clone())
-    }
-
-    /// The nested blocks of a kind (`route`, `ingress`).
-    fn blocks<'k>(&self, kind: &'k str) -> impl Iterator<Item = Ctx<'a>> + use<'a, 'k> {
-        let (file, scope) = (self.file, self.scope);
-        self.body
-            .blocks
-            .iter()
-            .filter(move |b| b.kind == kind)
-            .map(move |b| Ctx {
-                file,
-                scope,
-                body: &b.body,
-                decl: Span::new(file, b.span.clone()),
-            })
-    }
-
-    fn block(&self, kind: &str) -> Option<Ctx<'a>> {
-        self.blocks(kind).next()
-    }
-
-    /// The region of the resource's provider configuration (`provider = aws.peer`).
-    fn region(&self) -> Option<Prop<String>> {
-        let key = match self.body.attribute("provider") {
-            Some(attr) => match attr.value.as_reference() {
-                Some(parts) => parts.join("."),
-                None => {
-                    return Some(Prop::unknown(
-                        "provider is not a plain reference",
-                        self.span(&attr.value),
-                    ))
-                }
-            },
-            None => "aws".to_owned(),
-        };
-        self.scope.regions.get(&key).cloned()
-    }
-
-    fn value(&self, expr: &Expr) -> Prop<Scalar> {
-        let span = self.span(expr);
-        let val = match &expr.kind {
-            ExprKind::String(s) => Val::Known(Scalar::Str(s.clone())),
-            ExprKind::Bool(b) => Val::Known(Scalar::Bool(*b)),
-            ExprKind::Number(n) => Val::Known(Scalar::Num(format_number(*n))),
-            ExprKind::Null => Val::Unknown("null".to_owned()),
-            ExprKind::Template(parts) => self.template(parts),
-            ExprKind::Variable(_) | ExprKind::Traversal(..) => self.reference_val(expr),
-            ExprKind::Call { name, .. } => {
-                Val::Unknown(format!("the result of {name}() is not evaluated yet"))
-            }
-            ExprKind::Conditional(..) => {
-                Val::Unknown("a conditional expression is not evaluated yet".to_owned())
-            }
-            ExprKind::For(_) => Val::Unknown("a for expression is not evaluated yet".to_owned()),
-            ExprKind::Unary(..) | ExprKind::Binary(..) => {
-                Val::Unknown("an operator expression is not evaluated yet".to_owned())
-            }
-            ExprKind::Tuple(_) | ExprKind::Object(_) => {
-                Val::Unknown("a collection where a single value was expected".to_owned())
-            }
-        };
-        Prop { val, span }
-    }
-
-    fn template(&self, parts: &[TemplatePart]) -> Val<Scalar> {
-        let mut out = String::new();
-        for part in parts {
-            match part {
-                TemplatePart::Literal(s) => out.push_str(s),
-                TemplatePart::Interpolation(inner) => {
-                    // `"${aws_vpc.a.id}"` is the reference itself.
-                    if parts.len() == 1 {
-                        return self.value(inner).val;
-                    }
-                    match self.value(inner).val {
-                        Val::Known(s) => out.push_str(&s.into_string()),
-                        Val::Ref(..) => {
-                            return Val::Unknown(
-                                "a string built from another resource's attribute".to_owned(),
-                            )
-                        }
-                        Val::Unknown(reason) => return Val::Unknown(reason),
-                    }
-                }
-                TemplatePart::Directive(_) => {
-                    return Val::Unknown("a template directive is not evaluated yet".to_owned())
-                }
-            }
-        }
-        Val::Known(Scalar::Str(out))
-    }
-
-    fn reference_val(&self, expr: &Expr) -> Val<Scalar> {
-        let Some(parts) = expr.as_reference() else {
-            return Val::Unknown(
-                "an expression with splats or computed indexes is not evaluated yet".to_owned(),
-            );
-        };
-        let text = parts.join(".").replace(".[", "[");
-        match parts[0].as_str() {
-            "var" => Val::Unknown(format!(
-                "{text} is a variable (variables are not evaluated yet)"
-            )),
-            "local" => Val::Unknown(format!(
-                "{text} is a local value (locals are not evaluated yet)"
-            )),
-            "data" => Val::Unknown(format!("{text} is read from a data source")),
-            "module" => Val::Unknown(format!(
-                "{text} is a module output (modules are not evaluated yet)"
-            )),
-            "each" | "count" | "self" | "path" | "terraform" => {
-                Val::Unknown(format!("{text} is not evaluated yet"))
-            }
-            _ => {
-                let address = parts.iter().take(2).cloned().collect::<Vec<_>>().join(".");
-                match self.scope.resources.get(&address) {
-                    Some(&id) => {
-                        let attr = parts
-                            .iter()
-                            .skip(2)
-                            .find(|p| !p.starts_with('['))
-                            .cloned()
-                            .unwrap_or_default();
-                        Val::Ref(id, attr)
-                    }
-                    None => Val::Unknown(format!(
-                        "{text} refers to a resource not declared in this module"
-                    )),
-                }
-            }
-        }
-    }
-}
-
-fn format_number(n: f64) -> String {
-    if n.fract() == 0.0 && n.abs() < 1e15 {
-        #[allow(clippy::cast_possible_truncation)]
-        let i = n as i64;
-        i.to_string()
-    } else {
-        n.to_string()
-    }
-}
-
-impl Props for Ctx<'_> {
-    fn decl_span(&self) -> Span {
-        self.decl
-    }
-
-    fn scalar(&self, key: &str) -> Option<Prop<Scalar>> {
-        let attr = self.body.attribute(key)?;
-        Some(self.value(&attr.value))
-    }
-
-    fn list(&self, key: &str) -> Option<ListProp<Scalar>> {
-        let attr = self.body.attribute(key)?;
-        let span = self.span(&attr.value);
-        Some(match &attr.value.kind {
-            ExprKind::Tuple(items) => {
-                Prop::known(items.iter().map(|e| self.value(e)).collect(), span)
-            }
-            _ => match self.value(&attr.value).val {
-                Val::Ref(id, a) => Prop {
-                    val: Val::Ref(id, a),
-                    span,
-                },
-                Val::Unknown(r) => Prop::unknown(r, span),
-                Val::Known(_) => Prop::unknown("a single value where a list was expected", span),
-            },
-        })
-    }
-}
-
-fn lower_resource(type_name: &str, r: &Ctx<'_>) -> Kind {
+pub(crate) fn lower_resource<R: TfBlock>(type_name: &str, r: &R) -> Kind {
     match type_name {
         "aws_vpc" | "aws_default_vpc" => Kind::Vpc(Vpc {
             cidr: r.cidr("cidr_block"),
@@ -341,7 +64,11 @@ fn lower_resource(type_name: &str, r: &Ctx<'_>) -> Kind {
         }),
         "aws_route_table" => Kind::RouteTable(RouteTable {
             vpc: r.required_reference("vpc_id"),
-            routes: r.blocks("route").map(|b| route(&b, "cidr_block")).collect(),
+            routes: r
+                .blocks("route")
+                .into_iter()
+                .map(|b| route(&b, "cidr_block"))
+                .collect(),
             propagating_vgws: ref_list(r, "propagating_vgws"),
             main_of_vpc: None,
         }),
@@ -349,7 +76,11 @@ fn lower_resource(type_name: &str, r: &Ctx<'_>) -> Kind {
             let main_of = r.required_reference("default_route_table_id");
             Kind::RouteTable(RouteTable {
                 vpc: main_of.clone(),
-                routes: r.blocks("route").map(|b| route(&b, "cidr_block")).collect(),
+                routes: r
+                    .blocks("route")
+                    .into_iter()
+                    .map(|b| route(&b, "cidr_block"))
+                    .collect(),
                 propagating_vgws: ref_list(r, "propagating_vgws"),
                 main_of_vpc: Some(main_of),
             })
@@ -409,9 +140,9 @@ fn lower_resource(type_name: &str, r: &Ctx<'_>) -> Kind {
         }),
         "aws_vpn_connection_route" => Kind::VpnConnectionRoute(VpnConnectionRoute {
             connection: r.required_reference("vpn_connection_id"),
-            destination: r
-                .cidr("destination_cidr_block")
-                .unwrap_or_else(|| Prop::unknown("destination_cidr_block is not set", r.decl)),
+            destination: r.cidr("destination_cidr_block").unwrap_or_else(|| {
+                Prop::unknown("destination_cidr_block is not set", r.decl_span())
+            }),
         }),
         "aws_ec2_transit_gateway" => Kind::TransitGateway,
         "aws_ec2_transit_gateway_vpc_attachment" => {
@@ -438,11 +169,12 @@ fn lower_resource(type_name: &str, r: &Ctx<'_>) -> Kind {
             subnets: {
                 let subnets: Vec<RefProp> = r
                     .blocks("network_interfaces")
+                    .into_iter()
                     .filter_map(|ni| ni.reference("subnet_id"))
                     .collect();
-                (!subnets.is_empty()).then(|| Prop::known(subnets, r.decl))
+                (!subnets.is_empty()).then(|| Prop::known(subnets, r.decl_span()))
             },
-            instance_requirements: r.block("instance_requirements").map(|b| b.decl),
+            instance_requirements: r.block("instance_requirements").map(|b| b.decl_span()),
         }),
         "aws_launch_configuration" => Kind::LaunchTemplate(LaunchTemplate {
             instance_types: r.string("instance_type").into_iter().collect(),
@@ -460,6 +192,7 @@ fn lower_resource(type_name: &str, r: &Ctx<'_>) -> Kind {
                     .and_then(|spec| template_ref(&spec));
                 types = lt
                     .blocks("override")
+                    .into_iter()
                     .filter_map(|o| o.string("instance_type"))
                     .collect();
             }
@@ -489,7 +222,11 @@ fn lower_resource(type_name: &str, r: &Ctx<'_>) -> Kind {
         }),
         "aws_security_group" | "aws_default_security_group" => Kind::SecurityGroup(SecurityGroup {
             vpc: r.reference("vpc_id"),
-            ingress: r.blocks("ingress").map(|i| ingress_rule(&i)).collect(),
+            ingress: r
+                .blocks("ingress")
+                .into_iter()
+                .map(|i| ingress_rule(&i))
+                .collect(),
             default_of_vpc: (type_name == "aws_default_security_group")
                 .then(|| r.required_reference("vpc_id")),
         }),
@@ -522,8 +259,8 @@ fn lower_resource(type_name: &str, r: &Ctx<'_>) -> Kind {
                 }),
                 source_security_groups: r.reference("referenced_security_group_id").map(single),
                 self_referencing: None,
-                prefix_lists: r.body.attribute("prefix_list_id").map(|a| r.span(&a.value)),
-                span: r.decl,
+                prefix_lists: r.attr_span("prefix_list_id"),
+                span: r.decl_span(),
             },
         }),
         "aws_vpc_endpoint_subnet_association" | "aws_vpc_endpoint_security_group_association" => {
@@ -546,10 +283,12 @@ fn lower_resource(type_name: &str, r: &Ctx<'_>) -> Kind {
             direction: r.string("direction"),
             subnets: r
                 .blocks("ip_address")
+                .into_iter()
                 .filter_map(|b| b.reference("subnet_id"))
                 .collect(),
             ips: r
                 .blocks("ip_address")
+                .into_iter()
                 .filter_map(|b| b.string("ip"))
                 .collect(),
         }),
@@ -559,6 +298,7 @@ fn lower_resource(type_name: &str, r: &Ctx<'_>) -> Kind {
             resolver_endpoint: r.reference("resolver_endpoint_id"),
             target_ips: r
                 .blocks("target_ip")
+                .into_iter()
                 .filter_map(|b| b.string("ip"))
                 .collect(),
         }),
@@ -572,6 +312,7 @@ fn lower_resource(type_name: &str, r: &Ctx<'_>) -> Kind {
             name: r.string("name"),
             vpcs: r
                 .blocks("vpc")
+                .into_iter()
                 .map(|b| b.required_reference("vpc_id"))
                 .collect(),
         }),
@@ -607,7 +348,7 @@ fn lower_resource(type_name: &str, r: &Ctx<'_>) -> Kind {
 }
 
 /// An `ingress {}` block or an `aws_security_group_rule` (same argument names).
-fn ingress_rule(i: &Ctx<'_>) -> IngressRule {
+fn ingress_rule<R: TfBlock>(i: &R) -> IngressRule {
     IngressRule {
         protocol: i.string("protocol"),
         from_port: i.integer("from_port"),
@@ -615,27 +356,24 @@ fn ingress_rule(i: &Ctx<'_>) -> IngressRule {
         cidrs: i.cidrs("cidr_blocks"),
         source_security_groups: i.references("security_groups"),
         self_referencing: i.boolean("self"),
-        prefix_lists: i
-            .body
-            .attribute("prefix_list_ids")
-            .map(|a| i.span(&a.value)),
-        span: i.decl,
+        prefix_lists: i.attr_span("prefix_list_ids"),
+        span: i.decl_span(),
     }
 }
 
 /// A route from an inline `route {}` block or an `aws_route` resource.
-fn route(r: &Ctx<'_>, destination_key: &str) -> Route {
+fn route<R: TfBlock>(r: &R, destination_key: &str) -> Route {
     let destination = match r.cidr(destination_key) {
         Some(d) => d,
-        None if r.body.attribute("destination_prefix_list_id").is_some() => {
-            Prop::unknown("the destination is a managed prefix list", r.decl)
+        None if r.attr_span("destination_prefix_list_id").is_some() => {
+            Prop::unknown("the destination is a managed prefix list", r.decl_span())
         }
-        None if r.body.attribute("ipv6_cidr_block").is_some()
-            || r.body.attribute("destination_ipv6_cidr_block").is_some() =>
+        None if r.attr_span("ipv6_cidr_block").is_some()
+            || r.attr_span("destination_ipv6_cidr_block").is_some() =>
         {
-            Prop::unknown("an IPv6 destination", r.decl)
+            Prop::unknown("an IPv6 destination", r.decl_span())
         }
-        None => Prop::unknown(format!("{destination_key} is not set"), r.decl),
+        None => Prop::unknown(format!("{destination_key} is not set"), r.decl_span()),
     };
     let target = ROUTE_TARGETS
         .iter()
@@ -647,17 +385,17 @@ fn route(r: &Ctx<'_>, destination_key: &str) -> Route {
         })
         .unwrap_or_else(|| RouteTarget {
             kind: TargetKind::Unknown,
-            target: Prop::unknown("the route names no target", r.decl),
+            target: Prop::unknown("the route names no target", r.decl_span()),
         });
     Route {
         destination,
         target,
-        span: r.decl,
+        span: r.decl_span(),
     }
 }
 
 /// `launch_template { id = … }` or `{ name = … }`.
-fn template_ref(lt: &Ctx<'_>) -> Option<RefProp> {
+fn template_ref<R: TfBlock>(lt: &R) -> Option<RefProp> {
     lt.reference("id")
         .or_else(|| lt.reference("launch_template_id"))
         .or_else(|| lt.reference("name"))
@@ -665,12 +403,12 @@ fn template_ref(lt: &Ctx<'_>) -> Option<RefProp> {
 }
 
 /// `requester { allow_remote_vpc_dns_resolution = … }`.
-fn dns_option(r: &Ctx<'_>, side: &str) -> Option<Prop<bool>> {
+fn dns_option<R: TfBlock>(r: &R, side: &str) -> Option<Prop<bool>> {
     r.block(side)
         .and_then(|b| b.boolean("allow_remote_vpc_dns_resolution"))
 }
 
-fn ref_list(r: &Ctx<'_>, key: &str) -> Vec<RefProp> {
+fn ref_list<R: TfBlock>(r: &R, key: &str) -> Vec<RefProp> {
     match r.references(key) {
         Some(Prop {
             val: Val::Known(items),

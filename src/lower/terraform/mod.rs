@@ -1,0 +1,499 @@
+//! Terraform → graph elements, evaluated as Terraform would evaluate the configuration,
+//! statically.
+//!
+//! - `modules.rs`: what each directory declares; which directories are root modules; where a
+//!   module call's source is (local paths, or `.terraform/modules/modules.json`).
+//! - `vars.rs`: root variable values in Terraform's precedence order; type conversion.
+//! - `eval.rs`: module instances, `count`/`for_each`, variables, locals, outputs,
+//!   references, expressions. `functions.rs`: the built-in functions. `value.rs`: values.
+//! - `resources.rs`: resource types → graph kinds. `plan.rs`: `terraform show -json` plans.
+//!
+//! Lowering runs in three steps: every root module is instantiated and every resource
+//! instance created (lazily, so references resolve whatever the declaration order); graph
+//! ids are reserved in declaration order; then each instance's body is lowered through
+//! [`Ctx`], which reads evaluated values as Known, Ref or Unknown.
+
+mod eval;
+mod functions;
+mod modules;
+mod plan;
+mod resources;
+mod value;
+mod vars;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use self::eval::{Env, Evaluator};
+use self::resources::TfBlock;
+use self::value::Value;
+use super::{as_ref_prop, LowerError, ParsedFile, Props, Scalar};
+use crate::model::{Graph, ListProp, Note, Prop, RefProp, ResourceId, Val};
+use crate::source::{FileId, Span};
+use crate::syntax::hcl::{Body, Expr, ExprKind};
+
+/// Options of the Terraform lowering (`vpclint check` flags in `cli/terraform.rs`, which
+/// reads the files; the lowering does no IO).
+#[derive(Clone, Debug, Default)]
+pub struct TerraformOptions {
+    /// `--var` and `--var-file`, in command-line order (a later one wins).
+    pub vars: Vec<VarSetting>,
+    /// `TF_VAR_name` values from the environment: (name, value).
+    pub env: Vec<(String, String)>,
+    /// The PATH arguments, to tell a module source outside them (empty: not known).
+    pub roots: Vec<PathBuf>,
+}
+
+#[derive(Clone, Debug)]
+pub enum VarSetting {
+    /// `--var NAME=VALUE`
+    Var { name: String, value: String },
+    /// `--var-file FILE`, parsed.
+    File { path: PathBuf, body: Body },
+}
+
+/// Lowers every Terraform input: plans, and the root modules of the scanned directories
+/// (a directory called as a module by another scanned directory is lowered through its
+/// callers, with their inputs).
+pub fn lower_all(
+    files: &[ParsedFile],
+    paths: &dyn Fn(FileId) -> PathBuf,
+    options: &TerraformOptions,
+    graph: &mut Graph,
+    errors: &mut Vec<LowerError>,
+) {
+    let mut dirs: BTreeMap<PathBuf, Vec<(FileId, &Body)>> = BTreeMap::new();
+    let mut var_files: BTreeMap<PathBuf, Vec<vars::AutoFile>> = BTreeMap::new();
+    let mut manifests: HashMap<PathBuf, HashMap<String, PathBuf>> = HashMap::new();
+    let mut plans = Vec::new();
+    for f in files {
+        match f {
+            ParsedFile::Terraform { file, body } => {
+                dirs.entry(dir_of(&paths(*file)))
+                    .or_default()
+                    .push((*file, body));
+            }
+            ParsedFile::TerraformVars { file, body } => {
+                let path = paths(*file);
+                var_files
+                    .entry(dir_of(&path))
+                    .or_default()
+                    .push(vars::AutoFile {
+                        name: path
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default(),
+                        body,
+                    });
+            }
+            ParsedFile::TerraformModules { file, root } => {
+                // <root>/.terraform/modules/modules.json
+                let path = paths(*file);
+                if let Some(root_dir) = path.ancestors().nth(3) {
+                    let root_dir = modules::normalize(root_dir);
+                    manifests.insert(root_dir.clone(), modules::read_manifest(&root_dir, root));
+                }
+            }
+            ParsedFile::TerraformPlan { file, root } => plans.push((*file, root)),
+            ParsedFile::CloudFormation { .. } => {}
+        }
+    }
+    let defs: BTreeMap<PathBuf, modules::ModuleDef> = dirs
+        .iter()
+        .map(|(dir, files)| (dir.clone(), modules::ModuleDef::build(files, errors)))
+        .collect();
+    // A directory with a plan is lowered from the plan; its files give locations.
+    let planned: Vec<PathBuf> = plans.iter().map(|(f, _)| dir_of(&paths(*f))).collect();
+    for (file, root) in &plans {
+        plan::lower(*file, root, defs.get(&dir_of(&paths(*file))), graph, errors);
+    }
+    let called = modules::called_dirs(&defs, &manifests);
+    let ev = Evaluator::new(&defs, &manifests, &options.roots);
+    let roots = defs
+        .keys()
+        .filter(|d| !called.contains(*d) && !planned.contains(d));
+    for (i, dir) in roots.enumerate() {
+        let auto = var_files.get(dir).map_or(&[][..], Vec::as_slice);
+        ev.add_root(dir, i, vars::root_values(auto, options));
+    }
+    errors.extend(ev.errors.take());
+    for u in ev.unevaluated.take() {
+        graph.add_note(Note {
+            address: u.address,
+            reason: u.reason,
+            span: u.span,
+        });
+    }
+    lower_instances(&ev, graph);
+}
+
+/// A file's directory, normalised (the key of its module).
+fn dir_of(path: &Path) -> PathBuf {
+    modules::normalize(path.parent().unwrap_or(Path::new("")))
+}
+
+/// Reserves graph ids for every resource instance in declaration order, then lowers each.
+fn lower_instances(ev: &Evaluator<'_>, graph: &mut Graph) {
+    let handles = ev.handles.borrow().clone();
+    let mut order: Vec<usize> = (0..handles.len()).collect();
+    order.sort_by(|a, b| handles[*a].order.cmp(&handles[*b].order));
+    let mut ids = vec![ResourceId(0); handles.len()];
+    for &i in &order {
+        let info = &handles[i];
+        let decl = &ev.def(info.inst).resources[info.decl];
+        let name = decl
+            .block
+            .labels
+            .last()
+            .map_or(decl.block.span.clone(), |l| l.span.clone());
+        ids[i] = graph.reserve(
+            info.address.clone(),
+            decl.type_name.to_owned(),
+            Span::new(decl.file, name),
+        );
+    }
+    for &i in &order {
+        let info = &handles[i];
+        let decl = &ev.def(info.inst).resources[info.decl];
+        let id = ids[i];
+        let ctx = Ctx {
+            ev,
+            ids: &ids,
+            env: info.env(),
+            file: decl.file,
+            body: &decl.block.body,
+            decl: graph.get(id).span,
+            poison: info.poison.as_deref().map(Rc::from),
+        };
+        let region = if decl.type_name.starts_with("aws_") {
+            let at = decl
+                .block
+                .body
+                .attribute("provider")
+                .map_or(graph.get(id).span, |a| ctx.span(&a.value));
+            ev.provider_region(info.inst, &Evaluator::provider_key(decl.block), at)
+        } else {
+            None
+        };
+        let kind = resources::lower_resource(decl.type_name, &ctx);
+        graph.set(id, region, kind);
+    }
+}
+
+/// Property access over one evaluated block body: a resource instance, a nested block, or
+/// the content of one `dynamic` block instance.
+struct Ctx<'e, 'a> {
+    ev: &'e Evaluator<'a>,
+    /// Resource instance handle → graph id.
+    ids: &'e [ResourceId],
+    env: Env,
+    file: FileId,
+    body: &'a Body,
+    decl: Span,
+    /// Set when this element may not exist (`count`/`for_each`/`dynamic` unknown): its
+    /// values are Unknown for this reason, its references are kept.
+    poison: Option<Rc<str>>,
+}
+
+impl<'a> Ctx<'_, 'a> {
+    fn span(&self, expr: &Expr) -> Span {
+        Span::new(self.file, expr.span.clone())
+    }
+
+    fn child(&self, body: &'a Body, decl: Span, env: Env, poison: Option<Rc<str>>) -> Self {
+        Ctx {
+            ev: self.ev,
+            ids: self.ids,
+            env,
+            file: self.file,
+            body,
+            decl,
+            poison,
+        }
+    }
+
+    /// An argument's value; `None` when absent or null (Terraform's "not set").
+    fn eval(&self, key: &str) -> Option<(Value, &'a Expr)> {
+        let attr = self.body.attribute(key)?;
+        let value = match self.ev.eval(&attr.value, &self.env) {
+            Ok(v) => v,
+            Err(e) => Value::Unknown(format!("{key} cannot be evaluated: {}", stop_text(e))),
+        };
+        (value != Value::Null).then_some((value, &attr.value))
+    }
+
+    fn id(&self, h: value::Handle) -> Option<ResourceId> {
+        self.ids.get(h.index()).copied()
+    }
+
+    /// A value where one scalar is expected. `prefer_ref`: a reference to a resource
+    /// attribute stays a reference (an edge) even when its configured value is known.
+    fn scalar_val(&self, value: Value, prefer_ref: bool) -> Val<Scalar> {
+        let val = match value {
+            Value::Ref(r) if prefer_ref || r.known.is_none() => match self.id(r.handle) {
+                Some(id) => Val::Ref(id, r.attr),
+                None => Val::Unknown(format!("{} is not a resource vpclint lowered", r.text)),
+            },
+            Value::Ref(r) => return self.scalar_val(r.known.unwrap_or(Value::Null), false),
+            Value::Resource(h) => match self.id(h) {
+                Some(id) => Val::Ref(id, String::new()),
+                None => Val::Unknown("a resource vpclint did not lower".to_owned()),
+            },
+            Value::String(s) => Val::Known(Scalar::Str(s)),
+            Value::Number(n) => Val::Known(Scalar::Num(value::format_number(n))),
+            Value::Bool(b) => Val::Known(Scalar::Bool(b)),
+            Value::Null => Val::Unknown("null".to_owned()),
+            Value::List(_) => Val::Unknown("a list where a single value was expected".to_owned()),
+            Value::Map(_) => Val::Unknown("an object where a single value was expected".to_owned()),
+            Value::Unknown(r) | Value::UnknownInstances(_, r) => Val::Unknown(r),
+        };
+        match (&self.poison, val) {
+            (Some(reason), Val::Known(_)) => Val::Unknown(reason.to_string()),
+            (_, val) => val,
+        }
+    }
+
+    fn list_val(&self, key: &str, prefer_ref: bool) -> Option<ListProp<Scalar>> {
+        let (value, expr) = self.eval(key)?;
+        let span = self.span(expr);
+        let items = match value {
+            Value::List(items) => items,
+            Value::Ref(r) if r.known.is_some() && !prefer_ref => match r.known {
+                Some(Value::List(items)) => items,
+                _ => {
+                    return Some(Prop::unknown(
+                        "a single value where a list was expected",
+                        span,
+                    ))
+                }
+            },
+            other => {
+                return Some(Prop {
+                    val: match self.scalar_val(other, true) {
+                        Val::Known(_) => {
+                            Val::Unknown("a single value where a list was expected".to_owned())
+                        }
+                        Val::Ref(id, attr) => Val::Ref(id, attr),
+                        Val::Unknown(r) => Val::Unknown(r),
+                    },
+                    span,
+                })
+            }
+        };
+        // Elements written one by one keep their own spans.
+        let item_spans: Option<&Vec<Expr>> = match &expr.kind {
+            ExprKind::Tuple(exprs) if exprs.len() == items.len() => Some(exprs),
+            _ => None,
+        };
+        let props = items
+            .into_iter()
+            .enumerate()
+            .map(|(i, item)| Prop {
+                val: self.scalar_val(item, prefer_ref),
+                span: item_spans.map_or(span, |e| self.span(&e[i])),
+            })
+            .collect();
+        Some(Prop::known(props, span))
+    }
+
+    /// The blocks of one `dynamic "kind"` block: one per element of its `for_each`, with the
+    /// iterator (`kind`, or the name in `iterator`) bound to `{key, value}`.
+    fn dynamic(&self, block: &'a crate::syntax::hcl::Block, kind: &str, out: &mut Vec<Self>) {
+        let Some(content) = block.body.blocks_of("content").next() else {
+            return;
+        };
+        let iterator = block
+            .body
+            .attribute("iterator")
+            .and_then(|a| a.value.as_reference())
+            .and_then(|p| p.into_iter().next())
+            .unwrap_or_else(|| kind.to_owned());
+        let decl = Span::new(self.file, block.span.clone());
+        let bind = |k: Value, v: Value| {
+            let obj = [("key".to_owned(), k), ("value".to_owned(), v)]
+                .into_iter()
+                .collect();
+            self.env.bind(&iterator, Value::Map(obj))
+        };
+        let for_each = block
+            .body
+            .attribute("for_each")
+            .map(|a| self.ev.eval(&a.value, &self.env));
+        let items: Result<Vec<(Value, Value)>, String> = match for_each {
+            None => Err("the dynamic block has no for_each".to_owned()),
+            Some(Err(e)) => Err(stop_text(e)),
+            Some(Ok(v)) => match v.resolved() {
+                Ok(Value::List(items)) => Ok(items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| {
+                        #[allow(clippy::cast_precision_loss)]
+                        (Value::Number(i as f64), v.clone())
+                    })
+                    .collect()),
+                Ok(Value::Map(map)) => Ok(map
+                    .iter()
+                    .map(|(k, v)| (Value::String(k.clone()), v.clone()))
+                    .collect()),
+                Ok(Value::Null) => Ok(Vec::new()),
+                Ok(other) => Err(format!("for_each is a {}", other.type_name())),
+                Err(e) => Err(stop_text(e)),
+            },
+        };
+        match items {
+            Ok(items) => {
+                for (k, v) in items {
+                    out.push(self.child(&content.body, decl, bind(k, v), self.poison.clone()));
+                }
+            }
+            Err(reason) => {
+                let reason = format!("the dynamic \"{kind}\" blocks are not known: {reason}");
+                let u = Value::Unknown(reason.clone());
+                out.push(self.child(
+                    &content.body,
+                    decl,
+                    bind(u.clone(), u),
+                    Some(Rc::from(reason)),
+                ));
+            }
+        }
+    }
+}
+
+fn stop_text(stop: value::Stop) -> String {
+    match stop {
+        value::Stop::Unknown(r) | value::Stop::Error(r) => r,
+    }
+}
+
+impl Props for Ctx<'_, '_> {
+    fn decl_span(&self) -> Span {
+        self.decl
+    }
+
+    fn scalar(&self, key: &str) -> Option<Prop<Scalar>> {
+        let (value, expr) = self.eval(key)?;
+        Some(Prop {
+            val: self.scalar_val(value, false),
+            span: self.span(expr),
+        })
+    }
+
+    fn list(&self, key: &str) -> Option<ListProp<Scalar>> {
+        self.list_val(key, false)
+    }
+
+    fn reference(&self, key: &str) -> Option<RefProp> {
+        let (value, expr) = self.eval(key)?;
+        Some(as_ref_prop(Prop {
+            val: self.scalar_val(value, true),
+            span: self.span(expr),
+        }))
+    }
+
+    fn references(&self, key: &str) -> Option<ListProp<()>> {
+        self.list_val(key, true).map(|list| Prop {
+            span: list.span,
+            val: match list.val {
+                Val::Known(items) => Val::Known(items.into_iter().map(as_ref_prop).collect()),
+                Val::Ref(id, attr) => Val::Ref(id, attr),
+                Val::Unknown(r) => Val::Unknown(r),
+            },
+        })
+    }
+}
+
+impl TfBlock for Ctx<'_, '_> {
+    fn blocks(&self, kind: &str) -> Vec<Self> {
+        let mut out = Vec::new();
+        for b in &self.body.blocks {
+            if b.kind == kind {
+                let decl = Span::new(self.file, b.span.clone());
+                out.push(self.child(&b.body, decl, self.env.clone(), self.poison.clone()));
+            } else if b.kind == "dynamic" && b.labels.first().is_some_and(|l| l.value == kind) {
+                self.dynamic(b, kind, &mut out);
+            }
+        }
+        out
+    }
+
+    fn attr_span(&self, key: &str) -> Option<Span> {
+        self.eval(key).map(|(_, expr)| self.span(expr))
+    }
+}
+
+/// Evaluates an expression in the root module of `dir`, as `terraform console` run there
+/// would (with the directory's auto-loaded variable files and `options`). `Ok` is the value
+/// as `jsonencode` prints it; `Err` says why it is not known, or the error. For tests that
+/// compare vpclint's evaluation with Terraform's, and for debugging.
+///
+/// # Errors
+/// When the value is Unknown, or the expression or a file cannot be parsed or evaluated.
+pub fn evaluate(
+    files: &[(PathBuf, String)],
+    options: &TerraformOptions,
+    dir: &Path,
+    expression: &str,
+) -> Result<String, String> {
+    use crate::syntax::{terraform, terraform_json};
+    let dir = modules::normalize(dir);
+    let mut bodies: Vec<(PathBuf, bool, Body)> = Vec::new();
+    for (path, text) in files {
+        let name = path.to_string_lossy().to_ascii_lowercase();
+        let (is_vars, parsed) = if name.ends_with(".tfvars.json") {
+            (true, terraform_json::parse_vars(text))
+        } else if name.ends_with(".tfvars") {
+            (true, terraform::parse(text))
+        } else if name.ends_with(".tf.json") {
+            (false, terraform_json::parse(text))
+        } else {
+            (false, terraform::parse(text))
+        };
+        if let Some(e) = parsed.errors.first() {
+            return Err(format!("{}: {}", path.display(), e.message));
+        }
+        bodies.push((path.clone(), is_vars, parsed.tree));
+    }
+    let mut dirs: BTreeMap<PathBuf, Vec<(FileId, &Body)>> = BTreeMap::new();
+    let mut auto = Vec::new();
+    for (i, (path, is_vars, body)) in bodies.iter().enumerate() {
+        let file = FileId(u32::try_from(i).unwrap_or(u32::MAX));
+        if *is_vars {
+            if dir_of(path) == dir {
+                let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+                auto.push(vars::AutoFile {
+                    name: name.unwrap_or_default(),
+                    body,
+                });
+            }
+        } else {
+            dirs.entry(dir_of(path)).or_default().push((file, body));
+        }
+    }
+    let mut errors = Vec::new();
+    let defs: BTreeMap<PathBuf, modules::ModuleDef> = dirs
+        .iter()
+        .map(|(d, f)| (d.clone(), modules::ModuleDef::build(f, &mut errors)))
+        .collect();
+    if !defs.contains_key(&dir) {
+        return Err(format!("no Terraform files in {}", dir.display()));
+    }
+    let manifests = HashMap::new();
+    let ev = Evaluator::new(&defs, &manifests, &options.roots);
+    ev.add_root(&dir, 0, vars::root_values(&auto, options));
+    let parsed = terraform::parse(&format!("v = {expression}\n"));
+    let Some(attr) = parsed
+        .tree
+        .attribute("v")
+        .filter(|_| parsed.errors.is_empty())
+    else {
+        return Err(format!("not an expression: {expression}"));
+    };
+    // The root is the first instance; its module calls come after it.
+    let root = 0;
+    match ev.eval(&attr.value, &Env::module(root)) {
+        Ok(v) => v.to_json().map_err(stop_text),
+        Err(e) => Err(stop_text(e)),
+    }
+}

@@ -1,0 +1,280 @@
+//! Module directories: what one directory of `.tf` files declares ([`ModuleDef`]), which
+//! directories are root modules, and where a module call's source is.
+//!
+//! Sources are resolved without IO, against the files already parsed: a local path
+//! (`./`, `../`) relative to the caller's directory; anything else (registry, git, …) only
+//! through `.terraform/modules/modules.json`, which `terraform init` leaves behind. Nothing
+//! is ever downloaded.
+
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Component, Path, PathBuf};
+
+use crate::lower::LowerError;
+use crate::source::{FileId, Span};
+use crate::syntax::hcl::{Attribute, Block, Body, ExprKind};
+use crate::syntax::tree::Node;
+
+/// A resource or data block of a module.
+pub struct ResourceDecl<'a> {
+    pub file: FileId,
+    pub block: &'a Block,
+    /// `aws_vpc.main`
+    pub address: String,
+    pub type_name: &'a str,
+}
+
+pub struct CallDecl<'a> {
+    pub file: FileId,
+    pub block: &'a Block,
+    pub name: &'a str,
+}
+
+/// What the files of one directory declare.
+#[derive(Default)]
+pub struct ModuleDef<'a> {
+    pub variables: HashMap<&'a str, (FileId, &'a Block)>,
+    pub locals: HashMap<&'a str, (FileId, &'a Attribute)>,
+    pub outputs: HashMap<&'a str, (FileId, &'a Block)>,
+    /// Managed resources, in declaration order.
+    pub resources: Vec<ResourceDecl<'a>>,
+    pub resource_index: HashMap<String, usize>,
+    /// Data sources by `type.name`.
+    pub data: HashMap<String, ResourceDecl<'a>>,
+    pub calls: Vec<CallDecl<'a>>,
+    pub call_index: HashMap<&'a str, usize>,
+    /// `provider` blocks: configuration key (`aws`, `aws.peer`) → block.
+    pub providers: BTreeMap<String, (FileId, &'a Block)>,
+}
+
+impl<'a> ModuleDef<'a> {
+    /// Collects the declarations of one directory's files; duplicates are reported and the
+    /// first one kept, as Terraform refuses them.
+    pub fn build(files: &[(FileId, &'a Body)], errors: &mut Vec<LowerError>) -> Self {
+        let mut def = ModuleDef::default();
+        for &(file, body) in files {
+            for block in &body.blocks {
+                def.add_block(file, block, errors);
+            }
+        }
+        def
+    }
+
+    fn add_block(&mut self, file: FileId, block: &'a Block, errors: &mut Vec<LowerError>) {
+        let labels: Vec<&str> = block.labels.iter().map(|l| l.value.as_str()).collect();
+        let duplicate = |what: String, errors: &mut Vec<LowerError>| {
+            let span = block
+                .labels
+                .last()
+                .map_or(block.span.clone(), |l| l.span.clone());
+            errors.push(LowerError {
+                span: Span::new(file, span),
+                message: format!(
+                    "duplicate {what}: one with this name is already declared in this module"
+                ),
+            });
+        };
+        match (block.kind.as_str(), labels.as_slice()) {
+            ("resource" | "data", [ty, name]) => {
+                let address = format!("{ty}.{name}");
+                let decl = ResourceDecl {
+                    file,
+                    block,
+                    address: address.clone(),
+                    type_name: ty,
+                };
+                let taken = if block.kind == "data" {
+                    match self.data.entry(address) {
+                        Entry::Occupied(_) => true,
+                        Entry::Vacant(e) => {
+                            e.insert(decl);
+                            false
+                        }
+                    }
+                } else {
+                    match self.resource_index.entry(address) {
+                        Entry::Occupied(_) => true,
+                        Entry::Vacant(e) => {
+                            e.insert(self.resources.len());
+                            self.resources.push(decl);
+                            false
+                        }
+                    }
+                };
+                if taken {
+                    let what = if block.kind == "data" {
+                        "data source data."
+                    } else {
+                        "resource "
+                    };
+                    duplicate(format!("{what}{ty}.{name}"), errors);
+                }
+            }
+            ("variable", [name]) => match self.variables.entry(name) {
+                Entry::Occupied(_) => duplicate(format!("variable var.{name}"), errors),
+                Entry::Vacant(e) => {
+                    e.insert((file, block));
+                }
+            },
+            ("output", [name]) => {
+                self.outputs.insert(name, (file, block));
+            }
+            ("locals", []) => {
+                for attr in &block.body.attributes {
+                    if self.locals.insert(&attr.name, (file, attr)).is_some() {
+                        duplicate(format!("local value local.{}", attr.name), errors);
+                    }
+                }
+            }
+            ("module", [name]) => {
+                if self.call_index.contains_key(name) {
+                    duplicate(format!("module call module.{name}"), errors);
+                } else {
+                    self.call_index.insert(name, self.calls.len());
+                    self.calls.push(CallDecl { file, block, name });
+                }
+            }
+            ("provider", [name]) => {
+                let key = match block.body.attribute("alias").map(|a| &a.value.kind) {
+                    Some(ExprKind::String(alias)) => format!("{name}.{alias}"),
+                    _ => (*name).to_owned(),
+                };
+                self.providers.entry(key).or_insert((file, block));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The literal `source` of a module call.
+pub fn source_of(block: &Block) -> Option<&str> {
+    match &block.body.attribute("source")?.value.kind {
+        ExprKind::String(s) => Some(s),
+        _ => None,
+    }
+}
+
+pub fn is_local_source(source: &str) -> bool {
+    source == "." || source == ".." || source.starts_with("./") || source.starts_with("../")
+}
+
+/// Lexical normalisation (`a/./b/../c` → `a/c`); leading `..` are kept.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out: Vec<Component> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => match out.last() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(c),
+            },
+            c => out.push(c),
+        }
+    }
+    out.iter().collect()
+}
+
+/// `to` relative to `from` (both normalised), for `path.module`.
+pub fn relative(from: &Path, to: &Path) -> String {
+    let (from, to) = (normalize(from), normalize(to));
+    let f: Vec<_> = from.components().collect();
+    let t: Vec<_> = to.components().collect();
+    let common = f.iter().zip(&t).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_owned(); f.len() - common];
+    parts.extend(
+        t[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    if parts.is_empty() {
+        ".".to_owned()
+    } else {
+        parts.join("/")
+    }
+}
+
+/// Is `path` inside one of the scanned roots (lexically)?
+pub fn inside_roots(path: &Path, roots: &[PathBuf]) -> bool {
+    let path = normalize(path);
+    roots.iter().any(|root| {
+        let root = normalize(root);
+        if root.as_os_str().is_empty() {
+            !path.starts_with("..")
+        } else {
+            path.starts_with(&root)
+        }
+    })
+}
+
+/// `.terraform/modules/modules.json`: module key (`vpc`, `vpc.subnets`) → directory,
+/// relative to the root module's directory. Entries whose directory leaves the root are
+/// dropped.
+pub fn read_manifest(root: &Path, manifest: &Node) -> HashMap<String, PathBuf> {
+    let mut out = HashMap::new();
+    for entry in manifest
+        .get("Modules")
+        .and_then(Node::as_seq)
+        .unwrap_or_default()
+    {
+        let (Some(key), Some(dir)) = (
+            entry.get("Key").and_then(Node::as_scalar_str),
+            entry.get("Dir").and_then(Node::as_scalar_str),
+        ) else {
+            continue;
+        };
+        if key.is_empty() {
+            continue;
+        }
+        let dir = normalize(Path::new(dir));
+        if dir.starts_with("..") || dir.is_absolute() {
+            continue;
+        }
+        out.insert(key.to_owned(), normalize(&root.join(dir)));
+    }
+    out
+}
+
+/// Directories called as modules by another scanned directory (through a local source, or
+/// a manifest): they are evaluated through their callers, not as roots.
+pub fn called_dirs(
+    defs: &BTreeMap<PathBuf, ModuleDef<'_>>,
+    manifests: &HashMap<PathBuf, HashMap<String, PathBuf>>,
+) -> std::collections::HashSet<PathBuf> {
+    let mut called = std::collections::HashSet::new();
+    for (dir, def) in defs {
+        for call in &def.calls {
+            if let Some(source) = source_of(call.block).filter(|s| is_local_source(s)) {
+                let target = normalize(&dir.join(source));
+                if &target != dir {
+                    called.insert(target);
+                }
+            }
+        }
+    }
+    for entries in manifests.values() {
+        called.extend(entries.values().cloned());
+    }
+    called
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths() {
+        assert_eq!(normalize(Path::new("a/./b/../c")), PathBuf::from("a/c"));
+        assert_eq!(normalize(Path::new("a/../../c")), PathBuf::from("../c"));
+        assert_eq!(
+            relative(Path::new("env/prod"), Path::new("modules/vpc")),
+            "../../modules/vpc"
+        );
+        assert_eq!(relative(Path::new("x"), Path::new("x")), ".");
+        assert!(inside_roots(Path::new("a/b"), &[PathBuf::from("a")]));
+        assert!(!inside_roots(Path::new("ab/b"), &[PathBuf::from("a")]));
+        assert!(!inside_roots(Path::new("../b"), &[PathBuf::from(".")]));
+    }
+}

@@ -1,0 +1,312 @@
+//! The values of the Terraform evaluator.
+//!
+//! Invariant: a [`Value`] is either wholly known data, or says why it is not: an
+//! [`Value::Unknown`] with its reason, or a [`Value::Ref`] to an attribute of a resource that
+//! only exists after apply (which may also carry the value its configuration gives it).
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// A resource instance of the evaluation. Handles are mapped to graph ids once every
+/// instance is known, so that the graph keeps declaration order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Handle(pub u32);
+
+impl Handle {
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Number(f64),
+    String(String),
+    /// Lists, tuples and sets (`toset` sorts and deduplicates, as cty orders string sets).
+    List(Vec<Value>),
+    /// Maps and objects, in lexical key order (the order Terraform iterates them in).
+    Map(BTreeMap<String, Value>),
+    /// One resource instance as a whole (`aws_subnet.a`, `each.value` over a resource).
+    Resource(Handle),
+    /// A resource whose `count`/`for_each` is unknown: indexing it gives the one element
+    /// kept for it; anything else about it is Unknown for this reason.
+    UnknownInstances(Handle, String),
+    /// An attribute of a resource instance (`aws_vpc.a.id`). `known` is the value its
+    /// configuration gives it, when it sets one (`aws_vpc.a.cidr_block`); `None` when it
+    /// exists only after apply.
+    Ref(Box<AttrRef>),
+    Unknown(String),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct AttrRef {
+    pub handle: Handle,
+    /// The first attribute name after the resource address (`id`, `cidr_block`).
+    pub attr: String,
+    /// The reference as text, for reasons: `aws_vpc.a.arn`.
+    pub text: String,
+    pub known: Option<Value>,
+}
+
+/// Why an evaluation stopped: the value is unknown, or the expression is an error (that
+/// Terraform would refuse too). `try` and `can` catch errors, never unknowns.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Stop {
+    Unknown(String),
+    Error(String),
+}
+
+pub type Eval = Result<Value, Stop>;
+
+pub fn err<T>(message: impl Into<String>) -> Result<T, Stop> {
+    Err(Stop::Error(message.into()))
+}
+
+impl Value {
+    pub fn unknown(reason: impl Into<String>) -> Value {
+        Value::Unknown(reason.into())
+    }
+
+    /// The value with references to known configuration values replaced by those values:
+    /// what computation (functions, operators, templates) sees. Fails on anything unknown,
+    /// so that callers can use `?`.
+    pub fn resolved(&self) -> Result<&Value, Stop> {
+        match self {
+            Value::Ref(r) => match &r.known {
+                Some(v) => v.resolved(),
+                None => Err(Stop::Unknown(format!(
+                    "{} is only known after apply",
+                    r.text
+                ))),
+            },
+            Value::Unknown(reason) | Value::UnknownInstances(_, reason) => {
+                Err(Stop::Unknown(reason.clone()))
+            }
+            v => Ok(v),
+        }
+    }
+
+    /// The first reason this value (or anything inside it) is not wholly known.
+    pub fn check_known(&self) -> Result<(), Stop> {
+        match self.resolved()? {
+            Value::List(items) => items.iter().try_for_each(Value::check_known),
+            Value::Map(map) => map.values().try_for_each(Value::check_known),
+            _ => Ok(()),
+        }
+    }
+
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "bool",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::List(_) => "list",
+            Value::Map(_) => "object",
+            Value::Resource(_) | Value::UnknownInstances(..) => "resource",
+            Value::Ref(_) | Value::Unknown(_) => "unknown",
+        }
+    }
+
+    /// The string a primitive converts to (templates, `tostring`, string arguments).
+    pub fn as_string(&self) -> Result<String, Stop> {
+        match self.resolved()? {
+            Value::String(s) => Ok(s.clone()),
+            Value::Number(n) => Ok(format_number(*n)),
+            Value::Bool(b) => Ok(b.to_string()),
+            Value::Null => err("a null value where a string is required"),
+            other => err(format!(
+                "a {} where a string is required",
+                other.type_name()
+            )),
+        }
+    }
+
+    pub fn as_number(&self) -> Result<f64, Stop> {
+        match self.resolved()? {
+            Value::Number(n) => Ok(*n),
+            Value::String(s) => s
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|n| n.is_finite())
+                .map_or_else(|| err(format!("\"{s}\" is not a number")), Ok),
+            other => err(format!(
+                "a {} where a number is required",
+                other.type_name()
+            )),
+        }
+    }
+
+    /// A whole number (list index, prefix length, count).
+    pub fn as_integer(&self) -> Result<i64, Stop> {
+        let n = self.as_number()?;
+        if n.fract() != 0.0 || n.abs() > 9.0e15 {
+            return err(format!("{} is not a whole number", format_number(n)));
+        }
+        #[allow(clippy::cast_possible_truncation)]
+        Ok(n as i64)
+    }
+
+    pub fn as_bool(&self) -> Result<bool, Stop> {
+        match self.resolved()? {
+            Value::Bool(b) => Ok(*b),
+            Value::String(s) if s == "true" => Ok(true),
+            Value::String(s) if s == "false" => Ok(false),
+            other => err(format!("a {} where a bool is required", other.type_name())),
+        }
+    }
+
+    /// The elements of a list, or the values of a map in key order (`for`, `values`).
+    pub fn as_list(&self) -> Result<&[Value], Stop> {
+        match self.resolved()? {
+            Value::List(items) => Ok(items),
+            other => err(format!("a {} where a list is required", other.type_name())),
+        }
+    }
+
+    pub fn as_map(&self) -> Result<&BTreeMap<String, Value>, Stop> {
+        match self.resolved()? {
+            Value::Map(map) => Ok(map),
+            other => err(format!("a {} where a map is required", other.type_name())),
+        }
+    }
+
+    /// Terraform's equality (`==`, `contains`, `distinct`): deep, on resolved values.
+    pub fn equals(&self, other: &Value) -> Result<bool, Stop> {
+        let (a, b) = (self.resolved()?, other.resolved()?);
+        Ok(match (a, b) {
+            (Value::List(x), Value::List(y)) => {
+                x.len() == y.len()
+                    && x.iter()
+                        .zip(y)
+                        .map(|(p, q)| p.equals(q))
+                        .collect::<Result<Vec<_>, _>>()?
+                        .into_iter()
+                        .all(|e| e)
+            }
+            (Value::Map(x), Value::Map(y)) => {
+                x.len() == y.len()
+                    && x.keys().eq(y.keys())
+                    && x.values()
+                        .zip(y.values())
+                        .map(|(p, q)| p.equals(q))
+                        .collect::<Result<Vec<_>, _>>()?
+                        .into_iter()
+                        .all(|e| e)
+            }
+            (Value::Resource(x), Value::Resource(y)) => x == y,
+            (x, y) => x == y,
+        })
+    }
+
+    /// The value as Terraform's console would print it as JSON (`jsonencode`), for tests
+    /// and `format("%v")`-like uses. Unknowns fail.
+    pub fn to_json(&self) -> Result<String, Stop> {
+        let mut out = String::new();
+        self.write_json(&mut out)?;
+        Ok(out)
+    }
+
+    fn write_json(&self, out: &mut String) -> Result<(), Stop> {
+        match self.resolved()? {
+            Value::Null => out.push_str("null"),
+            Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Value::Number(n) => out.push_str(&format_number(*n)),
+            Value::String(s) => write_json_string(out, s),
+            Value::List(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    item.write_json(out)?;
+                }
+                out.push(']');
+            }
+            Value::Map(map) => {
+                out.push('{');
+                for (i, (k, v)) in map.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write_json_string(out, k);
+                    out.push(':');
+                    v.write_json(out)?;
+                }
+                out.push('}');
+            }
+            other => return err(format!("a {} cannot be encoded", other.type_name())),
+        }
+        Ok(())
+    }
+}
+
+/// JSON string escaping as Go's encoding/json does it (which `jsonencode` uses): `<`, `>`
+/// and `&` are escaped too.
+fn write_json_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// Numbers as Terraform prints them: whole numbers without a fraction.
+pub fn format_number(n: f64) -> String {
+    if n.fract() == 0.0 && n.abs() < 1e15 {
+        #[allow(clippy::cast_possible_truncation)]
+        let i = n as i64;
+        i.to_string()
+    } else {
+        n.to_string()
+    }
+}
+
+/// An instance key of a resource or module (`[0]`, `["a"]`) in Terraform's address syntax.
+pub fn key_suffix(key: &Value) -> String {
+    match key {
+        Value::Number(n) => format!("[{}]", format_number(*n)),
+        Value::String(s) => {
+            let mut out = String::from("[");
+            write_json_string(&mut out, s);
+            out.push(']');
+            out
+        }
+        _ => "[*]".to_owned(),
+    }
+}
+
+/// Keeps the references of a value and makes everything else Unknown: the value of an
+/// element whose existence is not known (`count`/`for_each` unknown).
+pub fn poisoned(value: Value, reason: &str) -> Value {
+    match value {
+        Value::Ref(mut r) => {
+            r.known = None;
+            Value::Ref(r)
+        }
+        v @ (Value::Resource(_) | Value::UnknownInstances(..) | Value::Unknown(_)) => v,
+        Value::List(items) => Value::List(items.into_iter().map(|v| poisoned(v, reason)).collect()),
+        Value::Map(map) => Value::Map(
+            map.into_iter()
+                .map(|(k, v)| (k, poisoned(v, reason)))
+                .collect(),
+        ),
+        _ => Value::Unknown(reason.to_owned()),
+    }
+}

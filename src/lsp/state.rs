@@ -1,0 +1,435 @@
+//! The server's state: the workspace as read from disk once, the editor's open buffers over
+//! it, and what was last published. No protocol IO here: [`Workspace::check`] returns what
+//! to publish and the main loop sends it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Component, Path, PathBuf};
+
+use lsp_types::{Diagnostic, Url};
+
+use super::convert::{self, Encoding};
+use crate::check::{self, Options};
+use crate::discover::{self, FileKind, Input, ReadError};
+
+/// A file as discovery read it from disk.
+#[derive(Debug)]
+struct DiskFile {
+    kind: FileKind,
+    text: String,
+}
+
+/// A buffer the editor has open.
+#[derive(Debug)]
+pub struct Document {
+    pub uri: Url,
+    pub version: i32,
+    pub text: String,
+    /// How discovery would classify this text; `None` when it is not checked (not a
+    /// Terraform or CloudFormation candidate, or outside the workspace).
+    kind: Option<FileKind>,
+    /// The file did not exist on disk when it was opened (a new file).
+    created: bool,
+}
+
+/// One `textDocument/publishDiagnostics` to send.
+#[derive(Debug)]
+pub struct Publish {
+    pub uri: Url,
+    pub version: Option<i32>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Debug)]
+pub struct Workspace {
+    roots: Vec<PathBuf>,
+    options: Options,
+    pub encoding: Encoding,
+    docs_url: String,
+    disk: BTreeMap<PathBuf, DiskFile>,
+    read_errors: Vec<ReadError>,
+    skipped: usize,
+    docs: HashMap<PathBuf, Document>,
+    /// The non-empty diagnostics last published, by file.
+    published: BTreeMap<PathBuf, Vec<Diagnostic>>,
+    /// The inputs changed since the last check.
+    dirty: bool,
+}
+
+impl Workspace {
+    #[must_use]
+    pub fn new(
+        roots: Vec<PathBuf>,
+        options: Options,
+        encoding: Encoding,
+        docs_url: String,
+    ) -> Self {
+        Workspace {
+            roots,
+            options,
+            encoding,
+            docs_url,
+            disk: BTreeMap::new(),
+            read_errors: Vec::new(),
+            skipped: 0,
+            docs: HashMap::new(),
+            published: BTreeMap::new(),
+            dirty: false,
+        }
+    }
+
+    /// Walks and reads the workspace folders (once, at start-up).
+    pub fn scan(&mut self) {
+        if self.roots.is_empty() {
+            return;
+        }
+        let found = discover::discover(&self.roots);
+        for missing in &found.missing {
+            eprintln!(
+                "vpclint lsp: workspace folder {} does not exist",
+                missing.display()
+            );
+        }
+        self.disk = found
+            .inputs
+            .into_iter()
+            .map(|i| {
+                (
+                    i.path,
+                    DiskFile {
+                        kind: i.kind,
+                        text: i.text,
+                    },
+                )
+            })
+            .collect();
+        self.read_errors = found.errors;
+        self.skipped = found.skipped;
+        self.dirty = true;
+    }
+
+    pub fn is_dirty(&self) -> bool {
+        self.dirty
+    }
+
+    pub fn document(&self, path: &Path) -> Option<&Document> {
+        self.docs.get(path)
+    }
+
+    /// `didOpen`.
+    pub fn open(&mut self, path: &Path, uri: Url, version: i32, text: String) {
+        let before = self.effective(path);
+        let created = !self.disk.contains_key(path) && !path.exists();
+        let kind = self.classify(path, &text);
+        self.docs.insert(
+            path.to_path_buf(),
+            Document {
+                uri,
+                version,
+                text,
+                kind,
+                created,
+            },
+        );
+        self.note_change(path, before.as_ref());
+    }
+
+    /// `didChange`, with the buffer's new text. Unknown documents are ignored.
+    pub fn change(&mut self, path: &Path, version: i32, edit: impl FnOnce(&mut String)) {
+        let before = self.effective(path);
+        let Some(mut doc) = self.docs.remove(path) else {
+            eprintln!(
+                "vpclint lsp: change to a document that is not open: {}",
+                path.display()
+            );
+            return;
+        };
+        edit(&mut doc.text);
+        doc.version = version;
+        doc.kind = self.classify(path, &doc.text);
+        self.docs.insert(path.to_path_buf(), doc);
+        self.note_change(path, before.as_ref());
+    }
+
+    /// `didSave`: what is on disk is now the buffer (when the client sends the text, it
+    /// wins). Nothing to re-check unless that text differs from the buffer's.
+    pub fn save(&mut self, path: &Path, text: Option<String>) {
+        if let Some(text) = text {
+            let version = self.docs.get(path).map_or(0, |d| d.version);
+            self.change(path, version, |t| *t = text);
+        }
+        let Some(doc) = self.docs.get(path) else {
+            return;
+        };
+        match doc.kind {
+            Some(kind) => {
+                let text = doc.text.clone();
+                self.disk
+                    .insert(path.to_path_buf(), DiskFile { kind, text });
+            }
+            None => {
+                self.disk.remove(path);
+            }
+        }
+    }
+
+    /// `didClose`: the file is read from disk again when it is part of the workspace: the
+    /// walk returned it, or it was created (and saved) during the session. A file the walk
+    /// did not return (ignored, in a skipped directory) stays out.
+    pub fn close(&mut self, path: &Path) {
+        let before = self.effective(path);
+        let Some(doc) = self.docs.remove(path) else {
+            return;
+        };
+        let walked = self.disk.contains_key(path)
+            || self.read_errors.iter().any(|e| e.path == path)
+            || (doc.created && self.in_workspace(path));
+        if walked && !self.roots.is_empty() {
+            self.disk.remove(path);
+            self.read_errors.retain(|e| e.path != path);
+            let found = discover::discover(&[path.to_path_buf()]);
+            for i in found.inputs {
+                let file = DiskFile {
+                    kind: i.kind,
+                    text: i.text,
+                };
+                self.disk.insert(i.path, file);
+            }
+            self.read_errors.extend(found.errors);
+        }
+        self.note_change(path, before.as_ref());
+    }
+
+    /// The file's kind and text as the next check will see them.
+    fn effective(&self, path: &Path) -> Option<(FileKind, String)> {
+        match self.docs.get(path) {
+            Some(doc) => doc.kind.map(|k| (k, doc.text.clone())),
+            None => self.disk.get(path).map(|f| (f.kind, f.text.clone())),
+        }
+    }
+
+    fn note_change(&mut self, path: &Path, before: Option<&(FileKind, String)>) {
+        if self.effective(path).as_ref() != before {
+            self.dirty = true;
+        }
+    }
+
+    /// Is the path one the walk would reach: under a workspace folder, and not in a skipped
+    /// directory (`.git`, `.terraform`, `node_modules`)? Without folders, every file is.
+    fn in_workspace(&self, path: &Path) -> bool {
+        if self.roots.is_empty() {
+            return true;
+        }
+        self.roots.iter().any(|root| {
+            path.strip_prefix(root).is_ok_and(|rel| {
+                !rel.components().any(|c| {
+                    matches!(c, Component::Normal(n)
+                        if n == ".git" || n == ".terraform" || n == "node_modules")
+                })
+            })
+        })
+    }
+
+    /// How the check sees a buffer's text. A file the walk returned keeps the kind discovery
+    /// gave it (a module `terraform init` downloaded under `.terraform/`, a manifest), except
+    /// that YAML and JSON are classified by their content again; any other buffer is
+    /// classified as discovery would, when it is in the workspace.
+    fn classify(&self, path: &Path, text: &str) -> Option<FileKind> {
+        match self.disk.get(path).map(|f| f.kind) {
+            Some(
+                kind @ (FileKind::Terraform
+                | FileKind::TerraformJson
+                | FileKind::TerraformVars
+                | FileKind::TerraformVarsJson
+                | FileKind::TerraformModules),
+            ) => Some(kind),
+            Some(_) => classify(path, text),
+            None if self.in_workspace(path) => classify(path, text),
+            None => None,
+        }
+    }
+
+    /// Runs the check over the disk files with the open buffers in their place, and returns
+    /// a publish for every file whose diagnostics changed (an empty one for files whose
+    /// diagnostics disappeared).
+    pub fn check(&mut self) -> Vec<Publish> {
+        self.dirty = false;
+        let mut inputs: Vec<Input> = self
+            .disk
+            .iter()
+            .filter(|(path, _)| !self.docs.contains_key(*path))
+            .map(|(path, f)| Input {
+                path: path.clone(),
+                kind: f.kind,
+                text: f.text.clone(),
+            })
+            .chain(self.docs.iter().filter_map(|(path, doc)| {
+                Some(Input {
+                    path: path.clone(),
+                    kind: doc.kind?,
+                    text: doc.text.clone(),
+                })
+            }))
+            .collect();
+        // Discovery's order, so that the output is the CLI's.
+        inputs.sort_by(|a, b| a.path.cmp(&b.path));
+        let read_errors = self
+            .read_errors
+            .iter()
+            .filter(|e| !self.docs.contains_key(&e.path))
+            .cloned()
+            .collect();
+        let report = check::check(inputs, read_errors, self.skipped, &self.options);
+        let mut current = convert::diagnostics_by_file(&report, self.encoding, &self.docs_url);
+        current.retain(|_, diagnostics| !diagnostics.is_empty());
+
+        let mut publishes = Vec::new();
+        let paths: std::collections::BTreeSet<&PathBuf> =
+            self.published.keys().chain(current.keys()).collect();
+        for path in paths {
+            let diagnostics = current.get(path).cloned().unwrap_or_default();
+            if self.published.get(path).map_or(&[][..], Vec::as_slice) == diagnostics.as_slice() {
+                continue;
+            }
+            let doc = self.docs.get(path);
+            let uri = if let Some(doc) = doc {
+                doc.uri.clone()
+            } else if let Ok(uri) = Url::from_file_path(path) {
+                uri
+            } else {
+                eprintln!("vpclint lsp: no file URI for {}", path.display());
+                continue;
+            };
+            publishes.push(Publish {
+                uri,
+                version: doc.map(|d| d.version),
+                diagnostics,
+            });
+        }
+        self.published = current;
+        publishes
+    }
+}
+
+/// How discovery classifies a file it reads, from its name and text: `*.tf`, `*.tf.json`,
+/// `*.tfvars`, `*.tfvars.json` by name; `.json` files that look like a `terraform show -json`
+/// plan; `.yaml`, `.yml`, `.template` and `.json` files when their text looks like a
+/// CloudFormation template.
+// Mirrors `discover.rs` (whose classifier is private); see the module docs of `lsp`.
+fn classify(path: &Path, text: &str) -> Option<FileKind> {
+    let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+    let (stem, extension) = name.rsplit_once('.')?;
+    let stem_is = |e: &str| Path::new(stem).extension().is_some_and(|x| x == e);
+    let kind = match extension {
+        "tf" => FileKind::Terraform,
+        "json" if stem_is("tf") => FileKind::TerraformJson,
+        "tfvars" => FileKind::TerraformVars,
+        "json" if stem_is("tfvars") => FileKind::TerraformVarsJson,
+        "json" if discover::looks_like_terraform_plan(text) => FileKind::TerraformPlan,
+        "yaml" | "yml" | "template" => FileKind::CloudFormationYaml,
+        "json" => FileKind::CloudFormationJson,
+        _ => return None,
+    };
+    let cloudformation = matches!(
+        kind,
+        FileKind::CloudFormationYaml | FileKind::CloudFormationJson
+    );
+    (!cloudformation || discover::looks_like_cloudformation(text)).then_some(kind)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buffers_are_classified_as_discovery_does() {
+        let template = "Resources:\n  X:\n    Type: AWS::EC2::VPC\n";
+        assert_eq!(
+            classify(Path::new("a/Main.TF"), ""),
+            Some(FileKind::Terraform)
+        );
+        assert_eq!(
+            classify(Path::new("a.tf.json"), "{}"),
+            Some(FileKind::TerraformJson)
+        );
+        assert_eq!(
+            classify(Path::new("x.tfvars.json"), "{}"),
+            Some(FileKind::TerraformVarsJson)
+        );
+        assert_eq!(
+            classify(Path::new("t.yml"), template),
+            Some(FileKind::CloudFormationYaml)
+        );
+        assert_eq!(
+            classify(Path::new("t.template"), template),
+            Some(FileKind::CloudFormationYaml)
+        );
+        assert_eq!(classify(Path::new("ci.yaml"), "jobs: {}\n"), None);
+        assert_eq!(classify(Path::new("package.json"), "{}"), None);
+        assert_eq!(classify(Path::new("README.md"), template), None);
+    }
+
+    fn workspace() -> Workspace {
+        Workspace::new(
+            vec!["/w".into()],
+            Options::default(),
+            Encoding::Utf16,
+            "https://example.test/rules.md".to_owned(),
+        )
+    }
+
+    #[test]
+    fn buffers_join_the_check_as_discovery_would() {
+        let mut ws = workspace();
+        let module = "/w/.terraform/modules/m/main.tf";
+        let file = DiskFile {
+            kind: FileKind::Terraform,
+            text: String::new(),
+        };
+        ws.disk.insert(module.into(), file);
+        let broken = "resource \"aws_vpc\" \"a\" {\n  cidr_block = \n";
+        for path in [
+            "/w/new.tf",
+            module,
+            "/w/node_modules/x/main.tf",
+            "/elsewhere/x.tf",
+            "/w/notes.yaml",
+        ] {
+            let uri = Url::from_file_path(path).unwrap();
+            ws.open(Path::new(path), uri, 1, broken.to_owned());
+        }
+        let published: Vec<String> = ws
+            .check()
+            .into_iter()
+            .map(|p| {
+                assert_eq!(p.version, Some(1));
+                p.uri.path().to_owned()
+            })
+            .collect();
+        assert_eq!(published, [module, "/w/new.tf"]);
+        // Nothing changed: nothing to publish.
+        assert!(ws.check().is_empty());
+    }
+
+    #[test]
+    fn only_a_change_of_what_the_check_sees_needs_a_check() {
+        let mut ws = workspace();
+        let file = DiskFile {
+            kind: FileKind::Terraform,
+            text: "locals {}\n".to_owned(),
+        };
+        ws.disk.insert("/w/a.tf".into(), file);
+        let uri = Url::from_file_path("/w/a.tf").unwrap();
+        ws.open(Path::new("/w/a.tf"), uri, 1, "locals {}\n".to_owned());
+        assert!(!ws.is_dirty());
+        ws.change(Path::new("/w/a.tf"), 2, |t| t.push_str("# x\n"));
+        assert!(ws.is_dirty());
+    }
+
+    #[test]
+    fn skipped_directories_are_outside_the_workspace() {
+        let ws = workspace();
+        assert!(ws.in_workspace(Path::new("/w/net/main.tf")));
+        assert!(!ws.in_workspace(Path::new("/w/.terraform/modules/vpc/main.tf")));
+        assert!(!ws.in_workspace(Path::new("/elsewhere/main.tf")));
+    }
+}
