@@ -394,3 +394,49 @@ fn resources_spread_over_files_of_one_module_resolve() {
     assert!(rules(&report).is_empty());
     assert!(report.summary.unchecked >= 1);
 }
+
+#[test]
+fn an_association_that_may_not_exist_makes_the_route_table_unknown() {
+    // The main table routes to the peering; an explicit association to a table without that
+    // route exists only if `count` is not 0.
+    let with_count = |count: &str| {
+        design(&format!(
+            r#"{PEERING}
+variable "n" {{
+  {count}
+}}
+resource "aws_route_table" "main" {{
+  vpc_id = aws_vpc.b.id
+  route {{
+    cidr_block                = "10.0.0.0/16"
+    vpc_peering_connection_id = aws_vpc_peering_connection.a_b.id
+  }}
+}}
+resource "aws_main_route_table_association" "m" {{
+  vpc_id         = aws_vpc.b.id
+  route_table_id = aws_route_table.main.id
+}}
+resource "aws_route_table" "isolated" {{ vpc_id = aws_vpc.b.id }}
+resource "aws_route_table_association" "b" {{
+  count          = var.n
+  subnet_id      = aws_subnet.b.id
+  route_table_id = aws_route_table.isolated.id
+}}"#
+        ))
+    };
+    assert_eq!(
+        rules(&run(&[("main.tf", with_count("default = 0"))])),
+        ["VPC001"]
+    );
+    assert!(rules(&run(&[("main.tf", with_count("default = 1"))])).is_empty());
+    let report = run(&[("main.tf", with_count(""))]);
+    assert!(rules(&report).is_empty());
+    assert!(
+        report
+            .unchecked
+            .iter()
+            .any(|u| u.reason.contains("route table is not known") && u.reason.contains("var.n")),
+        "{:?}",
+        report.unchecked
+    );
+}

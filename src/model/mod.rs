@@ -105,6 +105,9 @@ pub struct Resource {
     pub span: Span,
     /// The region the resource is created in, when known (provider region, `--region`).
     pub region: Option<Prop<String>>,
+    /// Set when the resource may not exist (Terraform `count`/`for_each` not known): the
+    /// reason. Its references are kept; what depends on its existence is Unknown.
+    pub uncertain: Option<String>,
     pub kind: Kind,
     /// Set when the resource was lowered once per alternative (CloudFormation condition
     /// combinations): which alternative this copy belongs to.
@@ -544,6 +547,7 @@ impl Graph {
             type_name,
             span,
             region: None,
+            uncertain: None,
             kind: Kind::Other,
             variant: None,
         })
@@ -572,6 +576,11 @@ impl Graph {
     #[must_use]
     pub fn notes(&self) -> &[Note] {
         &self.notes
+    }
+
+    /// Marks a resource as possibly not existing.
+    pub fn set_uncertain(&mut self, id: ResourceId, reason: String) {
+        self.resources[id.index()].uncertain = Some(reason);
     }
 
     pub fn set(&mut self, id: ResourceId, region: Option<Prop<String>>, kind: Kind) {
@@ -614,6 +623,9 @@ impl Graph {
 pub struct Index {
     /// Subnet → its explicit route table.
     pub subnet_route_table: HashMap<ResourceId, (ResourceId, Span)>,
+    /// Subnet or VPC → why its route table is not known: an association (explicit or main)
+    /// that may not exist.
+    pub uncertain_route_table: HashMap<ResourceId, (String, Span)>,
     /// VPC → its main route table (explicitly managed).
     pub vpc_main_route_table: HashMap<ResourceId, ResourceId>,
     /// Route table → routes declared as resources (`aws_route`, `AWS::EC2::Route`).
@@ -652,19 +664,34 @@ impl Index {
                         a.subnet.as_ref().and_then(Prop::target),
                         a.route_table.target(),
                     ) {
-                        ix.subnet_route_table
-                            .entry(subnet)
-                            .or_insert((table, r.span));
+                        if let Some(reason) = &r.uncertain {
+                            ix.uncertain_route_table
+                                .insert(subnet, (format!("{}: {reason}", r.address), r.span));
+                        } else {
+                            ix.subnet_route_table
+                                .entry(subnet)
+                                .or_insert((table, r.span));
+                        }
                     }
                 }
                 Kind::MainRouteTableAssociation(a) => {
                     if let (Some(vpc), Some(table)) = (a.vpc.target(), a.route_table.target()) {
-                        ix.vpc_main_route_table.insert(vpc, table);
+                        if let Some(reason) = &r.uncertain {
+                            ix.uncertain_route_table
+                                .insert(vpc, (format!("{}: {reason}", r.address), r.span));
+                        } else {
+                            ix.vpc_main_route_table.insert(vpc, table);
+                        }
                     }
                 }
                 Kind::RouteTable(t) => {
                     if let Some(vpc) = t.main_of_vpc.as_ref().and_then(Prop::target) {
-                        ix.vpc_main_route_table.entry(vpc).or_insert(id);
+                        if let Some(reason) = &r.uncertain {
+                            ix.uncertain_route_table
+                                .insert(vpc, (format!("{}: {reason}", r.address), r.span));
+                        } else {
+                            ix.vpc_main_route_table.entry(vpc).or_insert(id);
+                        }
                     }
                     for vgw in &t.propagating_vgws {
                         if let Some(target) = vgw.target() {

@@ -556,13 +556,33 @@ fn endpoint_subnets(
     Ok(subnets)
 }
 
-/// The effective route table of a subnet: explicit association, else the VPC's main table.
-fn route_table_of(index: &Index, subnet: ResourceId, vpc: ResourceId) -> Option<ResourceId> {
-    index
-        .subnet_route_table
-        .get(&subnet)
-        .map(|(t, _)| *t)
-        .or_else(|| index.vpc_main_route_table.get(&vpc).copied())
+/// The effective route table of a subnet: explicit association, else the VPC's main table
+/// (`Ok(None)`: the implicit main table). An association that may not exist makes it
+/// unknown.
+fn route_table_of(
+    index: &Index,
+    subnet: ResourceId,
+    vpc: ResourceId,
+) -> Result<Option<ResourceId>, (String, Span)> {
+    if let Some((table, _)) = index.subnet_route_table.get(&subnet) {
+        return Ok(Some(*table));
+    }
+    if let Some((reason, span)) = index.uncertain_route_table.get(&subnet) {
+        return Err((
+            format!("the subnet's route table is not known ({reason})"),
+            *span,
+        ));
+    }
+    if let Some(table) = index.vpc_main_route_table.get(&vpc) {
+        return Ok(Some(*table));
+    }
+    if let Some((reason, span)) = index.uncertain_route_table.get(&vpc) {
+        return Err((
+            format!("the VPC's main route table is not known ({reason})"),
+            *span,
+        ));
+    }
+    Ok(None)
 }
 
 /// Decides how `subnet` reaches the interface endpoint `endpoint`.
@@ -643,7 +663,7 @@ fn try_reach(
             }
         }
     }
-    let table = route_table_of(index, subnet, source_vpc);
+    let table = route_table_of(index, subnet, source_vpc)?;
     let routes = routes_of(graph, index, source_vpc, table);
     // The most concerning result across the endpoint's subnets: a crossing path first.
     let mut best: Option<Path> = None;

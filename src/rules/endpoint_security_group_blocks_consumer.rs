@@ -77,27 +77,29 @@ fn endpoint_rules<'g>(
             _ => None,
         })
         .collect();
-    let uses_default_group = e.security_groups.is_none() && associated.is_empty();
+    // The groups written on the endpoint and added by association resources; none (an
+    // omitted or empty list) means the VPC's default security group.
     let mut groups: Vec<ResourceId> = match &e.security_groups {
-        None if !uses_default_group => Vec::new(),
-        None => {
-            let vpc = e.vpc.target()?;
-            match index.vpc_default_security_group.get(&vpc) {
-                Some(&group) => vec![group],
-                // The unmanaged default group admits only its own members.
-                None => {
-                    return Some((
-                        Vec::new(),
-                        "the VPC's default security group, which admits only its own members"
-                            .to_owned(),
-                    ))
-                }
-            }
-        }
+        None => Vec::new(),
         Some(list) => list.targets()?,
     };
     for group in associated {
         groups.push(group.target()?);
+    }
+    let uses_default_group = groups.is_empty();
+    if uses_default_group {
+        let vpc = e.vpc.target()?;
+        match index.vpc_default_security_group.get(&vpc) {
+            Some(&group) => groups.push(group),
+            // The unmanaged default group admits only its own members.
+            None => {
+                return Some((
+                    Vec::new(),
+                    "the VPC's default security group, which admits only its own members"
+                        .to_owned(),
+                ))
+            }
+        }
     }
     let mut rules = Vec::new();
     for &group in &groups {

@@ -152,6 +152,9 @@ fn lower_instances(ev: &Evaluator<'_>, graph: &mut Graph) {
             decl.type_name.to_owned(),
             Span::new(decl.file, name),
         );
+        if let Some(reason) = &info.poison {
+            graph.set_uncertain(ids[i], reason.clone());
+        }
     }
     for &i in &order {
         let info = &handles[i];
