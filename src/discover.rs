@@ -1,8 +1,12 @@
 //! Finding the files to check: walking the PATH arguments (honouring `.gitignore`, skipping
-//! `.git/`, `.terraform/` and `node_modules/`), classifying them by name and content, and
-//! reading them. One of the few modules that does IO.
+//! `.git/`, `.terraform/` and `node_modules/`, and the configuration's `exclude` globs),
+//! classifying them by name and content, and reading them; finding and reading
+//! `.vpclint.toml`, and the repository root of a diff-aware run. One of the few modules that
+//! does IO.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
+
+use crate::config::{self, Config, ConfigError, Exclude};
 
 /// What a file is, as far as its name and a glance at its content tell.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,6 +63,14 @@ const SKIPPED_DIRS: &[&str] = &[".git", ".terraform", "node_modules"];
 /// deterministic order (sorted by path).
 #[must_use]
 pub fn discover(paths: &[PathBuf]) -> Discovered {
+    discover_with(paths, &Exclude::default())
+}
+
+/// As [`discover`], skipping what `exclude` matches while walking directories (a file named
+/// in `paths` is read whatever `exclude` says).
+#[must_use]
+pub fn discover_with(paths: &[PathBuf], exclude: &Exclude) -> Discovered {
+    let cwd = std::env::current_dir().unwrap_or_default();
     let mut found = Discovered::default();
     let mut files: Vec<PathBuf> = Vec::new();
     for root in paths {
@@ -79,11 +91,17 @@ pub fn discover(paths: &[PathBuf]) -> Discovered {
             .ignore(false)
             .parents(true)
             .follow_links(false)
-            .filter_entry(|e| {
-                !(e.file_type().is_some_and(|t| t.is_dir())
-                    && e.file_name()
-                        .to_str()
-                        .is_some_and(|n| SKIPPED_DIRS.contains(&n)))
+            .filter_entry({
+                let exclude = exclude.clone();
+                let cwd = cwd.clone();
+                move |e| {
+                    let is_dir = e.file_type().is_some_and(|t| t.is_dir());
+                    let skipped = is_dir
+                        && e.file_name()
+                            .to_str()
+                            .is_some_and(|n| SKIPPED_DIRS.contains(&n));
+                    !skipped && !exclude.is_excluded(&absolute_in(&cwd, e.path()), is_dir)
+                }
             })
             .build();
         for entry in walker {
@@ -295,4 +313,128 @@ fn add_downloaded_modules(files: &mut Vec<PathBuf>) -> std::collections::HashSet
 /// The path as the user reached it, without a leading `./`.
 fn display_path(path: &Path) -> PathBuf {
     path.strip_prefix(".").unwrap_or(path).to_path_buf()
+}
+
+/// `path` made absolute against `cwd` and normalised lexically (`.` and `..` resolved
+/// without touching the file system, so symbolic links are not followed).
+#[must_use]
+pub fn absolute_in(cwd: &Path, path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in cwd.join(path).components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `path` absolute and normalised against the working directory.
+#[must_use]
+pub fn absolute(path: &Path) -> PathBuf {
+    absolute_in(&std::env::current_dir().unwrap_or_default(), path)
+}
+
+/// The `.vpclint.toml` that applies to `start` (a file or a directory): the nearest one in
+/// `start`'s directory or above, stopping at the file system root or after a directory that
+/// contains `.git` (a repository's configuration does not leak into another's).
+#[must_use]
+pub fn find_config(start: &Path) -> Option<PathBuf> {
+    let start = absolute(start);
+    let dir = if start.is_file() {
+        start.parent()?.to_path_buf()
+    } else {
+        start
+    };
+    for d in dir.ancestors() {
+        let candidate = d.join(config::FILE_NAME);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        if d.join(".git").exists() {
+            return None;
+        }
+    }
+    None
+}
+
+/// Reads and parses a configuration file; `shown` is how messages name it.
+///
+/// # Errors
+/// The file cannot be read, or is not a valid configuration (with its line and column).
+pub fn load_config(path: &Path) -> Result<Config, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+        path: path.to_path_buf(),
+        line: 1,
+        column: 1,
+        message: format!("cannot read: {e}"),
+    })?;
+    let dir = absolute(path.parent().unwrap_or(Path::new("")));
+    config::parse(path, &dir, text.strip_prefix('\u{feff}').unwrap_or(&text))
+}
+
+/// The configuration that applies to `start`, if there is one (see [`find_config`]).
+///
+/// # Errors
+/// As [`load_config`].
+pub fn config_for(start: &Path) -> Result<Option<Config>, ConfigError> {
+    find_config(start).map(|p| load_config(&p)).transpose()
+}
+
+/// The root of a diff-aware run over `paths`: the directory of the configuration file when
+/// there is one, else the nearest ancestor of the paths' common directory that contains
+/// `.git`, else that common directory. Absolute.
+#[must_use]
+pub fn repository_root(paths: &[PathBuf], config: Option<&Path>) -> PathBuf {
+    if let Some(dir) = config.and_then(Path::parent) {
+        return absolute(dir);
+    }
+    let dirs: Vec<PathBuf> = paths
+        .iter()
+        .map(|p| {
+            let p = absolute(p);
+            if p.is_dir() {
+                p
+            } else {
+                p.parent().map(Path::to_path_buf).unwrap_or(p)
+            }
+        })
+        .collect();
+    let mut common = dirs
+        .first()
+        .cloned()
+        .unwrap_or_else(|| absolute(Path::new(".")));
+    for d in &dirs {
+        while !d.starts_with(&common) {
+            if !common.pop() {
+                break;
+            }
+        }
+    }
+    common
+        .ancestors()
+        .find(|d| d.join(".git").exists())
+        .map_or(common.clone(), Path::to_path_buf)
+}
+
+/// An absolute directory as a path from the working directory when it is the working
+/// directory, below it or above it (`.`, `infra`, `../..`), so that output paths stay short
+/// and relative; else as it is.
+#[must_use]
+pub fn relative_to_cwd(dir: &Path) -> PathBuf {
+    let cwd = absolute(Path::new("."));
+    if let Ok(below) = dir.strip_prefix(&cwd) {
+        return if below.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            below.to_path_buf()
+        };
+    }
+    if let Ok(above) = cwd.strip_prefix(dir) {
+        return above.components().map(|_| Component::ParentDir).collect();
+    }
+    dir.to_path_buf()
 }

@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod emit;
@@ -12,4 +13,5 @@ pub mod model;
 pub mod reach;
 pub mod rules;
 pub mod source;
+pub mod suppress;
 pub mod syntax;

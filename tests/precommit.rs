@@ -157,6 +157,19 @@ fn hook_runs_through_pre_commit_try_repo() {
         "{text}"
     );
 
+    // Diff-aware: a changed file that takes part in the finding (the endpoint it reaches)
+    // reports it; a changed file that does not (the provider) passes, although the
+    // repository still has the finding.
+    let (code, text) = try_repo(&["--files", "infra/endpoint.tf"]);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.contains("infra/compute.tf:16:19: VPC001 warning aws_instance.legacy (m4.large, Xen)"),
+        "{text}"
+    );
+    let (code, text) = try_repo(&["--files", "infra/providers.tf"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("Passed"), "{text}");
+
     // Only non-network files changed: the hook does not run.
     let (code, text) = try_repo(&["--files", "README.md"]);
     assert_eq!(code, Some(0), "{text}");

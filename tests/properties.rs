@@ -77,3 +77,62 @@ proptest! {
         prop_assert_eq!(text.parse::<Ipv4Net>().unwrap(), n);
     }
 }
+
+/// `cidrsubnet(prefix, newbits, netnum)`, as the Terraform documentation defines it: the
+/// `netnum`-th block of `prefix_len + newbits` bits inside `prefix`.
+fn cidrsubnet_reference(prefix: Ipv4Net, newbits: u8, netnum: u32) -> Ipv4Net {
+    let len = prefix.prefix_len() + newbits;
+    Ipv4Net::new(prefix.addr() + (netnum << (32 - u32::from(len))), len)
+}
+
+fn terraform(expression: &str) -> Result<String, String> {
+    vpclint::lower::terraform::evaluate(
+        &[("p/main.tf".into(), String::new())],
+        &vpclint::lower::terraform::TerraformOptions::default(),
+        std::path::Path::new("p"),
+        expression,
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    #[test]
+    fn cidrsubnet_agrees_with_its_definition(
+        len in 8u8..=24, newbits in 1u8..=8, netnum in 0u32..256, base in any::<u32>(),
+    ) {
+        let prefix = Ipv4Net::new(base, len);
+        let netnum = netnum % (1 << newbits);
+        let got = terraform(&format!("cidrsubnet(\"{prefix}\", {newbits}, {netnum})")).unwrap();
+        let want = cidrsubnet_reference(prefix, newbits, netnum);
+        prop_assert_eq!(got, format!("\"{want}\""));
+        // The result lies inside the prefix, and the next netnum is the adjacent block.
+        prop_assert!(prefix.contains(want));
+    }
+
+    #[test]
+    fn cidrsubnet_out_of_range_is_an_error_not_a_value(len in 8u8..=24, newbits in 1u8..=8) {
+        let prefix = Ipv4Net::new(0x0A00_0000, len);
+        let too_big = 1u32 << newbits;
+        let expression = format!("cidrsubnet(\"{prefix}\", {newbits}, {too_big})");
+        prop_assert!(terraform(&expression).is_err());
+    }
+}
+
+#[test]
+fn cidrsubnet_matches_the_terraform_documentation_examples() {
+    // https://developer.hashicorp.com/terraform/language/functions/cidrsubnet
+    assert_eq!(
+        terraform(r#"cidrsubnet("172.16.0.0/12", 4, 2)"#).unwrap(),
+        r#""172.18.0.0/16""#
+    );
+    assert_eq!(
+        terraform(r#"cidrsubnet("10.1.2.0/24", 4, 15)"#).unwrap(),
+        r#""10.1.2.240/28""#
+    );
+    // cidrsubnets: consecutive blocks of the given sizes.
+    assert_eq!(
+        terraform(r#"cidrsubnets("10.1.0.0/16", 4, 4, 8, 4)"#).unwrap(),
+        r#"["10.1.0.0/20","10.1.16.0/20","10.1.32.0/24","10.1.48.0/20"]"#
+    );
+}

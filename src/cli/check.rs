@@ -1,4 +1,5 @@
-//! `vpclint check`.
+//! `vpclint check`: the configuration (`.vpclint.toml`, merged under the flags), discovery,
+//! diff-aware runs, the check, the output and the exit code.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -8,7 +9,8 @@ use clap::ValueEnum;
 use super::cloudformation::CloudFormationArgs;
 use super::terraform::TerraformArgs;
 use crate::check::{self, Options};
-use crate::diagnostic::Severity;
+pub use crate::config::FailOn;
+use crate::config::{self, Config};
 use crate::discover;
 use crate::emit;
 use crate::lower::LowerOptions;
@@ -16,7 +18,9 @@ use crate::rules::{AccessModel, Settings};
 
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
-    /// Files or directories to check (directories are walked, honouring .gitignore).
+    /// Files or directories to check (directories are walked, honouring .gitignore). Given
+    /// only files, the whole repository is checked and findings touching them are reported
+    /// (see --only-files).
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
 
@@ -29,15 +33,42 @@ pub struct CheckArgs {
     #[arg(long)]
     pub explain_unknown: bool,
 
-    /// Exit with 1 when a finding is at or above this severity.
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
-    pub fail_on: FailOn,
+    /// Exit with 1 when a finding is at or above this severity [default: `fail-on` of
+    /// .vpclint.toml, else warning].
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
 
     /// The documented access model the `VPC00x` rules check against: `legacy` (non-Nitro over
     /// peering and VPN), `c5-m5-2018-04` (AWS docs of April 2018), `current` (today's docs:
-    /// no instance-type restriction).
-    #[arg(long, value_enum, default_value_t = AccessModel::Legacy)]
-    pub access_model: AccessModel,
+    /// no instance-type restriction) [default: `access-model` of .vpclint.toml, else legacy].
+    #[arg(long, value_enum)]
+    pub access_model: Option<AccessModel>,
+
+    /// The configuration file [default: the nearest .vpclint.toml from the first PATH
+    /// upward, stopping at a directory with .git].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Run only these rules: ids or prefixes, comma-separated (replaces `select` of the
+    /// configuration).
+    #[arg(long, value_name = "RULES", value_delimiter = ',', value_parser = parse_selector)]
+    pub select: Option<Vec<String>>,
+
+    /// Do not run these rules: ids or prefixes, comma-separated (replaces `ignore` of the
+    /// configuration).
+    #[arg(long, value_name = "RULES", value_delimiter = ',', value_parser = parse_selector)]
+    pub ignore: Option<Vec<String>>,
+
+    /// Check the whole repository (the directory of .vpclint.toml, else the nearest with
+    /// .git, else the PATHs' common directory) but report only findings whose location or a
+    /// related location is in the PATHs. The default when every PATH is a file.
+    #[arg(long, overrides_with = "no_only_files")]
+    pub only_files: bool,
+
+    /// Check exactly the PATHs and report everything (the default when a PATH is a
+    /// directory).
+    #[arg(long, overrides_with = "only_files")]
+    pub no_only_files: bool,
 
     /// When to colour text output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
@@ -50,24 +81,9 @@ pub struct CheckArgs {
     pub cloudformation: CloudFormationArgs,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum FailOn {
-    Error,
-    Warning,
-    Info,
-    /// Exit 0 whatever the findings (file errors still exit 1).
-    Never,
-}
-
-impl FailOn {
-    fn threshold(self) -> Option<Severity> {
-        match self {
-            FailOn::Error => Some(Severity::Error),
-            FailOn::Warning => Some(Severity::Warning),
-            FailOn::Info => Some(Severity::Info),
-            FailOn::Never => None,
-        }
-    }
+fn parse_selector(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    config::check_selector(text).map(|()| text.to_owned())
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -88,33 +104,150 @@ pub mod exit {
 }
 
 pub(super) fn run(args: &CheckArgs) -> u8 {
-    let lower = LowerOptions {
-        terraform: args.terraform.options(),
-        cloudformation: args.cloudformation.options(),
+    match prepare(args) {
+        Ok(run) => report(args, run),
+        Err(code) => code,
+    }
+}
+
+/// What to check and how, once the configuration is merged with the flags.
+struct Run {
+    found: discover::Discovered,
+    options: Options,
+    fail_on: FailOn,
+    /// In a diff-aware run, the PATHs (absolute) whose findings are reported.
+    only: Option<Vec<PathBuf>>,
+}
+
+fn usage(message: &str) -> u8 {
+    eprintln!("vpclint: error: {message}");
+    exit::USAGE
+}
+
+/// Reads the configuration, merges it under the flags, discovers the files. `Err` is the
+/// exit code of a usage error, already explained on stderr.
+fn prepare(args: &CheckArgs) -> Result<Run, u8> {
+    let first = args.paths.first().map_or(Path::new("."), PathBuf::as_path);
+    let config = match &args.config {
+        Some(path) => discover::load_config(path).map(Some),
+        None => discover::config_for(first),
+    }
+    .map_err(|e| usage(&e.to_string()))?;
+    let only_files = if args.only_files || args.no_only_files {
+        args.only_files
+    } else {
+        args.paths.iter().all(|p| p.is_file())
     };
-    let found = discover::discover(&args.paths);
+    let (found, only, roots) = discover_files(args, config.as_ref(), only_files)?;
     if !found.missing.is_empty() {
         for path in &found.missing {
-            eprintln!(
-                "vpclint: error: {}: no such file or directory",
-                path.display()
-            );
+            usage(&format!("{}: no such file or directory", path.display()));
         }
-        return exit::USAGE;
+        return Err(exit::USAGE);
     }
     if found.inputs.is_empty() && !found.errors.is_empty() {
         for e in &found.errors {
-            eprintln!("vpclint: error: {}: {}", e.path.display(), e.message);
+            usage(&format!("{}: {}", e.path.display(), e.message));
         }
-        return exit::USAGE;
+        return Err(exit::USAGE);
     }
-    let options = Options {
-        settings: Settings {
-            access_model: args.access_model,
-        },
-        lower,
+    let mut lower = LowerOptions {
+        terraform: args.terraform.options(),
+        cloudformation: args.cloudformation.options(),
     };
-    let report = check::check(found.inputs, found.errors, found.skipped, &options);
+    if let Some(roots) = roots {
+        lower.terraform.roots = roots;
+    }
+    let (mut rules, access_model, fail_on) = match config {
+        Some(c) => {
+            if lower.cloudformation.region.is_none() {
+                lower.cloudformation.region = c.region;
+            }
+            (c.rules, c.access_model, c.fail_on)
+        }
+        None => Default::default(),
+    };
+    if let Some(select) = &args.select {
+        rules.select = Some(select.clone());
+    }
+    if let Some(ignore) = &args.ignore {
+        rules.ignore.clone_from(ignore);
+    }
+    let settings = Settings {
+        access_model: args.access_model.or(access_model).unwrap_or_default(),
+    };
+    Ok(Run {
+        found,
+        options: Options {
+            settings,
+            lower,
+            rules,
+        },
+        fail_on: args.fail_on.or(fail_on).unwrap_or(FailOn::Warning),
+        only,
+    })
+}
+
+type Found = (
+    discover::Discovered,
+    Option<Vec<PathBuf>>,
+    Option<Vec<PathBuf>>,
+);
+
+/// Discovery: the PATHs, or in a diff-aware run the repository root (with the PATHs to
+/// report, and the root as the Terraform root for module sources).
+fn discover_files(
+    args: &CheckArgs,
+    config: Option<&Config>,
+    only_files: bool,
+) -> Result<Found, u8> {
+    let exclude = config.map(|c| c.exclude.clone()).unwrap_or_default();
+    if !only_files {
+        return Ok((discover::discover_with(&args.paths, &exclude), None, None));
+    }
+    if let Some(missing) = args.paths.iter().find(|p| !p.exists()) {
+        return Err(usage(&format!(
+            "{}: no such file or directory",
+            missing.display()
+        )));
+    }
+    let root = discover::repository_root(&args.paths, config.map(|c| c.path.as_path()));
+    let root = discover::relative_to_cwd(&root);
+    let only = args.paths.iter().map(|p| discover::absolute(p)).collect();
+    let mut found = discover::discover_with(std::slice::from_ref(&root), &exclude);
+    // Walking `..` gives `../infra/main.tf` for what is `main.tf` from here.
+    let cwd = discover::absolute(Path::new("."));
+    let shorten = |path: &mut PathBuf| {
+        if let Ok(below) = discover::absolute(path).strip_prefix(&cwd) {
+            *path = below.to_path_buf();
+        }
+    };
+    found.inputs.iter_mut().for_each(|i| shorten(&mut i.path));
+    found.errors.iter_mut().for_each(|e| shorten(&mut e.path));
+    // Module sources are "inside" when under the root; once paths are shortened, the
+    // working directory's subtree is written without `..` and must count as inside too.
+    let mut roots = vec![root.clone()];
+    if root.starts_with("..") {
+        roots.push(PathBuf::from("."));
+    }
+    Ok((found, Some(only), Some(roots)))
+}
+
+/// Checks, renders, writes, and returns the exit code.
+fn report(args: &CheckArgs, run: Run) -> u8 {
+    let Run {
+        found,
+        options,
+        fail_on,
+        only,
+    } = run;
+    let mut report = check::check(found.inputs, found.errors, found.skipped, &options);
+    if let Some(only) = only {
+        report.retain_files(|path| {
+            let path = discover::absolute(path);
+            only.iter().any(|o| path.starts_with(o))
+        });
+    }
     let stdout_is_terminal = std::io::stdout().is_terminal();
     let format = args.format.unwrap_or(if stdout_is_terminal {
         emit::Format::Text
@@ -143,8 +276,7 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
     if format == emit::Format::Github && emit::github::overflows(&report) {
         write_step_summary(&emit::github::step_summary(&report, &emit_options));
     }
-    let failing = args
-        .fail_on
+    let failing = fail_on
         .threshold()
         .is_some_and(|t| report.max_severity().is_some_and(|s| s >= t));
     if failing || !report.errors.is_empty() {

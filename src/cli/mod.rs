@@ -23,6 +23,8 @@ pub struct Cli {
     pub command: Command,
 }
 
+// One value per process: the size of its largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check Terraform and CloudFormation files or directories.

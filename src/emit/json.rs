@@ -67,6 +67,9 @@ struct Summary {
     unchecked: usize,
     /// Extension of v1: YAML/JSON files that are not CloudFormation templates.
     skipped: usize,
+    /// Extension of v1: findings suppressed by `vpclint:ignore` comments or
+    /// `Metadata.vpclint` (not in `diagnostics`).
+    suppressed: usize,
 }
 
 fn file_of(sources: &SourceMap, span: Span) -> String {
@@ -152,6 +155,7 @@ pub fn render(report: &Report) -> String {
             errors: report.summary.errors,
             unchecked: report.summary.unchecked,
             skipped: report.summary.skipped,
+            suppressed: report.summary.suppressed,
         },
     };
     let mut text = serde_json::to_string_pretty(&output).expect("the report serialises");

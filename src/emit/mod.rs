@@ -229,8 +229,14 @@ fn summary_line(report: &Report) -> String {
         }
         format!("Found {}", parts.join(", "))
     };
+    // Suppressed findings are named only when there are some (older outputs unchanged).
+    let suppressed = if s.suppressed == 0 {
+        String::new()
+    } else {
+        format!(", {} suppressed", s.suppressed)
+    };
     format!(
-        "{findings} in {} ({}, {}, {} skipped).",
+        "{findings} in {} ({}, {}, {} skipped{suppressed}).",
         plural(s.files, "file"),
         plural(s.resources, "resource"),
         plural(s.errors, "file error"),

@@ -184,7 +184,7 @@ fn workspace_roots(params: &InitializeParams) -> Vec<PathBuf> {
 /// and what was wrong with the options (unknown keys and bad values are reported and
 /// otherwise ignored).
 fn session_options(init: Option<&serde_json::Value>, roots: &[PathBuf]) -> (Options, Vec<String>) {
-    let mut access_model = AccessModel::default();
+    let mut explicit_model = None;
     let mut region = None;
     let mut warnings = Vec::new();
     match init {
@@ -194,9 +194,9 @@ fn session_options(init: Option<&serde_json::Value>, roots: &[PathBuf]) -> (Opti
                 match (key.as_str(), value) {
                     ("accessModel", serde_json::Value::String(name)) => {
                         match AccessModel::from_str(name, false) {
-                            Ok(model) => access_model = model,
+                            Ok(model) => explicit_model = Some(model),
                             Err(_) => warnings.push(format!(
-                                "unknown accessModel {name:?} (expected legacy, c5-m5-2018-04 or current); using legacy"
+                                "unknown accessModel {name:?} (expected legacy, c5-m5-2018-04 or current); ignored"
                             )),
                         }
                     }
@@ -212,7 +212,23 @@ fn session_options(init: Option<&serde_json::Value>, roots: &[PathBuf]) -> (Opti
             "initializationOptions must be an object, got {other}"
         )),
     }
+    // `.vpclint.toml` of the first workspace folder, as `vpclint check` finds it; the
+    // initialization options win over it, as flags do.
+    let config = roots.first().map(|root| crate::discover::config_for(root));
+    let config = match config {
+        Some(Ok(Some(config))) => Some(config),
+        Some(Err(e)) => {
+            warnings.push(format!("{e}; the configuration file is ignored"));
+            None
+        }
+        _ => None,
+    };
+    let access_model = explicit_model
+        .or(config.as_ref().and_then(|c| c.access_model))
+        .unwrap_or_default();
+    let region = region.or(config.as_ref().and_then(|c| c.region.clone()));
     let options = Options {
+        rules: config.map(|c| c.rules).unwrap_or_default(),
         settings: Settings { access_model },
         lower: LowerOptions {
             terraform: TerraformOptions {

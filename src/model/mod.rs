@@ -103,6 +103,14 @@ pub struct Resource {
     pub type_name: String,
     /// The resource's declaration (its name label or logical-id key).
     pub span: Span,
+    /// The whole declaration: a Terraform `resource` block from its first token to its
+    /// closing brace, a CloudFormation `Resources` entry from its key to the end of its
+    /// value. Contains `span`. Suppression comments inside it apply to the resource. Equal to
+    /// `span` where the lowering knows no more (plans).
+    pub extent: Span,
+    /// Suppressions written in the resource's own data (CloudFormation
+    /// `Metadata: {vpclint: {ignore: […]}}`); comments are found by `crate::suppress`.
+    pub suppressions: Vec<Suppression>,
     /// The region the resource is created in, when known (provider region, `--region`).
     pub region: Option<Prop<String>>,
     /// Set when the resource may not exist (Terraform `count`/`for_each` not known): the
@@ -112,6 +120,17 @@ pub struct Resource {
     /// Set when the resource was lowered once per alternative (CloudFormation condition
     /// combinations): which alternative this copy belongs to.
     pub variant: Option<Variant>,
+}
+
+/// A request, written in the input, not to report some rules' findings on a resource.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suppression {
+    /// The rule ids as written, each with its span.
+    pub rules: Vec<(String, Span)>,
+    /// Why, when the author said (empty reasons are `None`).
+    pub reason: Option<String>,
+    /// The whole directive (a comment, a `Metadata` entry).
+    pub span: Span,
 }
 
 /// One of several alternative lowerings of the same input: the set (see
@@ -546,6 +565,8 @@ impl Graph {
             address,
             type_name,
             span,
+            extent: span,
+            suppressions: Vec::new(),
             region: None,
             uncertain: None,
             kind: Kind::Other,
@@ -576,6 +597,16 @@ impl Graph {
     #[must_use]
     pub fn notes(&self) -> &[Note] {
         &self.notes
+    }
+
+    /// Sets the whole declaration of a resource (see [`Resource::extent`]).
+    pub fn set_extent(&mut self, id: ResourceId, extent: Span) {
+        self.resources[id.index()].extent = extent;
+    }
+
+    /// Adds a suppression written in the resource's data.
+    pub fn add_suppression(&mut self, id: ResourceId, suppression: Suppression) {
+        self.resources[id.index()].suppressions.push(suppression);
     }
 
     /// Marks a resource as possibly not existing.

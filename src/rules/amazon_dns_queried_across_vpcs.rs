@@ -118,16 +118,11 @@ impl Finder<'_> {
         }
         path.push(other_vpc.address.clone());
         out.push(Diagnostic {
-            rule: &self.meta.id,
-            name: &self.meta.name,
-            severity: self.meta.severity,
-            message: self.meta.render_message(&args),
-            resource: subject.address.clone(),
-            span: value.span,
             related,
             path,
-            help: self.meta.render_help(&args),
-            subject: Some(resource),
+            ..self
+                .meta
+                .finding(&args, &subject.address, value.span, resource)
         });
     }
 }

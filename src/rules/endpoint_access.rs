@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 
 use super::instance_types::{self, Classification, Hypervisor};
-use super::{RuleContext, RuleMeta};
+use super::{witness, RuleContext, RuleMeta};
 use crate::diagnostic::{Diagnostic, Related};
 use crate::model::{Kind, Val};
 use crate::reach::PathKind;
@@ -167,23 +167,24 @@ fn check(
                 (h, _) => h.to_string(),
             };
             let connection_name = connection.map_or("(unnamed)", |c| c.address.as_str());
-            let mut message = meta.render_message(&[
-                ("resource", &resource.address),
-                ("instance_type", instance_type),
-                ("hypervisor", &hypervisor),
-                ("endpoint", &endpoint.address),
+            let suggestion = model.suggestion(&class);
+            let args = [
+                ("resource", resource.address.as_str()),
+                ("instance_type", instance_type.as_str()),
+                ("hypervisor", hypervisor.as_str()),
+                ("endpoint", endpoint.address.as_str()),
                 ("connection", connection_name),
-                ("model_reason", &model_reason),
-            ]);
+                ("model_reason", model_reason.as_str()),
+                ("service", service.as_str()),
+                ("suggestion", suggestion.as_str()),
+            ];
+            let mut finding =
+                meta.finding(&args, &resource.address, type_use.value.span, compute.id);
             if let Some(assumption) = &reachable.path.assumption {
-                message.push_str(" (");
-                message.push_str(assumption);
-                message.push(')');
+                finding.message.push_str(" (");
+                finding.message.push_str(assumption);
+                finding.message.push(')');
             }
-            let help = meta.render_help(&[
-                ("service", &service),
-                ("suggestion", &model.suggestion(&class)),
-            ]);
 
             let mut path = vec![resource.address.clone()];
             let mut related = Vec::new();
@@ -196,42 +197,23 @@ fn check(
                     message: format!("launches instances from {}", template.address),
                 });
             }
-            path.push(graph.get(reachable.subnet).address.clone());
-            if let Some(table) = reachable.path.route_table {
-                path.push(graph.get(table).address.clone());
-            }
-            if let Some((owner, route)) = reachable.path.route {
-                related.push(Related {
-                    resource: graph.get(owner).address.clone(),
-                    span: route,
-                    message: format!("route to {} over {}", endpoint.address, kind.describe()),
-                });
-            }
-            if let Some(c) = connection {
-                path.push(c.address.clone());
-                related.push(Related {
-                    resource: c.address.clone(),
-                    span: c.span,
-                    message: format!("{} crossed", kind.describe()),
-                });
-            }
-            path.push(endpoint.address.clone());
+            witness::extend(
+                graph,
+                &mut path,
+                &mut related,
+                reachable.subnet,
+                &reachable.path,
+                reachable.endpoint,
+            );
             related.push(Related {
                 resource: endpoint.address.clone(),
                 span: endpoint.span,
                 message: "interface endpoint reached".to_owned(),
             });
             out.push(Diagnostic {
-                rule: &meta.id,
-                name: &meta.name,
-                severity: meta.severity,
-                message,
-                resource: resource.address.clone(),
-                span: type_use.value.span,
                 related,
                 path,
-                help,
-                subject: Some(compute.id),
+                ..finding
             });
         }
     }

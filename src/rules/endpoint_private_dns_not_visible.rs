@@ -6,7 +6,7 @@
 //! service's public IPs unless something in the code makes the name resolve there.
 
 use super::service_dns::{dns_name, domain_covers};
-use super::{RuleContext, RuleMeta};
+use super::{witness, RuleContext, RuleMeta};
 use crate::diagnostic::{Diagnostic, Related};
 use crate::model::cidr::parse_ipv4;
 use crate::model::{Graph, Index, Kind, Prop, ResourceId, Val};
@@ -94,26 +94,15 @@ fn diagnostic(
         ("note", note.as_str()),
     ];
     let mut related = Vec::new();
-    let mut path = vec![vpc.address.clone(), graph.get(reach.subnet).address.clone()];
-    if let Some(table) = reach.path.route_table {
-        path.push(graph.get(table).address.clone());
-    }
-    if let Some((owner, span)) = reach.path.route {
-        related.push(Related {
-            resource: graph.get(owner).address.clone(),
-            span,
-            message: format!("route to {} over {path_kind}", endpoint.address),
-        });
-    }
-    if let Some(c) = connection {
-        path.push(c.address.clone());
-        related.push(Related {
-            resource: c.address.clone(),
-            span: c.span,
-            message: format!("{path_kind} crossed"),
-        });
-    }
-    path.push(endpoint.address.clone());
+    let mut path = vec![vpc.address.clone()];
+    witness::extend(
+        graph,
+        &mut path,
+        &mut related,
+        reach.subnet,
+        &reach.path,
+        target.endpoint,
+    );
     let private_dns_span = match &endpoint.kind {
         Kind::Endpoint(e) => e.private_dns.as_ref().map_or(endpoint.span, |p| p.span),
         _ => endpoint.span,
@@ -127,16 +116,9 @@ fn diagnostic(
         ),
     });
     Diagnostic {
-        rule: &meta.id,
-        name: &meta.name,
-        severity: meta.severity,
-        message: meta.render_message(&args),
-        resource: vpc.address.clone(),
-        span: vpc.span,
         related,
         path,
-        help: meta.render_help(&args),
-        subject: Some(reach.vpc),
+        ..meta.finding(&args, &vpc.address, vpc.span, reach.vpc)
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{RuleContext, RuleMeta};
+use super::{witness, RuleContext, RuleMeta};
 use crate::diagnostic::{Diagnostic, Related};
 use crate::model::{Graph, Index, IngressRule, Ipv4Net, Kind, Prop, ResourceId, Val};
 
@@ -177,34 +177,19 @@ pub fn check(ctx: &RuleContext<'_>, meta: &'static RuleMeta, out: &mut Vec<Diagn
             span: compute.span,
             message: format!("consumer in {cidr_text}"),
         }];
-        let mut path = vec![
-            compute.address.clone(),
-            graph.get(reachable.subnet).address.clone(),
-        ];
-        if let Some(table) = reachable.path.route_table {
-            path.push(graph.get(table).address.clone());
-        }
-        if let Some(c) = reachable.path.connection {
-            let connection = graph.get(c);
-            path.push(connection.address.clone());
-            related.push(Related {
-                resource: connection.address.clone(),
-                span: connection.span,
-                message: format!("{path_kind} crossed"),
-            });
-        }
-        path.push(endpoint.address.clone());
+        let mut path = vec![compute.address.clone()];
+        witness::extend(
+            graph,
+            &mut path,
+            &mut related,
+            reachable.subnet,
+            &reachable.path,
+            reachable.endpoint,
+        );
         out.push(Diagnostic {
-            rule: &meta.id,
-            name: &meta.name,
-            severity: meta.severity,
-            message: meta.render_message(&args),
-            resource: endpoint.address.clone(),
-            span,
             related,
             path,
-            help: meta.render_help(&args),
-            subject: Some(reachable.endpoint),
+            ..meta.finding(&args, &endpoint.address, span, reachable.endpoint)
         });
     }
 }

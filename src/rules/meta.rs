@@ -3,7 +3,9 @@
 
 use serde::Deserialize;
 
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::ResourceId;
+use crate::source::Span;
 
 /// The metadata and documentation of one rule, as written in `rules/<ID>.toml`.
 #[derive(Debug, Deserialize)]
@@ -57,6 +59,30 @@ impl RuleMeta {
     #[must_use]
     pub fn render_help(&self, args: &[(&str, &str)]) -> String {
         render(&self.help, args)
+    }
+
+    /// A finding of this rule about `resource`, at `span`, with its message and help filled
+    /// from `args`; its path starts at the resource and it has no related locations yet.
+    #[must_use]
+    pub fn finding(
+        &'static self,
+        args: &[(&str, &str)],
+        resource: &str,
+        span: Span,
+        subject: ResourceId,
+    ) -> Diagnostic {
+        Diagnostic {
+            rule: &self.id,
+            name: &self.name,
+            severity: self.severity,
+            message: self.render_message(args),
+            resource: resource.to_owned(),
+            span,
+            related: Vec::new(),
+            path: vec![resource.to_owned()],
+            help: self.render_help(args),
+            subject: Some(subject),
+        }
     }
 }
 

@@ -12,6 +12,7 @@ pub mod meta;
 pub mod private_dns_without_vpc_dns_attributes;
 pub mod service_dns;
 pub mod unknown_instance_type;
+pub mod witness;
 pub mod xen_instance_in_ipv6_only_subnet;
 
 use std::sync::LazyLock;
@@ -34,7 +35,14 @@ const RULE_FILES: &[(&str, &str)] = &[
     ("DNS002", include_str!("../../rules/DNS002.toml")),
     ("DNS003", include_str!("../../rules/DNS003.toml")),
     ("NET001", include_str!("../../rules/NET001.toml")),
+    ("SUP001", include_str!("../../rules/SUP001.toml")),
+    ("SUP002", include_str!("../../rules/SUP002.toml")),
 ];
+
+/// Rules about the suppression directives themselves. They have no query here: they need
+/// the other rules' findings and the source text, so `crate::suppress` checks them after
+/// every query ran (see that module).
+pub const SUPPRESSION_RULES: &[&str] = &["SUP001", "SUP002"];
 
 /// What a rule sees.
 pub struct RuleContext<'a> {
@@ -100,10 +108,26 @@ pub fn run(ctx: &RuleContext<'_>) -> Vec<Diagnostic> {
     out
 }
 
-/// The ids of the rules that have code (for the registry/fixture consistency test).
+/// Runs one rule's query; nothing for an id without one (the suppression rules).
+#[must_use]
+pub fn run_one(id: &str, ctx: &RuleContext<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if let Some((id, check)) = RULES.iter().find(|(rule, _)| *rule == id) {
+        let meta = meta(id).expect("every registered rule has a rule file");
+        check(ctx, meta, &mut out);
+    }
+    out
+}
+
+/// The ids of the rules that have code: the queries, then the suppression rules (for the
+/// registry/fixture consistency test).
 #[must_use]
 pub fn registered_ids() -> Vec<&'static str> {
-    RULES.iter().map(|(id, _)| *id).collect()
+    RULES
+        .iter()
+        .map(|(id, _)| *id)
+        .chain(SUPPRESSION_RULES.iter().copied())
+        .collect()
 }
 
 #[cfg(test)]

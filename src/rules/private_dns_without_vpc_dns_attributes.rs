@@ -65,16 +65,9 @@ pub fn check(ctx: &RuleContext<'_>, meta: &'static RuleMeta, out: &mut Vec<Diagn
             ("missing", missing.as_str()),
         ];
         out.push(Diagnostic {
-            rule: &meta.id,
-            name: &meta.name,
-            severity: meta.severity,
-            message: meta.render_message(&args),
-            resource: endpoint.address.clone(),
-            span: private_dns.span,
             related,
             path: vec![endpoint.address.clone(), vpc.address.clone()],
-            help: meta.render_help(&args),
-            subject: Some(id),
+            ..meta.finding(&args, &endpoint.address, private_dns.span, id)
         });
     }
 }

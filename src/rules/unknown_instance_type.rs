@@ -22,22 +22,12 @@ pub fn check(ctx: &RuleContext<'_>, meta: &'static RuleMeta, out: &mut Vec<Diagn
             let closest = instance_types::closest_known_type(instance_type)
                 .map(|t| format!("; did you mean '{t}'?"))
                 .unwrap_or_default();
-            out.push(Diagnostic {
-                rule: &meta.id,
-                name: &meta.name,
-                severity: meta.severity,
-                message: meta.render_message(&[
-                    ("resource", &resource.address),
-                    ("instance_type", instance_type),
-                    ("closest", &closest),
-                ]),
-                resource: resource.address.clone(),
-                span: value.span,
-                related: Vec::new(),
-                path: vec![resource.address.clone()],
-                help: meta.render_help(&[]),
-                subject: Some(id),
-            });
+            let args = [
+                ("resource", resource.address.as_str()),
+                ("instance_type", instance_type.as_str()),
+                ("closest", closest.as_str()),
+            ];
+            out.push(meta.finding(&args, &resource.address, value.span, id));
         }
     }
 }

@@ -63,16 +63,9 @@ pub fn check(ctx: &RuleContext<'_>, meta: &'static RuleMeta, out: &mut Vec<Diagn
                     message: "this subnet is IPv6-only".to_owned(),
                 });
                 out.push(Diagnostic {
-                    rule: &meta.id,
-                    name: &meta.name,
-                    severity: meta.severity,
-                    message: meta.render_message(&args),
-                    resource: resource.address.clone(),
-                    span: type_use.value.span,
                     related,
                     path,
-                    help: meta.render_help(&args),
-                    subject: Some(compute.id),
+                    ..meta.finding(&args, &resource.address, type_use.value.span, compute.id)
                 });
             }
         }

@@ -240,4 +240,28 @@ mod tests {
         assert_eq!(partition("eu-west-1"), "aws");
         assert_eq!(url_suffix("cn-north-1"), "amazonaws.com.cn");
     }
+
+    proptest::proptest! {
+        /// `Fn::Cidr` gives `count` consecutive, disjoint blocks of `32 - cidrBits` bits inside
+        /// the block, the i-th at the network address plus i blocks (the AWS definition).
+        #[test]
+        fn cidr_blocks_are_consecutive_disjoint_and_inside(
+            base in proptest::prelude::any::<u32>(), len in 8u8..=28, bits in 1u8..=12, count in 1u32..=256,
+        ) {
+            let block = Ipv4Net::new(base, len);
+            let new_len = 32u8.saturating_sub(bits);
+            let fits = new_len >= len && u64::from(count) <= 1u64 << (new_len - len);
+            let result = cidr(&block.to_string(), &count.to_string(), &bits.to_string());
+            proptest::prop_assert_eq!(result.is_ok(), fits, "{:?}", result);
+            if let Ok(blocks) = result {
+                proptest::prop_assert_eq!(blocks.len(), count as usize);
+                for (i, b) in blocks.iter().enumerate() {
+                    let net: Ipv4Net = b.parse().unwrap();
+                    let i = u32::try_from(i).unwrap();
+                    proptest::prop_assert_eq!(net, Ipv4Net::new(block.addr() + (i << bits), new_len));
+                    proptest::prop_assert!(block.contains(net));
+                }
+            }
+        }
+    }
 }

@@ -25,6 +25,7 @@ mod eval;
 mod functions;
 mod resources;
 mod stacks;
+mod suppressions;
 mod variants;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -347,6 +348,15 @@ fn lower_world(world: &World<'_>, graph: &mut Graph, variant: Option<Variant>) {
             let id = graph.reserve(address, type_name.to_owned(), decl);
             if let Some(v) = variant {
                 graph.set_variant(id, v);
+            }
+            let end = entry.value.span.end.max(entry.key_span.end);
+            graph.set_extent(id, Span::new(inst.file, entry.key_span.start..end));
+            let (ignores, malformed) = suppressions::read(inst.file, &entry.value);
+            for s in ignores {
+                graph.add_suppression(id, s);
+            }
+            for (span, message) in malformed {
+                world.error(i, span, message);
             }
             world.ids.borrow_mut().insert((i, entry.key.as_str()), id);
             pending.push((i, id, type_name, &entry.value, decl));

@@ -152,6 +152,7 @@ fn lower_instances(ev: &Evaluator<'_>, graph: &mut Graph) {
             decl.type_name.to_owned(),
             Span::new(decl.file, name),
         );
+        graph.set_extent(ids[i], Span::new(decl.file, decl.block.span.clone()));
         if let Some(reason) = &info.poison {
             graph.set_uncertain(ids[i], reason.clone());
         }

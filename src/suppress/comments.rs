@@ -1,0 +1,274 @@
+//! Finding comments in HCL and YAML text, without a full parse: small scanners that know
+//! where a comment cannot start (inside strings, heredocs, block scalars).
+//!
+//! - HCL: `#` and `//` to the end of the line, `/* … */`; skips quoted strings (with `${…}`
+//!   and `%{…}` templates, which may nest strings) and heredocs (`<<EOF`, `<<-EOF`).
+//! - YAML: `#` at the start of a line or after whitespace; skips quoted scalars that start
+//!   where a scalar can start, and the lines of block scalars (`|`, `>`).
+//!
+//! Approximations, on purpose: a YAML quoted scalar that spans lines is not followed onto
+//! the next line, and in HCL an unterminated string ends at its line. Both only matter for
+//! text that contains `vpclint:ignore` inside a string, which is then not taken for a
+//! comment on the next line.
+
+use std::ops::Range;
+
+/// Which comment syntax a file has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CommentSyntax {
+    /// Terraform `.tf` and `.tfvars`: `#`, `//`, `/* */`.
+    Hcl,
+    /// CloudFormation YAML: `#`.
+    Yaml,
+    /// JSON: no comments.
+    None,
+}
+
+/// One comment: the whole comment (opener included) and its body (the text after `#` or
+/// `//`, or between `/*` and `*/`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Comment {
+    pub range: Range<usize>,
+    pub body: Range<usize>,
+}
+
+/// Every comment of the text, in order.
+#[must_use]
+pub fn scan(text: &str, syntax: CommentSyntax) -> Vec<Comment> {
+    match syntax {
+        CommentSyntax::Hcl => hcl(text),
+        CommentSyntax::Yaml => yaml(text),
+        CommentSyntax::None => Vec::new(),
+    }
+}
+
+/// Where the HCL scanner is: code (with the depth of braces opened inside a template
+/// interpolation) or a quoted string.
+#[derive(Clone, Copy)]
+enum Mode {
+    Code { braces: usize },
+    Str,
+}
+
+fn line_end(text: &str, from: usize) -> usize {
+    text[from..].find('\n').map_or(text.len(), |n| from + n)
+}
+
+fn hcl(text: &str) -> Vec<Comment> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    // Invariant: the bottom of the stack is top-level code; a `Code` above a `Str` is a
+    // template interpolation.
+    let mut stack = vec![Mode::Code { braces: 0 }];
+    let mut i = 0;
+    while i < bytes.len() {
+        let rest = &bytes[i..];
+        let top = *stack.last().expect("the stack is never empty");
+        match top {
+            Mode::Str => match rest[0] {
+                b'\\' => i += 1,
+                b'"' | b'\n' => {
+                    stack.pop();
+                }
+                b'$' | b'%' if rest.get(1) == Some(&b'{') => {
+                    stack.push(Mode::Code { braces: 0 });
+                    i += 1;
+                }
+                _ => {}
+            },
+            Mode::Code { braces } => {
+                if rest[0] == b'#' || rest.starts_with(b"//") {
+                    let opener = if rest[0] == b'#' { 1 } else { 2 };
+                    let end = line_end(text, i);
+                    out.push(Comment {
+                        range: i..end,
+                        body: i + opener..end,
+                    });
+                    i = end;
+                    continue;
+                }
+                if rest.starts_with(b"/*") {
+                    let close = text[i + 2..].find("*/").map(|n| i + 2 + n);
+                    let end = close.map_or(text.len(), |c| c + 2);
+                    out.push(Comment {
+                        range: i..end,
+                        body: i + 2..close.unwrap_or(text.len()),
+                    });
+                    i = end;
+                    continue;
+                }
+                if let Some(after) = heredoc_end(text, i) {
+                    i = after;
+                    continue;
+                }
+                match rest[0] {
+                    b'"' => stack.push(Mode::Str),
+                    b'{' => {
+                        *stack.last_mut().expect("non-empty") = Mode::Code { braces: braces + 1 }
+                    }
+                    b'}' if braces > 0 => {
+                        *stack.last_mut().expect("non-empty") = Mode::Code { braces: braces - 1 };
+                    }
+                    // The end of a template interpolation.
+                    b'}' if stack.len() > 1 => {
+                        stack.pop();
+                    }
+                    _ => {}
+                }
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
+/// At `<<TAG` or `<<-TAG` followed by a newline: the offset after the heredoc's closing line.
+fn heredoc_end(text: &str, at: usize) -> Option<usize> {
+    let rest = text[at..].strip_prefix("<<")?;
+    let rest = rest.strip_prefix('-').unwrap_or(rest);
+    let tag_len = rest
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .unwrap_or(rest.len());
+    let tag = &rest[..tag_len];
+    let after_tag = rest[tag_len..].trim_start_matches([' ', '\t', '\r']);
+    if tag.is_empty() || !after_tag.starts_with('\n') {
+        return None;
+    }
+    let mut pos = text.len() - after_tag.len() + 1;
+    while pos < text.len() {
+        let end = line_end(text, pos);
+        if text[pos..end].trim() == tag {
+            return Some(end);
+        }
+        pos = end + 1;
+    }
+    Some(text.len())
+}
+
+fn yaml(text: &str) -> Vec<Comment> {
+    let mut out = Vec::new();
+    // The indentation of the line that opened a block scalar: deeper lines are its content.
+    let mut block_parent: Option<usize> = None;
+    let mut start = 0;
+    while start < text.len() {
+        let end = line_end(text, start);
+        let line = &text[start..end];
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let blank = line.trim().is_empty();
+        match block_parent {
+            Some(parent) if blank || indent > parent => {
+                start = end + 1;
+                continue;
+            }
+            _ => block_parent = None,
+        }
+        let comment = yaml_comment(line);
+        if let Some(at) = comment {
+            out.push(Comment {
+                range: start + at..end,
+                body: start + at + 1..end,
+            });
+        }
+        let content = line[..comment.unwrap_or(line.len())].trim_end();
+        if opens_block_scalar(content) {
+            block_parent = Some(indent);
+        }
+        start = end + 1;
+    }
+    out
+}
+
+/// The offset of the line's comment, if any.
+fn yaml_comment(line: &str) -> Option<usize> {
+    let mut quote: Option<char> = None;
+    let mut prev: Option<char> = None;
+    // The last non-space character before this one (for where a quoted scalar may start).
+    let mut last_token: Option<char> = None;
+    let mut chars = line.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match quote {
+            Some('"') if c == '\\' => {
+                chars.next();
+            }
+            Some(q) if c == q => {
+                // `''` inside a single-quoted scalar is an escaped quote.
+                if q == '\'' && chars.peek().is_some_and(|(_, n)| *n == '\'') {
+                    chars.next();
+                } else {
+                    quote = None;
+                }
+            }
+            Some(_) => {}
+            None => {
+                let starts_scalar =
+                    last_token.is_none_or(|t| matches!(t, ':' | '-' | '[' | '{' | ',' | '?'));
+                if (c == '"' || c == '\'') && starts_scalar {
+                    quote = Some(c);
+                } else if c == '#' && prev.is_none_or(char::is_whitespace) {
+                    return Some(i);
+                }
+            }
+        }
+        if !c.is_whitespace() {
+            last_token = Some(c);
+        }
+        prev = Some(c);
+    }
+    None
+}
+
+/// Whether the line (without its comment) ends with a block scalar indicator: `key: |`,
+/// `- >-`, `key: |2+`.
+fn opens_block_scalar(content: &str) -> bool {
+    let trimmed = content.trim_end_matches(|c: char| c == '-' || c == '+' || c.is_ascii_digit());
+    let Some(before) = trimmed
+        .strip_suffix('|')
+        .or_else(|| trimmed.strip_suffix('>'))
+    else {
+        return false;
+    };
+    let before = before.trim_end();
+    before.is_empty() || before.ends_with(':') || before.ends_with('-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bodies(text: &str, syntax: CommentSyntax) -> Vec<&str> {
+        scan(text, syntax)
+            .into_iter()
+            .map(|c| text[c.body].trim())
+            .collect()
+    }
+
+    #[test]
+    fn hcl_comments_outside_strings_and_heredocs() {
+        let text = r#"# one
+a = "not # a comment ${ "nested // no" } still"  // two
+/* three */ b = 1
+c = <<-EOF
+  # not a comment
+  EOF
+d = "${ {x = 1} }" # four
+"#;
+        assert_eq!(
+            bodies(text, CommentSyntax::Hcl),
+            ["one", "two", "three", "four"]
+        );
+    }
+
+    #[test]
+    fn yaml_comments_outside_quotes_and_block_scalars() {
+        let text = "# one\nA: 'it''s # no' # two\nB: don't#no\nC: |\n  # not\n  text\nD: x # three\nE: \"a\\\" # no\" # four\n";
+        assert_eq!(
+            bodies(text, CommentSyntax::Yaml),
+            ["one", "two", "three", "four"]
+        );
+    }
+
+    #[test]
+    fn json_has_no_comments() {
+        assert!(scan("{\"a\": \"# x\"} # y", CommentSyntax::None).is_empty());
+    }
+}
