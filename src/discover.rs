@@ -236,6 +236,8 @@ fn kind_by_name(path: &Path) -> Option<NameKind> {
 pub fn looks_like_cloudformation(text: &str) -> bool {
     text.contains("AWSTemplateFormatVersion")
         || (text.contains("Resources") && text.contains("AWS::"))
+        // A CDK cloud-assembly manifest (`cdk.out/manifest.json`): stack names and regions.
+        || text.contains("\"aws:cloudformation:stack\"")
 }
 
 /// A plan printed by `terraform show -json`: it names its format and has planned values.
