@@ -13,6 +13,8 @@ mod contain;
 
 use std::path::PathBuf;
 
+use rayon::prelude::*;
+
 use crate::config::RuleSelection;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::discover::{FileKind, Input, ReadError};
@@ -133,14 +135,26 @@ pub fn check(
     let mut parsed = Vec::new();
     let mut comment_files = Vec::new();
     let mut files = 0;
-    for input in inputs {
-        let kind = input.kind;
-        let id = sources.add(SourceFile::new(input.path, input.text));
-        let file = sources.get(id);
-        let parse = contain::contain(|| {
-            contain::inject::point("parsing", || file.path.display().to_string());
-            parse(id, kind, &file.text)
-        });
+    // Line indexes and parsing are per file and independent: done on the thread pool, then
+    // folded in input order (file ids, errors and the graph do not depend on scheduling).
+    let kinds: Vec<FileKind> = inputs.iter().map(|i| i.kind).collect();
+    let built: Vec<SourceFile> = inputs
+        .into_par_iter()
+        .map(|input| SourceFile::new(input.path, input.text))
+        .collect();
+    let ids: Vec<FileId> = built.into_iter().map(|f| sources.add(f)).collect();
+    let results: Vec<_> = ids
+        .par_iter()
+        .zip(kinds.par_iter())
+        .map(|(&id, &kind)| {
+            let file = sources.get(id);
+            contain::contain(|| {
+                contain::inject::point("parsing", || file.path.display().to_string());
+                parse(id, kind, &file.text)
+            })
+        })
+        .collect();
+    for ((id, kind), parse) in ids.into_iter().zip(kinds).zip(results) {
         let (file, syntax_errors) = match parse {
             Ok(Parsed::File(file, errors)) => (file, errors),
             Ok(Parsed::Skipped) => {
@@ -487,9 +501,7 @@ mod tests {
                 text: XEN_OVER_PEERING.to_owned(),
             },
         ];
-        let report = check(inputs, Vec::new(), 0, &Options::default());
-        inject::set(None);
-        report
+        check(inputs, Vec::new(), 0, &Options::default())
     }
 
     fn errors(report: &Report) -> Vec<(String, String)> {
@@ -506,6 +518,7 @@ mod tests {
 
     #[test]
     fn without_a_panic_nothing_is_lost() {
+        let _armed = inject::set(None);
         let report = run();
         assert!(report.errors.is_empty());
         assert_eq!(rules(&report), ["DNS001", "VPC001"]);
@@ -513,7 +526,7 @@ mod tests {
 
     #[test]
     fn a_panic_while_parsing_a_file_is_an_error_for_that_file() {
-        inject::set(Some(("parsing", "bad/main.tf")));
+        let _armed = inject::set(Some(("parsing", "bad/main.tf")));
         let report = run();
         let errors = errors(&report);
         assert_eq!(errors.len(), 1, "{errors:?}");
@@ -530,7 +543,7 @@ mod tests {
 
     #[test]
     fn a_panic_while_lowering_a_module_is_an_error_for_its_first_file() {
-        inject::set(Some(("lowering", "bad/main.tf")));
+        let _armed = inject::set(Some(("lowering", "bad/main.tf")));
         let report = run();
         let errors = errors(&report);
         assert_eq!(errors.len(), 1, "{errors:?}");
@@ -548,7 +561,7 @@ mod tests {
 
     #[test]
     fn a_panic_in_a_rule_is_an_error_and_the_other_rules_run() {
-        inject::set(Some(("rule", "VPC001")));
+        let _armed = inject::set(Some(("rule", "VPC001")));
         let report = run();
         let errors = errors(&report);
         assert_eq!(errors.len(), 1, "{errors:?}");

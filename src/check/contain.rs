@@ -63,28 +63,41 @@ pub(super) fn internal_error(stage: &str, message: &str) -> String {
 }
 
 /// Test hook: makes the named step of the named stage panic. Only compiled for unit tests.
+/// Process-wide (the step may run on a pool thread), so arming it also takes a lock that
+/// serialises the tests using it.
 #[cfg(test)]
 pub(super) mod inject {
-    use std::cell::RefCell;
+    use std::sync::{Mutex, MutexGuard, PoisonError};
 
-    thread_local! {
-        static AT: RefCell<Option<(String, String)>> = const { RefCell::new(None) };
+    static SERIAL: Mutex<()> = Mutex::new(());
+    static AT: Mutex<Option<(String, String)>> = Mutex::new(None);
+
+    /// Holds the injection (and the test lock) until dropped.
+    pub struct Armed(#[allow(dead_code)] MutexGuard<'static, ()>);
+
+    impl Drop for Armed {
+        fn drop(&mut self) {
+            *AT.lock().unwrap_or_else(PoisonError::into_inner) = None;
+        }
     }
 
-    /// Makes `stage` panic when it processes `name` (a file path or a rule id), on this
-    /// thread, until reset with `None`.
-    pub fn set(at: Option<(&str, &str)>) {
-        AT.with(|a| *a.borrow_mut() = at.map(|(s, n)| (s.to_owned(), n.to_owned())));
+    /// Makes `stage` panic when it processes `name` (a file path or a rule id), until the
+    /// returned guard is dropped; `None` arms nothing but still takes the lock.
+    pub fn set(at: Option<(&str, &str)>) -> Armed {
+        let guard = SERIAL.lock().unwrap_or_else(PoisonError::into_inner);
+        *AT.lock().unwrap_or_else(PoisonError::into_inner) =
+            at.map(|(s, n)| (s.to_owned(), n.to_owned()));
+        Armed(guard)
     }
 
     /// Panics when this is the chosen point; `name` is only called in tests.
     pub fn point(stage: &str, name: impl FnOnce() -> String) {
         let name = name();
-        let hit = AT.with(|a| {
-            a.borrow()
-                .as_ref()
-                .is_some_and(|(s, n)| s == stage && *n == name)
-        });
+        let hit = AT
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .as_ref()
+            .is_some_and(|(s, n)| s == stage && *n == name);
         assert!(!hit, "injected failure in {stage} of {name}");
     }
 }
