@@ -9,6 +9,10 @@
 
 pub mod lpm;
 
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
+
 use crate::model::{ComputeKind, Graph, Index, Ipv4Net, Kind, Prop, ResourceId, TargetKind, Val};
 use crate::source::Span;
 
@@ -170,6 +174,7 @@ pub fn analyse(graph: &Graph, index: &Index) -> Analysis {
             _ => {}
         }
     }
+    let router = Router::new(graph, index).with_endpoints(&analysis.endpoints);
     for (i, compute) in analysis.computes.iter().enumerate() {
         for t in &compute.types {
             if let Some(reason) = t.value.unknown_reason() {
@@ -194,99 +199,118 @@ pub fn analyse(graph: &Graph, index: &Index) -> Analysis {
                 continue;
             }
         };
-        for &endpoint in &analysis.endpoints {
-            for &subnet in subnets {
-                match reach(graph, index, subnet, endpoint) {
-                    Reach::Path(path) => analysis.reachable.push(Reachable {
-                        compute: i,
-                        subnet,
-                        endpoint,
-                        path,
-                    }),
-                    Reach::Unknown(reason, span) => analysis.unchecked.push(Unchecked {
-                        resource: compute.id,
-                        reason: format!(
-                            "path to {} unknown: {reason}",
-                            graph.get(endpoint).address
-                        ),
-                        span,
-                    }),
-                }
+        // Only the endpoints the subnets' routes can lead to are matched, endpoint by
+        // endpoint and then subnet by subnet (the order witnesses are chosen in).
+        let mut pairs: Vec<(usize, usize, ResourceId)> = Vec::new();
+        for (position, &subnet) in subnets.iter().enumerate() {
+            for &e in router.candidates(subnet).iter() {
+                pairs.push((e, position, subnet));
+            }
+        }
+        pairs.sort_unstable();
+        for (e, _, subnet) in pairs {
+            let endpoint = analysis.endpoints[e];
+            match router.reach(subnet, endpoint) {
+                Reach::Path(path) => analysis.reachable.push(Reachable {
+                    compute: i,
+                    subnet,
+                    endpoint,
+                    path,
+                }),
+                Reach::Unknown(reason, span) => analysis.unchecked.push(Unchecked {
+                    resource: compute.id,
+                    reason: format!("path to {} unknown: {reason}", graph.get(endpoint).address),
+                    span,
+                }),
             }
         }
     }
-    vpc_reach(graph, index, &mut analysis);
+    vpc_reach(graph, index, &router, &mut analysis);
     analysis.unchecked.sort();
     analysis.unchecked.dedup();
     analysis
 }
 
 /// For every private-DNS interface endpoint and every other VPC with subnets: the first
-/// subnet whose routes cross to the endpoint.
-fn vpc_reach(graph: &Graph, index: &Index, analysis: &mut Analysis) {
+/// subnet (in declaration order) whose routes cross to the endpoint.
+fn vpc_reach(graph: &Graph, index: &Index, router: &Router<'_>, analysis: &mut Analysis) {
+    let private_dns: Vec<bool> = analysis
+        .endpoints
+        .iter()
+        .map(|&e| match &graph.get(e).kind {
+            Kind::Endpoint(e) => {
+                e.private_dns
+                    .as_ref()
+                    .and_then(|p| p.known_value().copied())
+                    == Some(true)
+            }
+            _ => false,
+        })
+        .collect();
+    if !private_dns.contains(&true) {
+        return;
+    }
     let mut vpcs: Vec<(&ResourceId, &Vec<ResourceId>)> = index.vpc_subnets.iter().collect();
     vpcs.sort();
-    for &endpoint in &analysis.endpoints {
-        let Kind::Endpoint(e) = &graph.get(endpoint).kind else {
-            continue;
-        };
-        let private_dns = e
-            .private_dns
-            .as_ref()
-            .and_then(|p| p.known_value().copied());
-        if private_dns != Some(true) {
-            continue;
-        }
-        let Some(endpoint_vpc) = e.vpc.target() else {
-            continue;
-        };
-        for &(&vpc, subnets) in &vpcs {
-            if vpc == endpoint_vpc {
-                continue;
-            }
-            let mut unknown = None;
-            let mut found = None;
-            for &subnet in subnets {
-                match reach(graph, index, subnet, endpoint) {
+    // (endpoint position, VPC) → the crossing path found, or why it is unknown.
+    let mut found: BTreeMap<(usize, ResourceId), Outcome<(ResourceId, Path)>> = BTreeMap::new();
+    for (&vpc, subnets) in vpcs {
+        for &subnet in subnets {
+            for &e in router.candidates(subnet).iter() {
+                if !private_dns[e] || matches!(found.get(&(e, vpc)), Some(Ok(_))) {
+                    continue;
+                }
+                let endpoint = analysis.endpoints[e];
+                let endpoint_vpc = match &graph.get(endpoint).kind {
+                    Kind::Endpoint(ep) => ep.vpc.target(),
+                    _ => None,
+                };
+                if endpoint_vpc.is_none() || endpoint_vpc == Some(vpc) {
+                    continue;
+                }
+                let outcome = match router.reach(subnet, endpoint) {
                     Reach::Path(path) if path.kind == PathKind::TransitGateway => {
                         match path.connection {
-                            Some(tgw) if attached(index, tgw, endpoint_vpc) => {
-                                found = Some((subnet, path));
-                                break;
+                            Some(tgw) if endpoint_vpc.is_some_and(|v| attached(index, tgw, v)) => {
+                                Some(Ok((subnet, path)))
                             }
-                            Some(_) => {}
-                            None => {
-                                unknown.get_or_insert((
-                                    "the route's transit gateway is not known".to_owned(),
-                                    path.route.map_or(graph.get(subnet).span, |r| r.1),
-                                ));
-                            }
+                            Some(_) => None,
+                            None => Some(Err((
+                                "the route's transit gateway is not known".to_owned(),
+                                path.route.map_or(graph.get(subnet).span, |r| r.1),
+                            ))),
                         }
                     }
-                    Reach::Path(path) if path.kind.is_crossing() => {
-                        found = Some((subnet, path));
-                        break;
+                    Reach::Path(path) if path.kind.is_crossing() => Some(Ok((subnet, path))),
+                    Reach::Path(_) => None,
+                    Reach::Unknown(reason, span) => Some(Err((reason, span))),
+                };
+                match outcome {
+                    Some(Ok(hit)) => {
+                        found.insert((e, vpc), Ok(hit));
                     }
-                    Reach::Path(_) => {}
-                    Reach::Unknown(reason, span) => {
-                        unknown.get_or_insert((reason, span));
+                    Some(Err(unknown)) => {
+                        found.entry((e, vpc)).or_insert(Err(unknown));
                     }
+                    None => {}
                 }
             }
-            match (found, unknown) {
-                (Some((subnet, path)), _) => analysis.vpc_reach.push(VpcReach {
-                    vpc,
-                    subnet,
-                    endpoint,
-                    path,
-                }),
-                (None, Some((reason, span))) => analysis.unchecked.push(Unchecked {
-                    resource: vpc,
-                    reason: format!("path to {} unknown: {reason}", graph.get(endpoint).address),
-                    span,
-                }),
-                (None, None) => {}
-            }
+        }
+    }
+    for ((e, vpc), outcome) in found {
+        let endpoint = analysis.endpoints[e];
+        match outcome {
+            Ok((subnet, path)) => analysis.vpc_reach.push(VpcReach {
+                vpc,
+                subnet,
+                endpoint,
+                path,
+            }),
+            Err((reason, span)) => analysis.unchecked.push(Unchecked {
+                resource: vpc,
+                reason: format!("path to {} unknown: {reason}", graph.get(endpoint).address),
+                span,
+            }),
         }
     }
 }
@@ -588,47 +612,337 @@ fn route_table_of(
 /// Decides how `subnet` reaches the interface endpoint `endpoint`.
 #[must_use]
 pub fn reach(graph: &Graph, index: &Index, subnet: ResourceId, endpoint: ResourceId) -> Reach {
-    match try_reach(graph, index, subnet, endpoint) {
-        Ok(path) => Reach::Path(path),
-        Err((reason, span)) => Reach::Unknown(reason, span),
+    Router::new(graph, index).reach(subnet, endpoint)
+}
+
+/// Reachability queries over one graph, with what every query would recompute cached: a
+/// route table's routes, an endpoint's VPC and subnet CIDRs. A query is then a
+/// longest-prefix match over a few routes, without allocation.
+pub struct Router<'g> {
+    graph: &'g Graph,
+    index: &'g Index,
+    tables: Cache<TableKey, TableRoutes>,
+    endpoints: Cache<ResourceId, Outcome<EndpointTarget>>,
+    targets: Targets,
+    candidates: Cache<TableKey, Vec<usize>>,
+}
+
+/// A value, or why it is not known and where.
+type Outcome<T> = Result<T, (String, Span)>;
+/// A route table as a subnet sees it: its VPC and the table (`None`: the implicit main table).
+type TableKey = (ResourceId, Option<ResourceId>);
+/// Values computed once per key and shared.
+type Cache<K, V> = RefCell<HashMap<K, Rc<V>>>;
+
+/// The interface endpoints queries are about (positions in the list given to
+/// [`Router::with_endpoints`]), indexed by where they are.
+#[derive(Default)]
+struct Targets {
+    all: Rc<Vec<usize>>,
+    by_vpc: HashMap<ResourceId, Vec<usize>>,
+    /// Endpoint subnet CIDRs, sorted by address, for "which endpoints lie inside this
+    /// destination".
+    by_cidr: Vec<(Ipv4Net, usize)>,
+    /// Endpoints whose VPC or subnets are not known: every query must see them (their result
+    /// is Unknown, and says why).
+    unknown: Vec<usize>,
+}
+
+/// The routes of one table (in one VPC), ready for matching.
+struct TableRoutes {
+    candidates: Vec<Candidate>,
+    /// `candidates`' destinations, for [`lpm::best_route`]; only valid when `unknown` is
+    /// `None`.
+    known: Vec<lpm::Route>,
+    /// The first route whose destination is not known: every match in this table is then
+    /// unknown (that route might be the longest).
+    unknown: Option<(String, Span)>,
+}
+
+/// Where an interface endpoint's network interfaces are.
+struct EndpointTarget {
+    vpc: ResourceId,
+    /// Empty: the endpoint has no subnets, so nothing reaches it.
+    cidrs: Vec<Ipv4Net>,
+}
+
+impl<'g> Router<'g> {
+    #[must_use]
+    pub fn new(graph: &'g Graph, index: &'g Index) -> Self {
+        Router {
+            graph,
+            index,
+            tables: RefCell::default(),
+            endpoints: RefCell::default(),
+            targets: Targets::default(),
+            candidates: RefCell::default(),
+        }
+    }
+
+    /// Indexes the endpoints [`Router::candidates`] chooses from.
+    #[must_use]
+    pub fn with_endpoints(mut self, endpoints: &[ResourceId]) -> Self {
+        let mut targets = Targets {
+            all: Rc::new((0..endpoints.len()).collect()),
+            ..Targets::default()
+        };
+        for (position, &endpoint) in endpoints.iter().enumerate() {
+            match self.endpoint(endpoint).as_ref() {
+                Ok(t) => {
+                    targets.by_vpc.entry(t.vpc).or_default().push(position);
+                    targets
+                        .by_cidr
+                        .extend(t.cidrs.iter().map(|&c| (c, position)));
+                }
+                Err(_) => targets.unknown.push(position),
+            }
+        }
+        targets.by_cidr.sort_unstable();
+        self.targets = targets;
+        self
+    }
+
+    /// The endpoints (positions) that `subnet`'s routes can lead to across a connection:
+    /// through a peering, the peer VPC's; through a transit gateway, the attached VPCs';
+    /// through a virtual private gateway, those inside the route's destination. Every endpoint
+    /// when something on the way is not known, so that the query says why. Same-VPC
+    /// endpoints and routes to the internet, NAT or appliances lead to none.
+    #[must_use]
+    pub fn candidates(&self, subnet: ResourceId) -> Rc<Vec<usize>> {
+        let graph = self.graph;
+        let Kind::Subnet(s) = &graph.get(subnet).kind else {
+            return Rc::clone(&self.targets.all);
+        };
+        let Ok(vpc) = vpc_of(graph, &s.vpc) else {
+            return Rc::clone(&self.targets.all);
+        };
+        let Ok(table) = route_table_of(self.index, subnet, vpc) else {
+            return Rc::clone(&self.targets.all);
+        };
+        if let Some(cached) = self.candidates.borrow().get(&(vpc, table)) {
+            return Rc::clone(cached);
+        }
+        let routes = self.table(vpc, table);
+        let found = if routes.unknown.is_some() {
+            Rc::clone(&self.targets.all)
+        } else {
+            let mut out = self.targets.unknown.clone();
+            let mut everything = false;
+            for route in &routes.candidates {
+                everything |= self.route_candidates(route, vpc, &mut out);
+            }
+            if everything {
+                Rc::clone(&self.targets.all)
+            } else {
+                out.sort_unstable();
+                out.dedup();
+                Rc::new(out)
+            }
+        };
+        self.candidates
+            .borrow_mut()
+            .insert((vpc, table), Rc::clone(&found));
+        found
+    }
+
+    /// Adds the endpoints one route can lead to; `true` when that is not known.
+    fn route_candidates(
+        &self,
+        route: &Candidate,
+        source_vpc: ResourceId,
+        out: &mut Vec<usize>,
+    ) -> bool {
+        let graph = self.graph;
+        let in_vpc = |vpc: ResourceId, out: &mut Vec<usize>| {
+            if vpc != source_vpc {
+                out.extend(self.targets.by_vpc.get(&vpc).into_iter().flatten());
+            }
+        };
+        match route.kind {
+            TargetKind::VpcPeering => {
+                let Some(mut peering) = route.target.target() else {
+                    return true;
+                };
+                if let Kind::PeeringAccepter(a) = &graph.get(peering).kind {
+                    let Some(p) = a.peering.target() else {
+                        return true;
+                    };
+                    peering = p;
+                }
+                let Kind::Peering(p) = &graph.get(peering).kind else {
+                    return true;
+                };
+                let (Some(a), Some(b)) = (p.vpc.target(), p.peer_vpc.target()) else {
+                    return true;
+                };
+                in_vpc(a, out);
+                in_vpc(b, out);
+                false
+            }
+            TargetKind::TransitGateway => {
+                let Some(tgw) = route.target.target() else {
+                    return true;
+                };
+                for &vpc in self.index.tgw_vpcs.get(&tgw).into_iter().flatten() {
+                    in_vpc(vpc, out);
+                }
+                false
+            }
+            TargetKind::Gateway => match route.target.target().map(|t| &graph.get(t).kind) {
+                Some(Kind::VpnGateway(_)) => {
+                    let Some(destination) = route.destination.known_value() else {
+                        return true;
+                    };
+                    let start = self
+                        .targets
+                        .by_cidr
+                        .partition_point(|(c, _)| c.addr() < destination.addr());
+                    for &(cidr, position) in &self.targets.by_cidr[start..] {
+                        if !destination.contains_addr(cidr.addr()) {
+                            break;
+                        }
+                        if destination.contains(cidr) {
+                            out.push(position);
+                        }
+                    }
+                    false
+                }
+                Some(_) => false,
+                None => true,
+            },
+            TargetKind::Unknown => true,
+            TargetKind::Local
+            | TargetKind::NatGateway
+            | TargetKind::EgressOnlyGateway
+            | TargetKind::CarrierGateway
+            | TargetKind::NetworkInterface
+            | TargetKind::Instance
+            | TargetKind::VpcEndpoint
+            | TargetKind::LocalGateway
+            | TargetKind::CoreNetwork => false,
+        }
+    }
+
+    /// Decides how `subnet` reaches the interface endpoint `endpoint`.
+    #[must_use]
+    pub fn reach(&self, subnet: ResourceId, endpoint: ResourceId) -> Reach {
+        match self.try_reach(subnet, endpoint) {
+            Ok(path) => Reach::Path(path),
+            Err((reason, span)) => Reach::Unknown(reason, span),
+        }
+    }
+
+    fn endpoint(&self, endpoint: ResourceId) -> Rc<Outcome<EndpointTarget>> {
+        if let Some(cached) = self.endpoints.borrow().get(&endpoint) {
+            return Rc::clone(cached);
+        }
+        let target = Rc::new(endpoint_target(self.graph, self.index, endpoint));
+        self.endpoints
+            .borrow_mut()
+            .insert(endpoint, Rc::clone(&target));
+        target
+    }
+
+    fn table(&self, vpc: ResourceId, table: Option<ResourceId>) -> Rc<TableRoutes> {
+        if let Some(cached) = self.tables.borrow().get(&(vpc, table)) {
+            return Rc::clone(cached);
+        }
+        let candidates = routes_of(self.graph, self.index, vpc, table);
+        let unknown = candidates.iter().find_map(|r| match &r.destination.val {
+            Val::Known(_) => None,
+            Val::Unknown(reason) => Some((
+                format!("a route's destination is unknown: {reason}"),
+                r.destination.span,
+            )),
+            Val::Ref(..) => Some((
+                "a route's destination is read from another resource".to_owned(),
+                r.destination.span,
+            )),
+        });
+        let known = candidates
+            .iter()
+            .filter_map(|r| {
+                r.destination.known_value().map(|d| lpm::Route {
+                    destination: *d,
+                    propagated: r.propagated,
+                })
+            })
+            .collect();
+        let routes = Rc::new(TableRoutes {
+            candidates,
+            known,
+            unknown,
+        });
+        self.tables
+            .borrow_mut()
+            .insert((vpc, table), Rc::clone(&routes));
+        routes
+    }
+
+    fn try_reach(&self, subnet: ResourceId, endpoint: ResourceId) -> Result<Path, (String, Span)> {
+        let graph = self.graph;
+        let Kind::Subnet(s) = &graph.get(subnet).kind else {
+            return Err(("not a subnet".to_owned(), graph.get(subnet).span));
+        };
+        let source_vpc = vpc_of(graph, &s.vpc)?;
+        let target = self.endpoint(endpoint);
+        let target = match target.as_ref() {
+            Ok(t) => t,
+            Err(e) => return Err(e.clone()),
+        };
+        let no_path = |route_table, route| Path {
+            kind: PathKind::NoPath,
+            route_table,
+            route,
+            connection: None,
+            assumption: None,
+        };
+        if source_vpc == target.vpc {
+            return Ok(Path {
+                kind: PathKind::SameVpc,
+                ..no_path(None, None)
+            });
+        }
+        if target.cidrs.is_empty() {
+            // An interface endpoint without subnets has no network interfaces to reach.
+            return Ok(no_path(None, None));
+        }
+        let table = route_table_of(self.index, subnet, source_vpc)?;
+        let routes = self.table(source_vpc, table);
+        if let Some(unknown) = &routes.unknown {
+            return Err(unknown.clone());
+        }
+        // The most concerning result across the endpoint's subnets: a crossing path first.
+        let mut best: Option<Path> = None;
+        for &cidr in &target.cidrs {
+            let path = match_route(
+                graph, self.index, &routes, cidr, source_vpc, target.vpc, table,
+            )?;
+            let better = match &best {
+                None => true,
+                Some(b) => rank(path.kind) > rank(b.kind),
+            };
+            if better {
+                best = Some(path);
+            }
+        }
+        Ok(best.unwrap_or_else(|| no_path(table, None)))
     }
 }
 
-fn try_reach(
+/// An endpoint's VPC and the CIDRs of its subnets.
+fn endpoint_target(
     graph: &Graph,
     index: &Index,
-    subnet: ResourceId,
     endpoint: ResourceId,
-) -> Result<Path, (String, Span)> {
-    let Kind::Subnet(s) = &graph.get(subnet).kind else {
-        return Err(("not a subnet".to_owned(), graph.get(subnet).span));
-    };
+) -> Result<EndpointTarget, (String, Span)> {
     let Kind::Endpoint(e) = &graph.get(endpoint).kind else {
         return Err(("not an endpoint".to_owned(), graph.get(endpoint).span));
     };
-    let source_vpc = vpc_of(graph, &s.vpc)?;
-    let endpoint_vpc = vpc_of(graph, &e.vpc)?;
-    let no_path = |route_table, route| Path {
-        kind: PathKind::NoPath,
-        route_table,
-        route,
-        connection: None,
-        assumption: None,
-    };
-    if source_vpc == endpoint_vpc {
-        return Ok(Path {
-            kind: PathKind::SameVpc,
-            ..no_path(None, None)
-        });
-    }
+    let vpc = vpc_of(graph, &e.vpc)?;
     // The endpoint's subnets (inline and by association resources), with known CIDRs.
-    let endpoint_subnets = endpoint_subnets(graph, index, endpoint)?;
-    if endpoint_subnets.is_empty() {
-        // An interface endpoint without subnets has no network interfaces to reach.
-        return Ok(no_path(None, None));
-    }
-    let mut endpoint_cidrs = Vec::new();
-    for p in &endpoint_subnets {
+    let mut cidrs = Vec::new();
+    for p in &endpoint_subnets(graph, index, endpoint)? {
         let target = p.target().ok_or_else(|| {
             (
                 format!(
@@ -651,7 +965,7 @@ fn try_reach(
             )
         })?;
         match &cidr.val {
-            Val::Known(net) => endpoint_cidrs.push(*net),
+            Val::Known(net) => cidrs.push(*net),
             Val::Unknown(reason) => {
                 return Err((format!("endpoint subnet CIDR: {reason}"), cidr.span))
             }
@@ -663,21 +977,7 @@ fn try_reach(
             }
         }
     }
-    let table = route_table_of(index, subnet, source_vpc)?;
-    let routes = routes_of(graph, index, source_vpc, table);
-    // The most concerning result across the endpoint's subnets: a crossing path first.
-    let mut best: Option<Path> = None;
-    for cidr in endpoint_cidrs {
-        let path = match_route(graph, index, &routes, cidr, source_vpc, endpoint_vpc, table)?;
-        let better = match &best {
-            None => true,
-            Some(b) => rank(path.kind) > rank(b.kind),
-        };
-        if better {
-            best = Some(path);
-        }
-    }
-    Ok(best.unwrap_or_else(|| no_path(table, None)))
+    Ok(EndpointTarget { vpc, cidrs })
 }
 
 fn rank(kind: PathKind) -> u8 {
@@ -689,42 +989,19 @@ fn rank(kind: PathKind) -> u8 {
     }
 }
 
-/// Longest-prefix match of `cidr` among `routes`, and what the winning route leads to.
+/// Longest-prefix match of `cidr` among a table's routes (all with known destinations), and
+/// what the winning route leads to.
 fn match_route(
     graph: &Graph,
     index: &Index,
-    routes: &[Candidate],
+    routes: &TableRoutes,
     cidr: Ipv4Net,
     source_vpc: ResourceId,
     endpoint_vpc: ResourceId,
     table: Option<ResourceId>,
 ) -> Result<Path, (String, Span)> {
-    // A route whose destination is not known might be the longest match: not checked.
-    for route in routes {
-        match &route.destination.val {
-            Val::Known(_) => {}
-            Val::Unknown(reason) => {
-                return Err((
-                    format!("a route's destination is unknown: {reason}"),
-                    route.destination.span,
-                ));
-            }
-            Val::Ref(..) => {
-                return Err((
-                    "a route's destination is read from another resource".to_owned(),
-                    route.destination.span,
-                ));
-            }
-        }
-    }
-    let known: Vec<lpm::Route> = routes
-        .iter()
-        .map(|r| lpm::Route {
-            destination: *r.destination.known_value().expect("checked above"),
-            propagated: r.propagated,
-        })
-        .collect();
-    let best = lpm::best_route(&known, cidr).map(|i| (&routes[i], known[i].destination));
+    let best = lpm::best_route(&routes.known, cidr)
+        .map(|i| (&routes.candidates[i], routes.known[i].destination));
     let Some((route, _)) = best else {
         return Ok(Path {
             kind: PathKind::NoPath,
