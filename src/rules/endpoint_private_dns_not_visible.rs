@@ -5,6 +5,8 @@
 //! routes to the endpoint over peering, VPN or a transit gateway resolves the name to the
 //! service's public IPs unless something in the code makes the name resolve there.
 
+use std::collections::HashMap;
+
 use super::service_dns::{dns_name, domain_covers};
 use super::{witness, RuleContext, RuleMeta};
 use crate::diagnostic::{Diagnostic, Related};
@@ -41,6 +43,10 @@ struct Target<'a> {
 
 pub fn check(ctx: &RuleContext<'_>, meta: &'static RuleMeta, out: &mut Vec<Diagnostic>) {
     let graph = ctx.graph;
+    if ctx.analysis.vpc_reach.is_empty() {
+        return;
+    }
+    let by_vpc = dns_resources_by_vpc(graph);
     for reach in &ctx.analysis.vpc_reach {
         let endpoint = graph.get(reach.endpoint);
         let Kind::Endpoint(e) = &endpoint.kind else {
@@ -61,8 +67,9 @@ pub fn check(ctx: &RuleContext<'_>, meta: &'static RuleMeta, out: &mut Vec<Diagn
             service,
             name: &name,
         };
+        let candidates = by_vpc.get(&reach.vpc).map_or(&[][..], Vec::as_slice);
         if !matches!(
-            resolution(graph, ctx.index, reach.vpc, &target),
+            resolution(graph, ctx.index, candidates, reach.vpc, &target),
             Resolution::DoesNot
         ) {
             continue;
@@ -162,14 +169,37 @@ fn look_alike_note(graph: &Graph, reach: &VpcReach) -> String {
 }
 
 /// Does anything in the code make `target.name` resolve to the endpoint in `consumer`?
+/// The resources that can make a name resolve in a VPC, by VPC: its endpoints, resolver
+/// rule, hosted zone, profile and DHCP options associations, and zones naming it.
+fn dns_resources_by_vpc(graph: &Graph) -> HashMap<ResourceId, Vec<ResourceId>> {
+    let mut by_vpc: HashMap<ResourceId, Vec<ResourceId>> = HashMap::new();
+    for (id, r) in graph.iter() {
+        let vpcs: Vec<ResourceId> = match &r.kind {
+            Kind::Endpoint(e) => e.vpc.target().into_iter().collect(),
+            Kind::ResolverRuleAssociation(a) => a.vpc.target().into_iter().collect(),
+            Kind::HostedZone(z) => z.vpcs.iter().filter_map(Prop::target).collect(),
+            Kind::HostedZoneAssociation(a) => a.vpc.target().into_iter().collect(),
+            Kind::Route53ProfileAssociation(a) => a.vpc.target().into_iter().collect(),
+            Kind::DhcpOptionsAssociation(a) => a.vpc.target().into_iter().collect(),
+            _ => Vec::new(),
+        };
+        for vpc in vpcs {
+            by_vpc.entry(vpc).or_default().push(id);
+        }
+    }
+    by_vpc
+}
+
 fn resolution(
     graph: &Graph,
     index: &Index,
+    candidates: &[ResourceId],
     consumer: ResourceId,
     target: &Target<'_>,
 ) -> Resolution {
     let mut answer = Resolution::DoesNot;
-    for (id, r) in graph.iter() {
+    for &id in candidates {
+        let r = graph.get(id);
         let this = match &r.kind {
             Kind::Endpoint(e) if e.vpc.target() == Some(consumer) => own_endpoint(e, target),
             Kind::ResolverRuleAssociation(a) if a.vpc.target() == Some(consumer) => {

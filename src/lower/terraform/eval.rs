@@ -187,6 +187,9 @@ pub struct Evaluator<'a> {
     manifests: &'a HashMap<PathBuf, HashMap<String, PathBuf>>,
     roots: &'a [PathBuf],
     pub instances: RefCell<Vec<Rc<Instance<'a>>>>,
+    /// Each instance's module definition, by instance id (looking it up by directory on
+    /// every use was a path comparison per step of a `BTreeMap` search).
+    instance_defs: RefCell<Vec<&'a ModuleDef<'a>>>,
     pub handles: RefCell<Vec<HandleInfo>>,
     memo: RefCell<HashMap<MemoKey, Slot<Value>>>,
     expansions: RefCell<Memo<Expansion<Handle>>>,
@@ -207,6 +210,7 @@ impl<'a> Evaluator<'a> {
             manifests,
             roots,
             instances: RefCell::default(),
+            instance_defs: RefCell::default(),
             handles: RefCell::default(),
             memo: RefCell::default(),
             expansions: RefCell::default(),
@@ -222,7 +226,7 @@ impl<'a> Evaluator<'a> {
     }
 
     pub fn def(&self, inst: InstId) -> &'a ModuleDef<'a> {
-        &self.defs[&self.instance(inst).dir]
+        self.instance_defs.borrow()[inst]
     }
 
     pub fn handle(&self, h: Handle) -> HandleInfo {
@@ -230,6 +234,9 @@ impl<'a> Evaluator<'a> {
     }
 
     fn push_instance(&self, instance: Instance<'a>) -> InstId {
+        self.instance_defs
+            .borrow_mut()
+            .push(&self.defs[&instance.dir]);
         let mut all = self.instances.borrow_mut();
         all.push(Rc::new(instance));
         all.len() - 1
