@@ -5,7 +5,7 @@
 //! routes to the endpoint over peering, VPN or a transit gateway resolves the name to the
 //! service's public IPs unless something in the code makes the name resolve there.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::service_dns::{dns_name, domain_covers};
 use super::{witness, RuleContext, RuleMeta};
@@ -47,6 +47,7 @@ pub fn check(ctx: &RuleContext<'_>, meta: &'static RuleMeta, out: &mut Vec<Diagn
         return;
     }
     let by_vpc = dns_resources_by_vpc(graph);
+    let dns_resolution_on = peerings_with_dns_resolution(graph);
     for reach in &ctx.analysis.vpc_reach {
         let endpoint = graph.get(reach.endpoint);
         let Kind::Endpoint(e) = &endpoint.kind else {
@@ -74,7 +75,7 @@ pub fn check(ctx: &RuleContext<'_>, meta: &'static RuleMeta, out: &mut Vec<Diagn
         ) {
             continue;
         }
-        out.push(diagnostic(graph, meta, reach, &target));
+        out.push(diagnostic(graph, meta, reach, &target, &dns_resolution_on));
     }
 }
 
@@ -83,13 +84,14 @@ fn diagnostic(
     meta: &'static RuleMeta,
     reach: &VpcReach,
     target: &Target<'_>,
+    dns_resolution_on: &HashSet<ResourceId>,
 ) -> Diagnostic {
     let vpc = graph.get(reach.vpc);
     let endpoint = graph.get(target.endpoint);
     let endpoint_vpc = graph.get(target.endpoint_vpc);
     let connection = reach.path.connection.map(|c| graph.get(c));
     let connection_name = connection.map_or("", |c| c.address.as_str());
-    let note = look_alike_note(graph, reach);
+    let note = look_alike_note(reach, dns_resolution_on);
     let path_kind = reach.path.kind.describe();
     let args = [
         ("vpc", vpc.address.as_str()),
@@ -130,30 +132,13 @@ fn diagnostic(
 }
 
 /// The options that look like a fix but are not, when the design uses them.
-fn look_alike_note(graph: &Graph, reach: &VpcReach) -> String {
+fn look_alike_note(reach: &VpcReach, dns_resolution_on: &HashSet<ResourceId>) -> String {
     let Some(connection) = reach.path.connection else {
         return String::new();
     };
-    let on =
-        |p: &Option<Prop<bool>>| p.as_ref().and_then(|p| p.known_value().copied()) == Some(true);
     match reach.path.kind {
         PathKind::IntraRegionPeering | PathKind::InterRegionPeering => {
-            let mut enabled = false;
-            for (id, r) in graph.iter() {
-                enabled |= match &r.kind {
-                    Kind::Peering(p) if id == connection => {
-                        on(&p.requester_dns_resolution) || on(&p.accepter_dns_resolution)
-                    }
-                    Kind::PeeringAccepter(a) if a.peering.target() == Some(connection) => {
-                        on(&a.accepter_dns_resolution)
-                    }
-                    Kind::PeeringOptions(o) if o.peering.target() == Some(connection) => {
-                        on(&o.requester_dns_resolution) || on(&o.accepter_dns_resolution)
-                    }
-                    _ => false,
-                };
-            }
-            if enabled {
+            if dns_resolution_on.contains(&connection) {
                 "; DNS resolution over the peering (allow_remote_vpc_dns_resolution) does not \
                  change this: it resolves public hostnames of instances, not private hosted zones"
                     .to_owned()
@@ -168,7 +153,33 @@ fn look_alike_note(graph: &Graph, reach: &VpcReach) -> String {
     }
 }
 
-/// Does anything in the code make `target.name` resolve to the endpoint in `consumer`?
+/// The peering connections with DNS resolution enabled on a side, in the connection itself,
+/// its accepter or its options resource.
+fn peerings_with_dns_resolution(graph: &Graph) -> HashSet<ResourceId> {
+    let on =
+        |p: &Option<Prop<bool>>| p.as_ref().and_then(|p| p.known_value().copied()) == Some(true);
+    let mut out = HashSet::new();
+    for (id, r) in graph.iter() {
+        match &r.kind {
+            Kind::Peering(p)
+                if on(&p.requester_dns_resolution) || on(&p.accepter_dns_resolution) =>
+            {
+                out.insert(id);
+            }
+            Kind::PeeringAccepter(a) if on(&a.accepter_dns_resolution) => {
+                out.extend(a.peering.target());
+            }
+            Kind::PeeringOptions(o)
+                if on(&o.requester_dns_resolution) || on(&o.accepter_dns_resolution) =>
+            {
+                out.extend(o.peering.target());
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// The resources that can make a name resolve in a VPC, by VPC: its endpoints, resolver
 /// rule, hosted zone, profile and DHCP options associations, and zones naming it.
 fn dns_resources_by_vpc(graph: &Graph) -> HashMap<ResourceId, Vec<ResourceId>> {
@@ -190,6 +201,7 @@ fn dns_resources_by_vpc(graph: &Graph) -> HashMap<ResourceId, Vec<ResourceId>> {
     by_vpc
 }
 
+/// Does anything in the code make `target.name` resolve to the endpoint in `consumer`?
 fn resolution(
     graph: &Graph,
     index: &Index,
