@@ -238,28 +238,21 @@ pub fn check(
         .collect();
     let mut seen = std::collections::HashSet::new();
     unchecked.retain(|u| seen.insert((u.resource.clone(), u.reason.clone(), u.span)));
-    let mut unchecked_resources: Vec<_> = analysis
+    let mut unchecked_resources: Vec<Identity<'_>> = analysis
         .unchecked
         .iter()
-        .map(|u| {
-            (
-                graph.get(u.resource).address.as_str(),
-                graph.get(u.resource).span.file,
-            )
-        })
+        .map(|u| identity(&graph, u.resource))
         .chain(
             graph
                 .notes()
                 .iter()
-                .map(|n| (n.address.as_str(), n.span.file)),
+                .map(|n| Identity::Note(n.address.as_str(), n.span)),
         )
         .collect();
     unchecked_resources.sort();
     unchecked_resources.dedup();
-    let mut resources: Vec<_> = graph
-        .iter()
-        .map(|(_, r)| (r.address.as_str(), r.span))
-        .collect();
+    let mut resources: Vec<Identity<'_>> =
+        graph.iter().map(|(id, _)| identity(&graph, id)).collect();
     resources.sort();
     resources.dedup();
 
@@ -278,6 +271,24 @@ pub fn check(
         errors,
         unchecked,
         summary,
+    }
+}
+
+/// What makes two graph elements one resource for the counts: the copies of a resource
+/// lowered once per CloudFormation condition combination are one; everything else (even two
+/// instances of one module, which share an address and a span) is itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Identity<'g> {
+    Own(crate::model::ResourceId),
+    Copy(u32, &'g str, Span),
+    Note(&'g str, Span),
+}
+
+fn identity(graph: &crate::model::Graph, id: crate::model::ResourceId) -> Identity<'_> {
+    let r = graph.get(id);
+    match r.variant {
+        Some(v) => Identity::Copy(v.set, r.address.as_str(), r.span),
+        None => Identity::Own(id),
     }
 }
 
