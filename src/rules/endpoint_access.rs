@@ -3,13 +3,14 @@
 //! peering or VPN. One query, three path kinds: the rules share this file and differ only in
 //! the path kind they report (their metadata and docs are three files under `rules/`).
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use super::instance_types::{self, Classification, Hypervisor};
 use super::{witness, RuleContext, RuleMeta};
 use crate::diagnostic::{Diagnostic, Related};
-use crate::model::{Kind, Val};
+use crate::model::{Kind, ResourceId, Val};
 use crate::reach::PathKind;
+use crate::source::Span;
 
 /// The documented access model a finding rests on (`--access-model`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
@@ -131,8 +132,9 @@ fn check(
 ) {
     let model = ctx.settings.access_model;
     let graph = ctx.graph;
-    // One finding per (instance type value, endpoint): the first path found is the witness.
-    let mut seen = BTreeSet::new();
+    // One finding per (instance type value, endpoint): the first path found is the witness;
+    // other instances of the same resource (`count`/`for_each`) are named in it.
+    let mut seen: BTreeMap<(Span, ResourceId), (usize, ResourceId, Vec<String>)> = BTreeMap::new();
     for reachable in &ctx.analysis.reachable {
         if reachable.path.kind != kind {
             continue;
@@ -148,9 +150,19 @@ fn check(
             let Some(model_reason) = model.forbids(&class, kind) else {
                 continue;
             };
-            if !seen.insert((type_use.value.span, reachable.endpoint)) {
+            if let Some((_, compute_id, others)) =
+                seen.get_mut(&(type_use.value.span, reachable.endpoint))
+            {
+                let address = &graph.get(compute.id).address;
+                if *compute_id != compute.id && !others.contains(address) {
+                    others.push(address.clone());
+                }
                 continue;
             }
+            seen.insert(
+                (type_use.value.span, reachable.endpoint),
+                (out.len(), compute.id, Vec::new()),
+            );
             let resource = graph.get(compute.id);
             let endpoint = graph.get(reachable.endpoint);
             let connection = reachable.path.connection.map(|c| graph.get(c));
@@ -215,6 +227,14 @@ fn check(
                 path,
                 ..finding
             });
+        }
+    }
+    for (position, _, others) in seen.into_values() {
+        if !others.is_empty() {
+            let message = &mut out[position].message;
+            message.push_str(" (and ");
+            message.push_str(&others.join(", "));
+            message.push(')');
         }
     }
 }
