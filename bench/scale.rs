@@ -371,7 +371,9 @@ fn input_bytes(dir: &Path) -> u64 {
 fn vpclint_command(path: &Path, out: &Path) -> Result<Command, String> {
     let stdout = fs::File::create(out).map_err(|e| format!("{}: {e}", out.display()))?;
     let mut cmd = Command::new(VPCLINT);
-    cmd.args(["check", "--format", "json"])
+    // `--no-only-files`: the start-up file sits inside this repository, and a file argument
+    // would otherwise widen the check to the whole repository (a diff-aware run).
+    cmd.args(["check", "--format", "json", "--no-only-files"])
         .arg(path)
         .stdin(Stdio::null())
         .stdout(stdout)

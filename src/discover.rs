@@ -386,6 +386,20 @@ pub fn config_for(start: &Path) -> Result<Option<Config>, ConfigError> {
     find_config(start).map(|p| load_config(&p)).transpose()
 }
 
+/// Is there a repository around these paths (a configuration file, or a `.git` above
+/// them)? Without one, giving files does not widen the analysis: there is no repository to
+/// widen it to, and the files' common directory may be anything (`/tmp`, a home directory).
+#[must_use]
+pub fn has_repository_root(paths: &[PathBuf], config: Option<&Path>) -> bool {
+    config.is_some()
+        || paths.iter().any(|p| {
+            absolute(p)
+                .ancestors()
+                .skip(1)
+                .any(|d| d.join(".git").exists())
+        })
+}
+
 /// The root of a diff-aware run over `paths`: the directory of the configuration file when
 /// there is one, else the nearest ancestor of the paths' common directory that contains
 /// `.git`, else that common directory. Absolute.

@@ -296,3 +296,31 @@ fn a_broken_file_elsewhere_does_not_fail_a_diff_aware_run() {
     let (code, v) = json(&dir, &["old/broken.tf"]);
     assert_eq!((code, v["summary"]["errors"].clone()), (1, Value::from(1)));
 }
+
+#[test]
+fn files_outside_any_repository_are_checked_alone() {
+    // No .git and no .vpclint.toml above: giving a file must not widen the run to the
+    // file's directory (it could be /tmp or a home directory).
+    let dir = std::env::temp_dir().join(format!("vpclint-no-repo-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("other")).unwrap();
+    std::fs::write(
+        dir.join("one.tf"),
+        "resource \"aws_vpc\" \"a\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("other/broken.tf"), "resource {{{\n").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vpclint"))
+        .args(["check", "--format", "json"])
+        .arg(dir.join("one.tf"))
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    if dir.ancestors().skip(1).any(|d| d.join(".git").exists()) {
+        println!("SKIPPED: the temporary directory is inside a git repository");
+        return;
+    }
+    assert_eq!(v["summary"]["files"], 1, "{v}");
+    assert_eq!(v["summary"]["errors"], 0, "{v}");
+}

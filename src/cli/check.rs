@@ -137,6 +137,7 @@ fn prepare(args: &CheckArgs) -> Result<Run, u8> {
         args.only_files
     } else {
         args.paths.iter().all(|p| p.is_file())
+            && discover::has_repository_root(&args.paths, config.as_ref().map(|c| c.path.as_path()))
     };
     let (found, only, roots) = discover_files(args, config.as_ref(), only_files)?;
     if !found.missing.is_empty() {
