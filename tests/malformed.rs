@@ -326,3 +326,53 @@ fn filesystem_oddities_do_not_stop_the_run() {
     let o = check(&dir, LIMIT);
     assert_good_findings_kept(&o, "fs-oddities");
 }
+
+#[test]
+fn a_module_that_calls_itself_is_bounded() {
+    let module = "module \"again\" {\n  source = \"./\"\n}\nresource \"aws_vpc\" \"x\" {\n  cidr_block = \"10.7.0.0/16\"\n}\n";
+    let nested = "module \"loop\" {\n  source = \"../loop\"\n}\n";
+    let dir = tree(
+        "self-calling-module",
+        &[
+            ("self/main.tf", module.as_bytes().to_vec()),
+            ("loop/main.tf", nested.as_bytes().to_vec()),
+        ],
+    );
+    let o = check(&dir, LIMIT);
+    assert_good_findings_kept(&o, "self-calling-module");
+    assert!(o.elapsed < Duration::from_secs(30), "took {:?}", o.elapsed);
+}
+
+#[test]
+fn many_resources_and_conditions_are_bounded_and_reported() {
+    // 5 000 resources under 50 conditions on unknown inputs (parameters without defaults).
+    let mut yaml = String::from("AWSTemplateFormatVersion: '2010-09-09'\nParameters:\n");
+    for c in 0..50 {
+        let _ = writeln!(yaml, "  P{c}:\n    Type: String");
+    }
+    yaml.push_str("Conditions:\n");
+    for c in 0..50 {
+        let _ = writeln!(yaml, "  C{c}: !Equals [!Ref P{c}, 'yes']");
+    }
+    yaml.push_str("Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties:\n      CidrBlock: 10.0.0.0/8\n");
+    for i in 0..5000 {
+        let c = i % 50;
+        let (b, d) = (i / 256 % 256, i % 256);
+        let _ = writeln!(
+            yaml,
+            "  Subnet{i}:\n    Type: AWS::EC2::Subnet\n    Condition: C{c}\n    Properties:\n      VpcId: !Ref Vpc\n      CidrBlock: 10.{b}.{d}.0/24"
+        );
+    }
+    let dir = tree("many-conditions", &[("cfn/t.yaml", yaml.into_bytes())]);
+    let o = check(&dir, Duration::from_secs(120));
+    assert_good_findings_kept(&o, "many-conditions");
+    assert_eq!(
+        o.json["errors"].as_array().unwrap().len(),
+        0,
+        "{}",
+        o.json["errors"]
+    );
+    // The bound is reported, not silently exceeded.
+    let unchecked = o.json["unchecked"].to_string();
+    assert!(unchecked.contains("ondition"), "{unchecked}");
+}
