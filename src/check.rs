@@ -198,18 +198,33 @@ pub fn check(
     // Resources lowered once per CloudFormation condition combination give copies of a
     // finding: one is kept, naming the conditions it holds under when not all.
     let merged = lower::cloudformation::merge_variants(&graph, found);
+    // Suppressions read comments in every file: a bug there must not cost the findings, so
+    // it is contained like the other stages, and the findings are kept unsuppressed.
+    let unsuppressed = merged.clone();
+    let applied = contain::contain(|| {
+        suppress::apply(
+            &suppress::Input {
+                sources: &sources,
+                files: &comment_files,
+                graph: &graph,
+                rules: &options.rules,
+            },
+            merged,
+        )
+    });
     let suppress::Outcome {
         mut diagnostics,
         suppressed,
-    } = suppress::apply(
-        &suppress::Input {
-            sources: &sources,
-            files: &comment_files,
-            graph: &graph,
-            rules: &options.rules,
-        },
-        merged,
-    );
+    } = applied.unwrap_or_else(|message| {
+        if let Some((id, _)) = sources.iter().next() {
+            let e = SyntaxError::new(0..0, contain::internal_error("suppressions", &message));
+            errors.push(file_error(&sources, id, &e));
+        }
+        suppress::Outcome {
+            diagnostics: unsuppressed,
+            suppressed: 0,
+        }
+    });
     for d in &mut diagnostics {
         d.severity = options.rules.severity(d.rule, d.severity);
     }

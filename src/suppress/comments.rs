@@ -124,7 +124,12 @@ fn hcl(text: &str) -> Vec<Comment> {
 
 /// At `<<TAG` or `<<-TAG` followed by a newline: the offset after the heredoc's closing line.
 fn heredoc_end(text: &str, at: usize) -> Option<usize> {
-    let rest = text[at..].strip_prefix("<<")?;
+    // `at` is any byte of the scan, possibly inside a multi-byte character: test bytes
+    // first; after the two ASCII `<` the slice is on a character boundary.
+    if !text.as_bytes()[at..].starts_with(b"<<") {
+        return None;
+    }
+    let rest = &text[at + 2..];
     let rest = rest.strip_prefix('-').unwrap_or(rest);
     let tag_len = rest
         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
@@ -270,5 +275,14 @@ d = "${ {x = 1} }" # four
     #[test]
     fn json_has_no_comments() {
         assert!(scan("{\"a\": \"# x\"} # y", CommentSyntax::None).is_empty());
+    }
+
+    #[test]
+    fn multi_byte_characters_in_code_do_not_break_the_scan() {
+        // Found by fuzzing (fuzz/regressions/check-multibyte-in-code): the heredoc test ran
+        // at every byte, inside a two-byte character too.
+        let text = "# vpclint:ignore[VPC001] reason\nresource \"aws_vpc\" \u{61e}pp {\n  a = <<EOT\nx\nEOT\n}\n";
+        let comments = super::hcl(text);
+        assert_eq!(comments.len(), 1);
     }
 }
