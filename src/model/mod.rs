@@ -209,8 +209,12 @@ pub struct Vpc {
     pub cidr: Option<Prop<Ipv4Net>>,
     /// `enable_dns_support` / `EnableDnsSupport` as written (`None`: omitted, default true).
     pub dns_support: Option<Prop<bool>>,
-    /// `enable_dns_hostnames` / `EnableDnsHostnames` (`None`: omitted, default false).
+    /// `enable_dns_hostnames` / `EnableDnsHostnames` (`None`: omitted, default false, but true
+    /// for a default VPC).
     pub dns_hostnames: Option<Prop<bool>>,
+    /// The account's default VPC (Terraform's `aws_default_vpc`), whose DNS hostnames are
+    /// enabled by default.
+    pub default_vpc: bool,
     /// `instance_tenancy` / `InstanceTenancy`.
     pub tenancy: Option<Prop<String>>,
 }

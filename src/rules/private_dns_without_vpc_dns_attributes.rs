@@ -37,6 +37,8 @@ pub fn check(ctx: &RuleContext<'_>, meta: &'static RuleMeta, out: &mut Vec<Diagn
             }
         }
         match &v.dns_hostnames {
+            // A default VPC has DNS hostnames enabled unless the code turns them off.
+            None if v.default_vpc => {}
             None => {
                 missing.push("DNS hostnames disabled (the default for a non-default VPC)");
                 related.push(Related {

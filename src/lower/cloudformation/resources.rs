@@ -163,6 +163,7 @@ pub(super) fn lower_resource(type_name: &str, r: &Ctx<'_, '_>) -> Kind {
             dns_support: r.boolean("EnableDnsSupport"),
             dns_hostnames: r.boolean("EnableDnsHostnames"),
             tenancy: r.string("InstanceTenancy"),
+            default_vpc: false,
         }),
         "AWS::EC2::VPCCidrBlock" => Kind::VpcCidrBlock(VpcCidrBlock {
             vpc: r.required_reference("VpcId"),

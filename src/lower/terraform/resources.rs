@@ -49,6 +49,7 @@ pub(crate) fn lower_resource<R: TfBlock>(type_name: &str, r: &R) -> Kind {
             dns_support: r.boolean("enable_dns_support"),
             dns_hostnames: r.boolean("enable_dns_hostnames"),
             tenancy: r.string("instance_tenancy"),
+            default_vpc: type_name == "aws_default_vpc",
         }),
         "aws_vpc_ipv4_cidr_block_association" => Kind::VpcCidrBlock(VpcCidrBlock {
             vpc: r.required_reference("vpc_id"),
