@@ -227,6 +227,33 @@ fn as_ref_prop(p: Prop<Scalar>) -> RefProp {
     }
 }
 
+/// The items of a list property, as the model's per-item fields take them: a list whose
+/// length is not known becomes one Unknown item carrying the reason, so nothing downstream
+/// treats it as empty.
+pub(crate) fn list_items<T>(list: Option<ListProp<T>>) -> Vec<Prop<T>> {
+    match list {
+        Some(Prop {
+            val: Val::Known(items),
+            ..
+        }) => items,
+        Some(Prop {
+            val: Val::Unknown(reason),
+            span,
+        }) => vec![Prop::unknown(reason, span)],
+        Some(Prop {
+            val: Val::Ref(..),
+            span,
+        }) => vec![Prop::unknown("a list read from another resource", span)],
+        None => Vec::new(),
+    }
+}
+
+/// A one-item list of a single-valued property (`subnet_id`, `CidrIp`).
+pub(crate) fn single<T>(p: Prop<T>) -> ListProp<T> {
+    let span = p.span;
+    Prop::known(vec![p], span)
+}
+
 /// A reference to a resource by id, for lowering code that builds references itself.
 pub(crate) fn ref_to(id: ResourceId, attr: &str, span: Span) -> RefProp {
     Prop {

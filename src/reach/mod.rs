@@ -609,12 +609,6 @@ fn route_table_of(
     Ok(None)
 }
 
-/// Decides how `subnet` reaches the interface endpoint `endpoint`.
-#[must_use]
-pub fn reach(graph: &Graph, index: &Index, subnet: ResourceId, endpoint: ResourceId) -> Reach {
-    Router::new(graph, index).reach(subnet, endpoint)
-}
-
 /// Reachability queries over one graph, with what every query would recompute cached: a
 /// route table's routes, an endpoint's VPC and subnet CIDRs. A query is then a
 /// longest-prefix match over a few routes, without allocation.

@@ -3,7 +3,7 @@
 //! (`eval.rs`): `Fn::If` branches are followed, `AWS::NoValue` makes a property absent.
 
 use super::eval::{EVal, Spanned, World};
-use crate::lower::{Props, Scalar};
+use crate::lower::{list_items, single, Props, Scalar};
 use crate::model::{
     Compute, ComputeKind, DhcpOptions, DhcpOptionsAssociation, Directory, DxGatewayAssociation,
     Endpoint, HostedZone, IngressRule, Kind, LaunchTemplate, ListProp, Peering, Prop, RefProp,
@@ -222,7 +222,7 @@ pub(super) fn lower_resource(type_name: &str, r: &Ctx<'_, '_>) -> Kind {
         "AWS::EC2::VPNGateway" => Kind::VpnGateway(VpnGateway { vpc: None }),
         "AWS::EC2::VPNGatewayRoutePropagation" => Kind::VgwRoutePropagation(VgwRoutePropagation {
             vpn_gateway: r.required_reference("VpnGatewayId"),
-            route_tables: known_items(r.references("RouteTableIds")),
+            route_tables: list_items(r.references("RouteTableIds")),
         }),
         "AWS::EC2::CustomerGateway" => Kind::CustomerGateway,
         "AWS::EC2::VPNConnection" => Kind::VpnConnection(VpnConnection {
@@ -337,7 +337,7 @@ pub(super) fn lower_resource(type_name: &str, r: &Ctx<'_, '_>) -> Kind {
         }
         "AWS::EKS::Nodegroup" => Kind::Compute(Compute {
             kind: ComputeKind::EksNodeGroup,
-            instance_types: known_items(r.strings("InstanceTypes")),
+            instance_types: list_items(r.strings("InstanceTypes")),
             template: r
                 .child("LaunchTemplate")
                 .and_then(|lt| lt.reference("Id").or_else(|| lt.reference("Name"))),
@@ -474,18 +474,11 @@ fn route(r: &Ctx<'_, '_>) -> Route {
 /// An inline `SecurityGroupIngress` entry or an `AWS::EC2::SecurityGroupIngress` (same
 /// property names).
 fn ingress_rule(i: &Ctx<'_, '_>) -> IngressRule {
-    let single = |p: RefProp| {
-        let span = p.span;
-        Prop::known(vec![p], span)
-    };
     IngressRule {
         protocol: i.string("IpProtocol"),
         from_port: i.integer("FromPort"),
         to_port: i.integer("ToPort"),
-        cidrs: i.cidr("CidrIp").map(|c| {
-            let span = c.span;
-            Prop::known(vec![c], span)
-        }),
+        cidrs: i.cidr("CidrIp").map(single),
         source_security_groups: i.reference("SourceSecurityGroupId").map(single),
         self_referencing: None,
         prefix_lists: i.get("SourcePrefixListId").map(|n| i.span(n)),
@@ -496,22 +489,4 @@ fn ingress_rule(i: &Ctx<'_, '_>) -> IngressRule {
 fn template_ref(lt: &Ctx<'_, '_>) -> Option<RefProp> {
     lt.reference("LaunchTemplateId")
         .or_else(|| lt.reference("LaunchTemplateName"))
-}
-
-fn known_items<T>(list: Option<ListProp<T>>) -> Vec<Prop<T>> {
-    match list {
-        Some(Prop {
-            val: Val::Known(items),
-            ..
-        }) => items,
-        Some(Prop {
-            val: Val::Unknown(reason),
-            span,
-        }) => vec![Prop::unknown(reason, span)],
-        Some(Prop {
-            val: Val::Ref(..),
-            span,
-        }) => vec![Prop::unknown("a list read from another resource", span)],
-        None => Vec::new(),
-    }
 }

@@ -1,15 +1,15 @@
 //! Terraform resource types → graph kinds: one flat match over resource types, over any
 //! [`TfBlock`] (an evaluated HCL block, or a resource of a plan).
 
-use super::super::Props;
+use super::super::{list_items, single, Props};
 use crate::model::{
     Compute, ComputeKind, DhcpOptions, DhcpOptionsAssociation, Directory, DxGatewayAssociation,
     Endpoint, EndpointAssociation, HostedZone, HostedZoneAssociation, IngressRule, Kind,
-    LaunchTemplate, ListProp, MainRouteTableAssociation, Peering, PeeringAccepter, PeeringOptions,
-    Prop, RefProp, ResolverEndpoint, ResolverRule, ResolverRuleAssociation, Route,
+    LaunchTemplate, MainRouteTableAssociation, Peering, PeeringAccepter, PeeringOptions, Prop,
+    RefProp, ResolverEndpoint, ResolverRule, ResolverRuleAssociation, Route,
     Route53ProfileAssociation, Route53ProfileResourceAssociation, RouteResource, RouteTable,
     RouteTableAssociation, RouteTarget, SecurityGroup, SecurityGroupIngress, Subnet, TargetKind,
-    TransitGatewayVpcAttachment, Val, VgwRoutePropagation, Vpc, VpcCidrBlock, VpnConnection,
+    TransitGatewayVpcAttachment, VgwRoutePropagation, Vpc, VpcCidrBlock, VpnConnection,
     VpnConnectionRoute, VpnGateway, VpnGatewayAttachment,
 };
 use crate::source::Span;
@@ -70,7 +70,7 @@ pub(crate) fn lower_resource<R: TfBlock>(type_name: &str, r: &R) -> Kind {
                 .into_iter()
                 .map(|b| route(&b, "cidr_block"))
                 .collect(),
-            propagating_vgws: ref_list(r, "propagating_vgws"),
+            propagating_vgws: list_items(r.references("propagating_vgws")),
             main_of_vpc: None,
         }),
         "aws_default_route_table" => {
@@ -82,7 +82,7 @@ pub(crate) fn lower_resource<R: TfBlock>(type_name: &str, r: &R) -> Kind {
                     .into_iter()
                     .map(|b| route(&b, "cidr_block"))
                     .collect(),
-                propagating_vgws: ref_list(r, "propagating_vgws"),
+                propagating_vgws: list_items(r.references("propagating_vgws")),
                 main_of_vpc: Some(main_of),
             })
         }
@@ -254,10 +254,7 @@ pub(crate) fn lower_resource<R: TfBlock>(type_name: &str, r: &R) -> Kind {
                 protocol: r.string("ip_protocol"),
                 from_port: r.integer("from_port"),
                 to_port: r.integer("to_port"),
-                cidrs: r.cidr("cidr_ipv4").map(|c| {
-                    let span = c.span;
-                    Prop::known(vec![c], span)
-                }),
+                cidrs: r.cidr("cidr_ipv4").map(single),
                 source_security_groups: r.reference("referenced_security_group_id").map(single),
                 self_referencing: None,
                 prefix_lists: r.attr_span("prefix_list_id"),
@@ -407,43 +404,4 @@ fn template_ref<R: TfBlock>(lt: &R) -> Option<RefProp> {
 fn dns_option<R: TfBlock>(r: &R, side: &str) -> Option<Prop<bool>> {
     r.block(side)
         .and_then(|b| b.boolean("allow_remote_vpc_dns_resolution"))
-}
-
-fn ref_list<R: TfBlock>(r: &R, key: &str) -> Vec<RefProp> {
-    match r.references(key) {
-        Some(Prop {
-            val: Val::Known(items),
-            ..
-        }) => items,
-        Some(other) => vec![Prop {
-            val: Val::Unknown("the list is not known".into()),
-            span: other.span,
-        }],
-        None => Vec::new(),
-    }
-}
-
-fn list_items<T>(list: Option<ListProp<T>>) -> Vec<Prop<T>> {
-    match list {
-        Some(Prop {
-            val: Val::Known(items),
-            ..
-        }) => items,
-        Some(Prop {
-            val: Val::Unknown(reason),
-            span,
-        }) => vec![Prop::unknown(reason, span)],
-        Some(Prop {
-            val: Val::Ref(..),
-            span,
-        }) => {
-            vec![Prop::unknown("a list read from another resource", span)]
-        }
-        None => Vec::new(),
-    }
-}
-
-fn single(p: RefProp) -> ListProp<()> {
-    let span = p.span;
-    Prop::known(vec![p], span)
 }
