@@ -1,28 +1,33 @@
-//! The `check` entry point: inputs in, diagnostics, errors and counts out. The CLI and the
-//! language server call this and nothing below it. Pure: no IO.
+//! The `check` entry point: inputs in, diagnostics, errors and counts out. The CLI calls
+//! [`check`]; the language server keeps a [`Session`] and replaces files in it. Nothing
+//! calls below this module. Pure: no IO.
 //!
-//! The steps: parse each file; lower the parsed files into one graph; analyse reachability;
-//! run each enabled rule's query; merge CloudFormation variants; apply suppressions (and
-//! check them: SUP001/SUP002, see `crate::suppress`); apply severity overrides; sort.
+//! The steps (`session.rs`): parse each file (on the thread pool); split the parsed files
+//! into units (`crate::lower::units`: a Terraform root module with the modules it calls, a
+//! group of linked CloudFormation templates); then, per unit and on the thread pool
+//! (`unit.rs`): lower into the unit's graph, analyse reachability, run each enabled rule's
+//! query, merge CloudFormation variants, apply the unit's suppressions. Last, over every
+//! unit: check the suppressions themselves (SUP001/SUP002, see `crate::suppress`), apply
+//! severity overrides, sort.
 //!
 //! **Panics are contained** (`contain.rs`): a panic while parsing one file, lowering one
-//! module or running one rule becomes a [`FileError`] ("internal error in <stage>: …; please
-//! report") and the run goes on without that file, module or rule.
+//! unit or running one rule becomes a [`FileError`] ("internal error in <stage>: …; please
+//! report") and the run goes on without that file, unit or rule.
 
 mod contain;
+mod session;
+mod unit;
 
 use std::path::PathBuf;
 
-use rayon::prelude::*;
-
+pub use self::session::Session;
 use crate::config::RuleSelection;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::discover::{FileKind, Input, ReadError};
-use crate::lower::{self, LowerOptions, ParsedFile};
-use crate::reach;
-use crate::rules::{self, RuleContext, Settings};
-use crate::source::{FileId, LineCol, SourceFile, SourceMap, Span};
-use crate::suppress::{self, CommentSyntax};
+use crate::lower::{LowerOptions, ParsedFile};
+use crate::rules::Settings;
+use crate::source::{FileId, LineCol, SourceMap, Span};
+use crate::suppress::CommentSyntax;
 use crate::syntax::{cloudformation, terraform, terraform_json, SyntaxError};
 
 #[derive(Clone, Debug, Default)]
@@ -109,7 +114,7 @@ impl Report {
     }
 }
 
-/// Runs the whole pipeline over files already read.
+/// Runs the whole pipeline over files already read: one [`Session`], loaded and refreshed.
 #[must_use]
 pub fn check(
     inputs: Vec<Input>,
@@ -117,194 +122,11 @@ pub fn check(
     skipped: usize,
     options: &Options,
 ) -> Report {
-    let mut sources = SourceMap::default();
-    let mut errors: Vec<FileError> = read_errors
-        .into_iter()
-        .map(|e| {
-            let (line, column) = e.location.unwrap_or((1, 1));
-            FileError {
-                path: e.path,
-                location: LineCol { line, column },
-                end_location: None,
-                message: e.message,
-                span: None,
-            }
-        })
-        .collect();
-    let mut skipped = skipped;
-    let mut parsed = Vec::new();
-    let mut comment_files = Vec::new();
-    let mut files = 0;
-    // Line indexes and parsing are per file and independent: done on the thread pool, then
-    // folded in input order (file ids, errors and the graph do not depend on scheduling).
-    let kinds: Vec<FileKind> = inputs.iter().map(|i| i.kind).collect();
-    let built: Vec<SourceFile> = inputs
-        .into_par_iter()
-        .map(|input| SourceFile::new(input.path, input.text))
-        .collect();
-    let ids: Vec<FileId> = built.into_iter().map(|f| sources.add(f)).collect();
-    let results: Vec<_> = ids
-        .par_iter()
-        .zip(kinds.par_iter())
-        .map(|(&id, &kind)| {
-            let file = sources.get(id);
-            contain::contain(|| {
-                contain::inject::point("parsing", || file.path.display().to_string());
-                parse(id, kind, &file.text)
-            })
-        })
-        .collect();
-    for ((id, kind), parse) in ids.into_iter().zip(kinds).zip(results) {
-        let (file, syntax_errors) = match parse {
-            Ok(Parsed::File(file, errors)) => (file, errors),
-            Ok(Parsed::Skipped) => {
-                skipped += 1;
-                continue;
-            }
-            Err(message) => {
-                let message = contain::internal_error("parsing", &message);
-                (None, vec![SyntaxError::new(0..0, message)])
-            }
-        };
-        files += 1;
-        errors.extend(
-            syntax_errors
-                .into_iter()
-                .map(|e| file_error(&sources, id, &e)),
-        );
-        if file.is_some() {
-            comment_files.push((id, comment_syntax(kind)));
-        }
-        parsed.extend(file);
-    }
-
-    let (graph, lower_errors) = lower_contained(parsed, &sources, &options.lower, &mut errors);
-    errors.extend(lower_errors.into_iter().map(|e| {
-        file_error(
-            &sources,
-            e.span.file,
-            &SyntaxError::new(e.span.range(), e.message),
-        )
-    }));
-    let index = graph.index();
-    let analysis = reach::analyse(&graph, &index);
-    let ctx = RuleContext {
-        graph: &graph,
-        index: &index,
-        analysis: &analysis,
-        settings: &options.settings,
-    };
-    let found = run_rules(&ctx, &options.rules, &sources, &mut errors);
-    // Resources lowered once per CloudFormation condition combination give copies of a
-    // finding: one is kept, naming the conditions it holds under when not all.
-    let merged = lower::cloudformation::merge_variants(&graph, found);
-    // Suppressions read comments in every file: a bug there must not cost the findings, so
-    // it is contained like the other stages, and the findings are kept unsuppressed.
-    let unsuppressed = merged.clone();
-    let applied = contain::contain(|| {
-        suppress::apply(
-            &suppress::Input {
-                sources: &sources,
-                files: &comment_files,
-                graph: &graph,
-                rules: &options.rules,
-            },
-            merged,
-        )
-    });
-    let suppress::Outcome {
-        mut diagnostics,
-        suppressed,
-    } = applied.unwrap_or_else(|message| {
-        if let Some((id, _)) = sources.iter().next() {
-            let e = SyntaxError::new(0..0, contain::internal_error("suppressions", &message));
-            errors.push(file_error(&sources, id, &e));
-        }
-        suppress::Outcome {
-            diagnostics: unsuppressed,
-            suppressed: 0,
-        }
-    });
-    for d in &mut diagnostics {
-        d.severity = options.rules.severity(d.rule, d.severity);
-    }
-    diagnostics.sort_by(|a, b| {
-        let pa = &sources.get(a.span.file).path;
-        let pb = &sources.get(b.span.file).path;
-        (pa, a.span.start, a.rule, &a.message).cmp(&(pb, b.span.start, b.rule, &b.message))
-    });
-    errors.sort();
-
-    // Copies of one resource (condition combinations) are reported and counted once; notes
-    // of the lowering (e.g. remote nested stacks) are unchecked items too.
-    let mut unchecked: Vec<UncheckedItem> = analysis
-        .unchecked
-        .iter()
-        .map(|u| UncheckedItem {
-            resource: graph.get(u.resource).address.clone(),
-            reason: u.reason.clone(),
-            span: u.span,
-        })
-        .chain(graph.notes().iter().map(|n| UncheckedItem {
-            resource: n.address.clone(),
-            reason: n.reason.clone(),
-            span: n.span,
-        }))
-        .collect();
-    let mut seen = std::collections::HashSet::new();
-    unchecked.retain(|u| seen.insert((u.resource.clone(), u.reason.clone(), u.span)));
-    let mut unchecked_resources: Vec<Identity<'_>> = analysis
-        .unchecked
-        .iter()
-        .map(|u| identity(&graph, u.resource))
-        .chain(
-            graph
-                .notes()
-                .iter()
-                .map(|n| Identity::Note(n.address.as_str(), n.span)),
-        )
-        .collect();
-    unchecked_resources.sort();
-    unchecked_resources.dedup();
-    let mut resources: Vec<Identity<'_>> =
-        graph.iter().map(|(id, _)| identity(&graph, id)).collect();
-    resources.sort();
-    resources.dedup();
-
-    let summary = Summary {
-        files,
-        resources: resources.len(),
-        diagnostics: diagnostics.len(),
-        errors: errors.len(),
-        unchecked: unchecked_resources.len(),
-        skipped,
-        suppressed,
-    };
-    Report {
-        sources,
-        diagnostics,
-        errors,
-        unchecked,
-        summary,
-    }
-}
-
-/// What makes two graph elements one resource for the counts: the copies of a resource
-/// lowered once per CloudFormation condition combination are one; everything else (even two
-/// instances of one module, which share an address and a span) is itself.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Identity<'g> {
-    Own(crate::model::ResourceId),
-    Copy(u32, &'g str, Span),
-    Note(&'g str, Span),
-}
-
-fn identity(graph: &crate::model::Graph, id: crate::model::ResourceId) -> Identity<'_> {
-    let r = graph.get(id);
-    match r.variant {
-        Some(v) => Identity::Copy(v.set, r.address.as_str(), r.span),
-        None => Identity::Own(id),
-    }
+    let mut session = Session::new(options.clone());
+    session.load(inputs);
+    session.set_discovery(read_errors, skipped);
+    session.refresh();
+    session.report()
 }
 
 fn file_error(sources: &SourceMap, id: FileId, e: &SyntaxError) -> FileError {
@@ -400,98 +222,6 @@ fn file_id(file: &ParsedFile) -> FileId {
         | ParsedFile::TerraformPlan { file, .. }
         | ParsedFile::CloudFormation { file, .. } => *file,
     }
-}
-
-/// Lowers with panics contained. Normally one call. When it panics, each unit (a Terraform
-/// directory, i.e. a module with its variable files and plan; any other file alone) is
-/// lowered alone to find the ones that panic; each gets an error on its first file, and the
-/// others are lowered together. When that still panics (the panic needs several units),
-/// the graph is empty and the error is on the run's first file.
-fn lower_contained(
-    parsed: Vec<ParsedFile>,
-    sources: &SourceMap,
-    options: &LowerOptions,
-    errors: &mut Vec<FileError>,
-) -> (crate::model::Graph, Vec<lower::LowerError>) {
-    let paths = |id: FileId| sources.get(id).path.clone();
-    let attempt = |files: &[ParsedFile]| {
-        contain::contain(|| {
-            for f in files {
-                contain::inject::point("lowering", || paths(file_id(f)).display().to_string());
-            }
-            lower::lower(files, &paths, options)
-        })
-    };
-    if let Ok(lowered) = attempt(&parsed) {
-        return lowered;
-    }
-    let mut units: Vec<(std::path::PathBuf, Vec<ParsedFile>)> = Vec::new();
-    for file in parsed {
-        let path = paths(file_id(&file));
-        let key = match file {
-            ParsedFile::CloudFormation { .. } => path,
-            _ => path
-                .parent()
-                .map(std::path::Path::to_path_buf)
-                .unwrap_or_default(),
-        };
-        match units.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, unit)) => unit.push(file),
-            None => units.push((key, vec![file])),
-        }
-    }
-    let first_file = units.first().and_then(|(_, u)| u.first()).map(file_id);
-    let mut healthy = Vec::new();
-    for (_, unit) in units {
-        match attempt(&unit) {
-            Ok(_) => healthy.extend(unit),
-            Err(message) => errors.push(internal_error_at(
-                sources,
-                file_id(&unit[0]),
-                "lowering",
-                &message,
-            )),
-        }
-    }
-    match attempt(&healthy) {
-        Ok(lowered) => lowered,
-        Err(message) => {
-            if let Some(id) = first_file {
-                errors.push(internal_error_at(sources, id, "lowering", &message));
-            }
-            (crate::model::Graph::default(), Vec::new())
-        }
-    }
-}
-
-/// Runs every enabled rule's query, each with panics contained (a panicking rule gives an
-/// error on the run's first file and no findings).
-fn run_rules(
-    ctx: &RuleContext<'_>,
-    selection: &RuleSelection,
-    sources: &SourceMap,
-    errors: &mut Vec<FileError>,
-) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for id in rules::registered_ids() {
-        if !selection.enabled(id) || rules::SUPPRESSION_RULES.contains(&id) {
-            continue;
-        }
-        let found = contain::contain(|| {
-            contain::inject::point("rule", || id.to_owned());
-            rules::run_one(id, ctx)
-        });
-        match found {
-            Ok(found) => out.extend(found),
-            Err(message) => {
-                if let Some((first, _)) = sources.iter().next() {
-                    let stage = format!("rule {id}");
-                    errors.push(internal_error_at(sources, first, &stage, &message));
-                }
-            }
-        }
-    }
-    out
 }
 
 fn internal_error_at(sources: &SourceMap, id: FileId, stage: &str, message: &str) -> FileError {

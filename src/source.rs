@@ -3,6 +3,7 @@
 
 use std::ops::Range;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Index of a file in [`SourceMap`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -103,17 +104,23 @@ impl SourceFile {
     }
 }
 
-/// Every file of one run, indexed by [`FileId`].
-#[derive(Debug, Default)]
+/// Every file of one run, indexed by [`FileId`]. Files are shared (`Arc`): a report's map is
+/// a cheap copy of the session's, and a session replaces one file without copying the others.
+#[derive(Clone, Debug, Default)]
 pub struct SourceMap {
-    files: Vec<SourceFile>,
+    files: Vec<Arc<SourceFile>>,
 }
 
 impl SourceMap {
     pub fn add(&mut self, file: SourceFile) -> FileId {
         let id = FileId(u32::try_from(self.files.len()).expect("fewer than 2^32 files"));
-        self.files.push(file);
+        self.files.push(Arc::new(file));
         id
+    }
+
+    /// Puts a new version of a file under its id (its path may not change).
+    pub fn replace(&mut self, id: FileId, file: SourceFile) {
+        self.files[id.0 as usize] = Arc::new(file);
     }
 
     #[must_use]
@@ -135,7 +142,7 @@ impl SourceMap {
         self.files
             .iter()
             .enumerate()
-            .map(|(i, f)| (FileId(u32::try_from(i).unwrap_or(u32::MAX)), f))
+            .map(|(i, f)| (FileId(u32::try_from(i).unwrap_or(u32::MAX)), &**f))
     }
 }
 

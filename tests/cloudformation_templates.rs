@@ -454,7 +454,7 @@ fn sam_functions_are_compute_without_instance_types() {
         root: parsed.tree.unwrap(),
     }];
     let (graph, errors) = vpclint::lower::lower(
-        &files,
+        &[&files[0]],
         &|_| PathBuf::from("template.yaml"),
         &vpclint::lower::LowerOptions::default(),
     );

@@ -114,6 +114,7 @@ fn addresses(files: &[(&str, &str)]) -> Vec<String> {
         })
         .collect();
     let paths = |id: FileId| PathBuf::from(files[id.0 as usize].0);
+    let parsed: Vec<&ParsedFile> = parsed.iter().collect();
     let (graph, errors) = lower(&parsed, &paths, &LowerOptions::default());
     assert!(errors.is_empty(), "{errors:?}");
     graph.iter().map(|(_, r)| r.address.clone()).collect()

@@ -50,6 +50,43 @@ pub struct LowerOptions {
     pub cloudformation: cloudformation::CloudFormationOptions,
 }
 
+/// The units of lowering: sets of files (indexes into `files`) that are lowered together
+/// and that nothing outside links to: a Terraform root module with the modules it calls
+/// (or a directory lowered from its plan), a group of CloudFormation templates linked by
+/// exports, imports and nesting. Lowering each unit alone gives the graph of lowering all
+/// of them at once, split: references never cross units, and a literal id or address of a
+/// resource in another unit is Unknown (the rules match literal addresses only within a
+/// unit). A file can be in several units (a module several roots call); a file in none is
+/// not lowered (a module nothing reaches from a root, a variables file of a module).
+#[must_use]
+pub fn units(
+    files: &[&ParsedFile],
+    paths: &dyn Fn(FileId) -> std::path::PathBuf,
+    options: &LowerOptions,
+) -> Vec<Vec<usize>> {
+    let mut units = terraform::units(files, paths);
+    units.extend(cloudformation::units(files, paths, &options.cloudformation));
+    units
+}
+
+/// A hash of what [`units`] reads in one file: when a file's key is unchanged, replacing
+/// the file leaves the units as they were.
+#[must_use]
+pub fn link_key(file: &ParsedFile, text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    std::mem::discriminant(file).hash(&mut hasher);
+    match file {
+        ParsedFile::Terraform { body, .. } => terraform::link_key(body, &mut hasher),
+        ParsedFile::TerraformVars { .. } | ParsedFile::TerraformPlan { .. } => {}
+        ParsedFile::TerraformModules { .. } => text.hash(&mut hasher),
+        ParsedFile::CloudFormation { root, .. } => {
+            cloudformation::link_key(root, text, &mut hasher);
+        }
+    }
+    hasher.finish()
+}
+
 /// A problem found while lowering (not a rule finding): e.g. a resource that is not a map.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LowerError {
@@ -61,7 +98,7 @@ pub struct LowerError {
 /// module each); every CloudFormation template is its own scope.
 #[must_use]
 pub fn lower(
-    files: &[ParsedFile],
+    files: &[&ParsedFile],
     paths: &dyn Fn(FileId) -> std::path::PathBuf,
     options: &LowerOptions,
 ) -> (Graph, Vec<LowerError>) {

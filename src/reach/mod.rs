@@ -132,6 +132,10 @@ pub struct Analysis {
     /// enabled (the only ones the DNS rules ask about).
     pub vpc_reach: Vec<VpcReach>,
     pub unchecked: Vec<Unchecked>,
+    /// Compute resources whose subnets are not known, in a graph without interface
+    /// endpoints: unchecked when the run has interface endpoints in other units (a subnet
+    /// that is not known could be in any VPC), otherwise there is nothing to check.
+    pub unknown_subnets: Vec<Unchecked>,
 }
 
 impl PathKind {
@@ -185,20 +189,25 @@ pub fn analyse(graph: &Graph, index: &Index) -> Analysis {
                 });
             }
         }
-        if analysis.endpoints.is_empty() {
-            continue;
-        }
         let subnets = match &compute.subnets {
             Ok(s) => s,
             Err((reason, span)) => {
-                analysis.unchecked.push(Unchecked {
+                let unchecked = Unchecked {
                     resource: compute.id,
                     reason: format!("subnets unknown: {reason}"),
                     span: *span,
-                });
+                };
+                if analysis.endpoints.is_empty() {
+                    analysis.unknown_subnets.push(unchecked);
+                } else {
+                    analysis.unchecked.push(unchecked);
+                }
                 continue;
             }
         };
+        if analysis.endpoints.is_empty() {
+            continue;
+        }
         // Only the endpoints the subnets' routes can lead to are matched, endpoint by
         // endpoint and then subnet by subnet (the order witnesses are chosen in).
         let mut pairs: Vec<(usize, usize, ResourceId)> = Vec::new();

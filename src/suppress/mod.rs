@@ -34,13 +34,21 @@ pub struct Input<'a> {
     pub rules: &'a RuleSelection,
 }
 
-/// The findings left, with SUP001/SUP002 findings added, and how many were suppressed.
+/// What applying the suppressions of one unit gives: the findings left, how many were
+/// suppressed, and the directives seen with what they suppressed (for [`report`], which
+/// needs every unit's: a module's directive may suppress a finding in one unit only).
 pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     pub suppressed: usize,
+    pub directives: Directives,
 }
 
+/// The directives of one unit, each with its target and what it suppressed.
+#[derive(Clone, Debug, Default)]
+pub struct Directives(Vec<Directive>);
+
 /// One directive, with the resource it applies to.
+#[derive(Clone, Debug)]
 struct Directive {
     suppression: Suppression,
     malformed: bool,
@@ -50,7 +58,7 @@ struct Directive {
     used: Vec<bool>,
 }
 
-/// Applies every suppression to `diagnostics`.
+/// Applies every suppression of one unit (its graph, the files it read) to its findings.
 #[must_use]
 pub fn apply(input: &Input<'_>, diagnostics: Vec<Diagnostic>) -> Outcome {
     let extents = extents(input.graph);
@@ -65,14 +73,45 @@ pub fn apply(input: &Input<'_>, diagnostics: Vec<Diagnostic>) -> Outcome {
             kept.push(d);
         }
     }
-    for d in &directives {
-        kept.extend(sup001(input.rules, d));
-        kept.extend(sup002(input.rules, d));
-    }
     Outcome {
         diagnostics: kept,
         suppressed,
+        directives: Directives(directives),
     }
+}
+
+/// SUP001 and SUP002 over the directives of every unit. A directive seen by several units
+/// (in a module several roots call) is one: it applies to the first resource a unit found
+/// for it, and it is used when it suppressed something in any unit.
+#[must_use]
+pub fn report<'a>(
+    rules: &RuleSelection,
+    units: impl IntoIterator<Item = &'a Directives>,
+) -> Vec<Diagnostic> {
+    let mut merged: Vec<Directive> = Vec::new();
+    let mut at: std::collections::HashMap<Span, usize> = std::collections::HashMap::new();
+    for unit in units {
+        for d in &unit.0 {
+            let Some(&i) = at.get(&d.suppression.span) else {
+                at.insert(d.suppression.span, merged.len());
+                merged.push(d.clone());
+                continue;
+            };
+            let m = &mut merged[i];
+            if m.target.is_none() {
+                m.target.clone_from(&d.target);
+            }
+            for (u, used) in m.used.iter_mut().zip(&d.used) {
+                *u |= *used;
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for d in &merged {
+        out.extend(sup001(rules, d));
+        out.extend(sup002(rules, d));
+    }
+    out
 }
 
 /// Marks the directives that suppress `d`; whether any did.

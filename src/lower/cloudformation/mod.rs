@@ -29,7 +29,7 @@ mod suppressions;
 mod variants;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub use variants::merge_variants;
 
@@ -83,7 +83,7 @@ pub struct ParameterValue {
 /// Lowers every CloudFormation template: groups of linked root templates, each once per
 /// world.
 pub fn lower_all(
-    files: &[ParsedFile],
+    files: &[&ParsedFile],
     paths: &dyn Fn(FileId) -> PathBuf,
     options: &CloudFormationOptions,
     graph: &mut Graph,
@@ -112,6 +112,102 @@ pub fn lower_all(
     errors.extend(reports.errors);
 }
 
+/// The units of the CloudFormation inputs (indexes into `files`), as [`lower_all`] groups
+/// them: each group of root templates linked by exports and imports, with every template
+/// they nest and the CDK manifests that describe them. A template nested by two groups is in
+/// both units; a template in no unit (nested only in a cycle) is not lowered.
+pub(super) fn units(
+    files: &[&ParsedFile],
+    paths: &dyn Fn(FileId) -> PathBuf,
+    options: &CloudFormationOptions,
+) -> Vec<Vec<usize>> {
+    let templates = stacks::collect(files, paths);
+    let roots = stacks::roots(&templates);
+    let index: HashMap<FileId, usize> = files
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| match f {
+            ParsedFile::CloudFormation { file, .. } => Some((*file, i)),
+            _ => None,
+        })
+        .collect();
+    let manifests = stacks::manifests(files, paths);
+    let mut units = Vec::new();
+    for group in groups(&templates, &roots, options) {
+        let mut instances = Vec::new();
+        for &r in &group {
+            let mut reports = Reports::default();
+            stacks::instantiate(&templates, r, "", options, &mut instances, &mut reports);
+        }
+        let mut unit: Vec<usize> = instances.iter().map(|i| index[&i.file]).collect();
+        let mut seen = HashSet::new();
+        unit.retain(|i| seen.insert(*i));
+        let in_unit: HashSet<&Path> = templates
+            .iter()
+            .filter(|t| seen.contains(&index[&t.file]))
+            .map(|t| t.path.as_path())
+            .collect();
+        unit.extend(
+            manifests
+                .iter()
+                .filter(|(_, targets)| targets.iter().any(|t| in_unit.contains(t.as_path())))
+                .map(|(i, _)| *i),
+        );
+        units.push(unit);
+    }
+    units
+}
+
+/// What the CloudFormation units depend on in one file: for a CDK manifest, all of it; for
+/// a template, what export names, imports and nested stacks are (`Outputs`, every
+/// `Fn::ImportValue`, nested-stack resources) and what those evaluate with (`Parameters`,
+/// `Conditions`, `Mappings`, `Transform`).
+pub(super) fn link_key(root: &Node, text: &str, hasher: &mut impl std::hash::Hasher) {
+    use std::hash::Hash;
+    let slice = |n: &Node| text.get(n.span.clone()).unwrap_or_default();
+    if crate::syntax::cloudformation::is_cdk_manifest(root) {
+        text.hash(hasher);
+        return;
+    }
+    for section in [
+        "Parameters",
+        "Conditions",
+        "Mappings",
+        "Outputs",
+        "Transform",
+    ] {
+        root.get(section).map(slice).hash(hasher);
+    }
+    for e in root
+        .get("Resources")
+        .and_then(Node::as_map)
+        .unwrap_or_default()
+    {
+        let ty = e.value.get("Type").and_then(Node::as_scalar_str);
+        if matches!(
+            ty,
+            Some("AWS::CloudFormation::Stack" | "AWS::Serverless::Application")
+        ) {
+            slice(&e.value).hash(hasher);
+        }
+        import_values(&e.value, &mut |n| slice(n).hash(hasher));
+    }
+}
+
+/// Calls `f` on every `Fn::ImportValue` under `node`.
+fn import_values(node: &Node, f: &mut impl FnMut(&Node)) {
+    if let Some(("Fn::ImportValue", _)) = node.as_intrinsic() {
+        f(node);
+        return;
+    }
+    for child in node.as_seq().unwrap_or_default() {
+        import_values(child, f);
+    }
+    for e in node.as_map().unwrap_or_default() {
+        import_values(&e.value, f);
+    }
+}
+
 /// Root templates grouped by export/import names (evaluated with no condition decided), in
 /// the order of their first template.
 fn groups(
@@ -119,6 +215,10 @@ fn groups(
     roots: &[usize],
     options: &CloudFormationOptions,
 ) -> Vec<Vec<usize>> {
+    // One root is one group: no need to evaluate its exports.
+    if roots.len() < 2 {
+        return roots.iter().map(|&r| vec![r]).collect();
+    }
     let mut exports: HashMap<String, usize> = HashMap::new();
     let mut imports: Vec<(usize, String)> = Vec::new();
     for (n, &r) in roots.iter().enumerate() {

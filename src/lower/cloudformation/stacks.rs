@@ -38,7 +38,7 @@ pub(super) struct CdkStack {
 
 /// The templates of the run, with what CDK manifests say about them.
 pub(super) fn collect<'a>(
-    files: &'a [ParsedFile],
+    files: &[&'a ParsedFile],
     paths: &dyn Fn(FileId) -> PathBuf,
 ) -> Vec<Template<'a>> {
     let mut manifests = Vec::new();
@@ -69,6 +69,30 @@ pub(super) fn collect<'a>(
         }
     }
     templates
+}
+
+/// The CDK manifests among `files` (indexes) with the template paths each describes.
+pub(super) fn manifests(
+    files: &[&ParsedFile],
+    paths: &dyn Fn(FileId) -> PathBuf,
+) -> Vec<(usize, Vec<PathBuf>)> {
+    let mut out = Vec::new();
+    for (i, f) in files.iter().enumerate() {
+        let ParsedFile::CloudFormation { file, root } = f else {
+            continue;
+        };
+        if !crate::syntax::cloudformation::is_cdk_manifest(root) {
+            continue;
+        }
+        let path = normalise(&paths(*file));
+        let dir = path.parent().unwrap_or(Path::new(""));
+        let targets = cdk_stacks(root)
+            .into_iter()
+            .map(|(template, _)| normalise(&dir.join(template)))
+            .collect();
+        out.push((i, targets));
+    }
+    out
 }
 
 /// `(templateFile, stack)` of each `aws:cloudformation:stack` artifact of a manifest.

@@ -57,7 +57,7 @@ pub enum VarSetting {
 /// (a directory called as a module by another scanned directory is lowered through its
 /// callers, with their inputs).
 pub fn lower_all(
-    files: &[ParsedFile],
+    files: &[&ParsedFile],
     paths: &dyn Fn(FileId) -> PathBuf,
     options: &TerraformOptions,
     graph: &mut Graph,
@@ -499,5 +499,110 @@ pub fn evaluate(
     match ev.eval(&attr.value, &Env::module(root)) {
         Ok(v) => v.to_json().map_err(stop_text),
         Err(e) => Err(stop_text(e)),
+    }
+}
+
+/// The units of the Terraform inputs (indexes into `files`), as [`lower_all`] groups them:
+/// a directory lowered from a plan, with its plan files and `.tf` files; and each root
+/// module with every directory it may call (local sources, transitively, and what its
+/// `modules.json` lists), its variable files and its manifest. A shared module's files are
+/// in the unit of every root that calls it. Files in no unit are not lowered.
+pub(super) fn units(files: &[&ParsedFile], paths: &dyn Fn(FileId) -> PathBuf) -> Vec<Vec<usize>> {
+    let mut dirs: BTreeMap<PathBuf, Vec<usize>> = BTreeMap::new();
+    let mut bodies: BTreeMap<PathBuf, Vec<(FileId, &Body)>> = BTreeMap::new();
+    let mut var_files: BTreeMap<PathBuf, Vec<usize>> = BTreeMap::new();
+    let mut manifests: HashMap<PathBuf, HashMap<String, PathBuf>> = HashMap::new();
+    let mut manifest_files: HashMap<PathBuf, Vec<usize>> = HashMap::new();
+    let mut plans: BTreeMap<PathBuf, Vec<usize>> = BTreeMap::new();
+    for (i, f) in files.iter().enumerate() {
+        match f {
+            ParsedFile::Terraform { file, body } => {
+                let dir = dir_of(&paths(*file));
+                bodies.entry(dir.clone()).or_default().push((*file, body));
+                dirs.entry(dir).or_default().push(i);
+            }
+            ParsedFile::TerraformVars { file, .. } => {
+                var_files.entry(dir_of(&paths(*file))).or_default().push(i);
+            }
+            ParsedFile::TerraformModules { file, root } => {
+                let path = paths(*file);
+                if let Some(root_dir) = path.ancestors().nth(3) {
+                    let root_dir = modules::normalize(root_dir);
+                    manifests.insert(root_dir.clone(), modules::read_manifest(&root_dir, root));
+                    manifest_files.entry(root_dir).or_default().push(i);
+                }
+            }
+            ParsedFile::TerraformPlan { file, .. } => {
+                plans.entry(dir_of(&paths(*file))).or_default().push(i);
+            }
+            ParsedFile::CloudFormation { .. } => {}
+        }
+    }
+    let defs: BTreeMap<PathBuf, modules::ModuleDef> = bodies
+        .iter()
+        .map(|(dir, files)| {
+            (
+                dir.clone(),
+                modules::ModuleDef::build(files, &mut Vec::new()),
+            )
+        })
+        .collect();
+    let dir_files = |dir: &PathBuf| dirs.get(dir).map_or(&[][..], Vec::as_slice);
+    let mut units = Vec::new();
+    for (dir, plan_files) in &plans {
+        let mut unit = plan_files.clone();
+        unit.extend_from_slice(dir_files(dir));
+        units.push(unit);
+    }
+    let called = modules::called_dirs(&defs, &manifests);
+    for root in defs
+        .keys()
+        .filter(|d| !called.contains(*d) && !plans.contains_key(*d))
+    {
+        // Every directory the root may instantiate: a superset is harmless (a directory
+        // that is not instantiated adds no resources), a missing one would not be.
+        let mut tree = vec![root.clone()];
+        tree.extend(
+            manifests
+                .get(root)
+                .into_iter()
+                .flat_map(HashMap::values)
+                .filter(|d| defs.contains_key(*d))
+                .cloned(),
+        );
+        let mut at = 0;
+        while at < tree.len() {
+            let dir = tree[at].clone();
+            at += 1;
+            for call in &defs[&dir].calls {
+                let Some(source) = modules::source_of(call.block) else {
+                    continue;
+                };
+                if !modules::is_local_source(source) {
+                    continue;
+                }
+                let target = modules::normalize(&dir.join(source));
+                if defs.contains_key(&target) && !tree.contains(&target) {
+                    tree.push(target);
+                }
+            }
+        }
+        let mut unit: Vec<usize> = tree.iter().flat_map(&dir_files).copied().collect();
+        unit.extend(var_files.get(root).into_iter().flatten());
+        unit.extend(manifest_files.get(root).into_iter().flatten());
+        units.push(unit);
+    }
+    units
+}
+
+/// What the Terraform units depend on in one file: its module calls' names and sources.
+pub(super) fn link_key(body: &Body, hasher: &mut impl std::hash::Hasher) {
+    use std::hash::Hash;
+    for call in body.blocks_of("module") {
+        call.labels
+            .iter()
+            .map(|l| &l.value)
+            .for_each(|l| l.hash(hasher));
+        modules::source_of(call).hash(hasher);
     }
 }

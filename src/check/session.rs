@@ -1,0 +1,404 @@
+//! A checking session: files parsed once and kept, split into units, each unit's output kept
+//! until one of its files changes. `check::check` is one session over the inputs of a run;
+//! the language server keeps one for the life of the workspace and replaces one file per
+//! edit, so an edit costs the parse of that file and the graph steps of its units.
+//!
+//! Invariant: [`Session::report`] after any sequence of [`Session::set_file`] and
+//! [`Session::refresh`] equals the report of a new session loaded with the same files
+//! (tested on the fixtures and the benchmark trees).
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::unit::{self, UnitFile, UnitOutput};
+use super::{
+    comment_syntax, contain, file_error, file_id, internal_error_at, parse, FileError, Options,
+    Parsed, Report, Summary, UncheckedItem,
+};
+use crate::discover::{FileKind, Input, ReadError};
+use crate::lower::{self, ParsedFile};
+use crate::source::{FileId, LineCol, SourceFile, SourceMap};
+use crate::syntax::SyntaxError;
+
+/// One file of the session, by [`FileId`]. A removed file keeps its id (and its path in
+/// the source map) and is not live.
+struct Slot {
+    live: bool,
+    kind: FileKind,
+    /// What was parsed; `None` when the file is not a template after all, or did not parse
+    /// as what it looked like.
+    parsed: Option<ParsedFile>,
+    /// YAML or JSON that is not a CloudFormation template.
+    skipped: bool,
+    errors: Vec<FileError>,
+    /// [`lower::link_key`] of `parsed`.
+    link: Option<u64>,
+}
+
+/// A unit's files (sorted by path) and whether they are lowered, with its output.
+struct Unit {
+    files: Vec<FileId>,
+    lower: bool,
+    output: UnitOutput,
+}
+
+pub struct Session {
+    options: Options,
+    sources: SourceMap,
+    slots: Vec<Slot>,
+    by_path: HashMap<PathBuf, FileId>,
+    read_errors: Vec<FileError>,
+    /// Files discovery skipped before the session saw them.
+    skipped: usize,
+    units: Vec<Unit>,
+    /// Files changed since the last refresh.
+    dirty: BTreeSet<FileId>,
+    /// Whether the units must be computed again (a file came, went, or changed what the
+    /// partition reads).
+    repartition: bool,
+}
+
+impl Session {
+    #[must_use]
+    pub fn new(options: Options) -> Self {
+        Session {
+            options,
+            sources: SourceMap::default(),
+            slots: Vec::new(),
+            by_path: HashMap::new(),
+            read_errors: Vec::new(),
+            skipped: 0,
+            units: Vec::new(),
+            dirty: BTreeSet::new(),
+            repartition: false,
+        }
+    }
+
+    /// Adds (or replaces) many files, parsed on the thread pool.
+    pub fn load(&mut self, inputs: Vec<Input>) {
+        let kinds: Vec<FileKind> = inputs.iter().map(|i| i.kind).collect();
+        let built: Vec<SourceFile> = inputs
+            .into_par_iter()
+            .map(|input| SourceFile::new(input.path, input.text))
+            .collect();
+        let ids: Vec<FileId> = built.into_iter().map(|f| self.put_source(f)).collect();
+        let sources = &self.sources;
+        let slots: Vec<Slot> = ids
+            .par_iter()
+            .zip(kinds.par_iter())
+            .map(|(&id, &kind)| parse_slot(sources, id, kind))
+            .collect();
+        for (id, slot) in ids.into_iter().zip(slots) {
+            self.put_slot(id, slot);
+        }
+    }
+
+    /// Replaces one file's text (`Some`), or removes the file (`None`). The next
+    /// [`Session::refresh`] re-runs what depends on it.
+    pub fn set_file(&mut self, path: &Path, file: Option<(FileKind, String)>) {
+        if let Some((kind, text)) = file {
+            let id = self.put_source(SourceFile::new(path.to_path_buf(), text));
+            let slot = parse_slot(&self.sources, id, kind);
+            self.put_slot(id, slot);
+            return;
+        }
+        let Some(&id) = self.by_path.get(path) else {
+            return;
+        };
+        let slot = &mut self.slots[id.0 as usize];
+        if slot.live {
+            slot.live = false;
+            slot.parsed = None;
+            slot.errors.clear();
+            self.dirty.insert(id);
+            self.repartition = true;
+        }
+    }
+
+    /// The read errors and the count of skipped files of discovery (outside the session's
+    /// files).
+    pub fn set_discovery(&mut self, read_errors: Vec<ReadError>, skipped: usize) {
+        self.read_errors = read_errors
+            .into_iter()
+            .map(|e| {
+                let (line, column) = e.location.unwrap_or((1, 1));
+                FileError {
+                    path: e.path,
+                    location: LineCol { line, column },
+                    end_location: None,
+                    message: e.message,
+                    span: None,
+                }
+            })
+            .collect();
+        self.skipped = skipped;
+    }
+
+    /// Brings every unit up to date with the files; returns the files whose findings may
+    /// have changed (every file of a unit that ran again, and the changed files).
+    pub fn refresh(&mut self) -> BTreeSet<FileId> {
+        let dirty = std::mem::take(&mut self.dirty);
+        let mut touched: BTreeSet<FileId> = dirty.clone();
+        let old = std::mem::take(&mut self.units);
+        let wanted: Vec<(Vec<FileId>, bool)> = if self.repartition || old.is_empty() {
+            self.repartition = false;
+            self.partition()
+        } else {
+            old.iter().map(|u| (u.files.clone(), u.lower)).collect()
+        };
+        let mut reusable: HashMap<(Vec<FileId>, bool), UnitOutput> = HashMap::new();
+        for u in old {
+            if u.files.iter().any(|f| dirty.contains(f)) {
+                touched.extend(&u.files);
+            } else {
+                reusable.insert((u.files, u.lower), u.output);
+            }
+        }
+        let kept: Vec<Option<UnitOutput>> = wanted.iter().map(|key| reusable.remove(key)).collect();
+        // Units that are gone: their files' findings go too.
+        for ((files, _), _) in reusable {
+            touched.extend(files);
+        }
+        let (sources, slots, options) = (&self.sources, &self.slots, &self.options);
+        let outputs: Vec<UnitOutput> = wanted
+            .par_iter()
+            .zip(kept.into_par_iter())
+            .map(|((files, lower), kept)| {
+                kept.unwrap_or_else(|| {
+                    let files: Vec<UnitFile<'_>> = files
+                        .iter()
+                        .filter_map(|&id| {
+                            let slot = &slots[id.0 as usize];
+                            Some(UnitFile {
+                                id,
+                                parsed: slot.parsed.as_ref()?,
+                                comments: comment_syntax(slot.kind),
+                            })
+                        })
+                        .collect();
+                    unit::run(&files, *lower, sources, options)
+                })
+            })
+            .collect();
+        for ((files, lower), output) in wanted.into_iter().zip(outputs) {
+            self.units.push(Unit {
+                files,
+                lower,
+                output,
+            });
+        }
+        touched
+    }
+
+    /// The report of the files as they are now (call [`Session::refresh`] first).
+    #[must_use]
+    pub fn report(&self) -> Report {
+        let options = &self.options;
+        let sources = &self.sources;
+        let live = || self.slots.iter().filter(|s| s.live);
+        let mut errors: Vec<FileError> = self.read_errors.clone();
+        errors.extend(live().flat_map(|s| s.errors.iter().cloned()));
+        let mut diagnostics = Vec::new();
+        let mut unchecked: Vec<UncheckedItem> = Vec::new();
+        let mut summary = Summary {
+            files: live().filter(|s| !s.skipped).count(),
+            skipped: self.skipped + live().filter(|s| s.skipped).count(),
+            ..Summary::default()
+        };
+        let mut notes = HashSet::new();
+        let mut rule_panics: Vec<&'static str> = Vec::new();
+        // A compute resource whose subnets are not known could be in any VPC: it is
+        // unchecked when some unit has interface endpoints.
+        let endpoints = self.units.iter().any(|u| u.output.has_endpoints);
+        for u in &self.units {
+            let out = &u.output;
+            diagnostics.extend(out.diagnostics.iter().cloned());
+            errors.extend(out.errors.iter().cloned());
+            for (rule, message, first) in &out.rule_panics {
+                if !rule_panics.contains(rule) {
+                    rule_panics.push(rule);
+                    let stage = format!("rule {rule}");
+                    errors.push(internal_error_at(sources, *first, &stage, message));
+                }
+            }
+            unchecked.extend(out.unchecked.iter().cloned());
+            summary.resources += out.resources;
+            if endpoints {
+                unchecked.extend(out.unknown_subnets.iter().cloned());
+                summary.unchecked += out.unchecked_resources_with_unknown_subnets;
+            } else {
+                summary.unchecked += out.unchecked_resources;
+            }
+            summary.suppressed += out.suppressed;
+            notes.extend(out.notes.iter());
+        }
+        summary.unchecked += notes.len();
+        let directives = contain::contain(|| {
+            crate::suppress::report(
+                &options.rules,
+                self.units.iter().map(|u| &u.output.directives),
+            )
+        });
+        match directives {
+            Ok(found) => diagnostics.extend(found),
+            Err(message) => {
+                if let Some(first) = self.units.iter().find_map(|u| u.files.first()) {
+                    errors.push(internal_error_at(sources, *first, "suppressions", &message));
+                }
+            }
+        }
+        for d in &mut diagnostics {
+            d.severity = options.rules.severity(d.rule, d.severity);
+        }
+        diagnostics.sort_by(|a, b| {
+            let pa = &sources.get(a.span.file).path;
+            let pb = &sources.get(b.span.file).path;
+            (pa, a.span.start, a.rule, &a.message).cmp(&(pb, b.span.start, b.rule, &b.message))
+        });
+        errors.sort();
+        // A module several roots call is lowered once per root: its errors are one.
+        errors.dedup();
+        let mut seen = HashSet::new();
+        unchecked.retain(|u| seen.insert((u.resource.clone(), u.reason.clone(), u.span)));
+        summary.diagnostics = diagnostics.len();
+        summary.errors = errors.len();
+        Report {
+            sources: self.sources.clone(),
+            diagnostics,
+            errors,
+            unchecked,
+            summary,
+        }
+    }
+
+    /// The path of a file of the session.
+    #[must_use]
+    pub fn path(&self, id: FileId) -> &Path {
+        &self.sources.get(id).path
+    }
+
+    /// The id of a file's source, new or replaced (its path stays).
+    fn put_source(&mut self, file: SourceFile) -> FileId {
+        if let Some(&id) = self.by_path.get(&file.path) {
+            self.sources.replace(id, file);
+            return id;
+        }
+        let path = file.path.clone();
+        let id = self.sources.add(file);
+        self.by_path.insert(path, id);
+        id
+    }
+
+    fn put_slot(&mut self, id: FileId, slot: Slot) {
+        let i = id.0 as usize;
+        if i == self.slots.len() {
+            self.repartition = true;
+            self.slots.push(slot);
+        } else {
+            let old = &self.slots[i];
+            if !old.live || old.kind != slot.kind || old.link != slot.link {
+                self.repartition = true;
+            }
+            self.slots[i] = slot;
+        }
+        self.dirty.insert(id);
+    }
+
+    /// The units of the live files, each sorted by path (the order discovery gives), then
+    /// the files in no unit as one unit that is not lowered.
+    fn partition(&self) -> Vec<(Vec<FileId>, bool)> {
+        let mut ids: Vec<FileId> = (0..self.slots.len())
+            .map(|i| FileId(u32::try_from(i).unwrap_or(u32::MAX)))
+            .filter(|id| {
+                let slot = &self.slots[id.0 as usize];
+                slot.live && slot.parsed.is_some()
+            })
+            .collect();
+        ids.sort_by(|a, b| self.path(*a).cmp(self.path(*b)));
+        let files: Vec<&ParsedFile> = ids
+            .iter()
+            .filter_map(|id| self.slots[id.0 as usize].parsed.as_ref())
+            .collect();
+        let paths = |id: FileId| self.sources.get(id).path.clone();
+        let units = contain::contain(|| lower::units(&files, &paths, &self.options.lower))
+            .unwrap_or_else(|_| fallback_units(&files, &paths));
+        let mut out: Vec<(Vec<FileId>, bool)> = Vec::new();
+        let mut in_unit = vec![false; ids.len()];
+        for mut unit in units {
+            unit.sort_unstable();
+            unit.dedup();
+            for &i in &unit {
+                in_unit[i] = true;
+            }
+            out.push((unit.into_iter().map(|i| ids[i]).collect(), true));
+        }
+        let orphans: Vec<FileId> = ids
+            .iter()
+            .zip(&in_unit)
+            .filter(|(_, &in_unit)| !in_unit)
+            .map(|(id, _)| *id)
+            .collect();
+        if !orphans.is_empty() {
+            out.push((orphans, false));
+        }
+        out
+    }
+}
+
+/// When computing the units panicked (a bug): each Terraform directory and each other file
+/// alone, so that the panic, met again while lowering, costs one of them only.
+fn fallback_units(files: &[&ParsedFile], paths: &dyn Fn(FileId) -> PathBuf) -> Vec<Vec<usize>> {
+    let mut units: Vec<(PathBuf, Vec<usize>)> = Vec::new();
+    for (i, file) in files.iter().enumerate() {
+        let path = paths(file_id(file));
+        let key = match file {
+            ParsedFile::CloudFormation { .. } => path,
+            _ => path.parent().map(Path::to_path_buf).unwrap_or_default(),
+        };
+        match units.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, unit)) => unit.push(i),
+            None => units.push((key, vec![i])),
+        }
+    }
+    units.into_iter().map(|(_, unit)| unit).collect()
+}
+
+/// Parses one file of the map, with panics contained.
+fn parse_slot(sources: &SourceMap, id: FileId, kind: FileKind) -> Slot {
+    let file = sources.get(id);
+    let result = contain::contain(|| {
+        contain::inject::point("parsing", || file.path.display().to_string());
+        parse(id, kind, &file.text)
+    });
+    let (parsed, syntax_errors) = match result {
+        Ok(Parsed::File(parsed, errors)) => (parsed, errors),
+        Ok(Parsed::Skipped) => {
+            return Slot {
+                live: true,
+                kind,
+                parsed: None,
+                skipped: true,
+                errors: Vec::new(),
+                link: None,
+            }
+        }
+        Err(message) => {
+            let message = contain::internal_error("parsing", &message);
+            (None, vec![SyntaxError::new(0..0, message)])
+        }
+    };
+    let link = parsed.as_ref().map(|p| lower::link_key(p, &file.text));
+    Slot {
+        live: true,
+        kind,
+        parsed,
+        skipped: false,
+        errors: syntax_errors
+            .iter()
+            .map(|e| file_error(sources, id, e))
+            .collect(),
+        link,
+    }
+}
