@@ -1072,7 +1072,8 @@ impl<'a> World<'a> {
     }
 }
 
-fn collect_imports<'a>(node: &'a Node, out: &mut Vec<&'a Node>) {
+/// The arguments of every `Fn::ImportValue` under `node`.
+pub(super) fn collect_imports<'a>(node: &'a Node, out: &mut Vec<&'a Node>) {
     if let Some(("Fn::ImportValue", arg)) = node.as_intrinsic() {
         out.push(arg);
         return;

@@ -132,6 +132,10 @@ pub(super) fn units(
         })
         .collect();
     let manifests = stacks::manifests(files, paths);
+    let path_of: HashMap<FileId, &Path> = templates
+        .iter()
+        .map(|t| (t.file, t.path.as_path()))
+        .collect();
     let mut units = Vec::new();
     for group in groups(&templates, &roots, options) {
         let mut instances = Vec::new();
@@ -142,10 +146,13 @@ pub(super) fn units(
         let mut unit: Vec<usize> = instances.iter().map(|i| index[&i.file]).collect();
         let mut seen = HashSet::new();
         unit.retain(|i| seen.insert(*i));
-        let in_unit: HashSet<&Path> = templates
+        if manifests.is_empty() {
+            units.push(unit);
+            continue;
+        }
+        let in_unit: HashSet<&Path> = instances
             .iter()
-            .filter(|t| seen.contains(&index[&t.file]))
-            .map(|t| t.path.as_path())
+            .filter_map(|i| path_of.get(&i.file).copied())
             .collect();
         unit.extend(
             manifests
@@ -190,21 +197,11 @@ pub(super) fn link_key(root: &Node, text: &str, hasher: &mut impl std::hash::Has
         ) {
             slice(&e.value).hash(hasher);
         }
-        import_values(&e.value, &mut |n| slice(n).hash(hasher));
-    }
-}
-
-/// Calls `f` on every `Fn::ImportValue` under `node`.
-fn import_values(node: &Node, f: &mut impl FnMut(&Node)) {
-    if let Some(("Fn::ImportValue", _)) = node.as_intrinsic() {
-        f(node);
-        return;
-    }
-    for child in node.as_seq().unwrap_or_default() {
-        import_values(child, f);
-    }
-    for e in node.as_map().unwrap_or_default() {
-        import_values(&e.value, f);
+        let mut imports = Vec::new();
+        eval::collect_imports(&e.value, &mut imports);
+        for n in imports {
+            slice(n).hash(hasher);
+        }
     }
 }
 
@@ -215,8 +212,13 @@ fn groups(
     roots: &[usize],
     options: &CloudFormationOptions,
 ) -> Vec<Vec<usize>> {
-    // One root is one group: no need to evaluate its exports.
-    if roots.len() < 2 {
+    // Without imports every root is its own group: no need to evaluate the exports.
+    let imports = |t: &Template<'_>| {
+        let mut found = Vec::new();
+        eval::collect_imports(t.root, &mut found);
+        !found.is_empty()
+    };
+    if roots.len() < 2 || !templates.iter().any(imports) {
         return roots.iter().map(|&r| vec![r]).collect();
     }
     let mut exports: HashMap<String, usize> = HashMap::new();

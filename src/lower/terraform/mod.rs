@@ -508,9 +508,12 @@ pub fn evaluate(
 /// `modules.json` lists), its variable files and its manifest. A shared module's files are
 /// in the unit of every root that calls it. Files in no unit are not lowered.
 pub(super) fn units(files: &[&ParsedFile], paths: &dyn Fn(FileId) -> PathBuf) -> Vec<Vec<usize>> {
-    let mut dirs: BTreeMap<PathBuf, Vec<usize>> = BTreeMap::new();
-    let mut bodies: BTreeMap<PathBuf, Vec<(FileId, &Body)>> = BTreeMap::new();
-    let mut var_files: BTreeMap<PathBuf, Vec<usize>> = BTreeMap::new();
+    // Hash maps: paths compare slowly, and this runs again when an edit changes a call.
+    let mut dirs: HashMap<PathBuf, Vec<usize>> = HashMap::new();
+    // Each directory's module calls (name → source), the first of a name kept as
+    // `ModuleDef` keeps it; nothing else of the module is needed here.
+    let mut calls: HashMap<PathBuf, Vec<(&str, Option<&str>)>> = HashMap::new();
+    let mut var_files: HashMap<PathBuf, Vec<usize>> = HashMap::new();
     let mut manifests: HashMap<PathBuf, HashMap<String, PathBuf>> = HashMap::new();
     let mut manifest_files: HashMap<PathBuf, Vec<usize>> = HashMap::new();
     let mut plans: BTreeMap<PathBuf, Vec<usize>> = BTreeMap::new();
@@ -518,7 +521,14 @@ pub(super) fn units(files: &[&ParsedFile], paths: &dyn Fn(FileId) -> PathBuf) ->
         match f {
             ParsedFile::Terraform { file, body } => {
                 let dir = dir_of(&paths(*file));
-                bodies.entry(dir.clone()).or_default().push((*file, body));
+                let dir_calls = calls.entry(dir.clone()).or_default();
+                for block in body.blocks_of("module") {
+                    if let [name] = block.labels.as_slice() {
+                        if !dir_calls.iter().any(|(n, _)| *n == name.value) {
+                            dir_calls.push((&name.value, modules::source_of(block)));
+                        }
+                    }
+                }
                 dirs.entry(dir).or_default().push(i);
             }
             ParsedFile::TerraformVars { file, .. } => {
@@ -538,15 +548,12 @@ pub(super) fn units(files: &[&ParsedFile], paths: &dyn Fn(FileId) -> PathBuf) ->
             ParsedFile::CloudFormation { .. } => {}
         }
     }
-    let defs: BTreeMap<PathBuf, modules::ModuleDef> = bodies
-        .iter()
-        .map(|(dir, files)| {
-            (
-                dir.clone(),
-                modules::ModuleDef::build(files, &mut Vec::new()),
-            )
-        })
-        .collect();
+    // A local call's target directory, as `modules::called_dirs` and the evaluator resolve it.
+    let target = |dir: &Path, source: Option<&str>| {
+        let source = source.filter(|s| modules::is_local_source(s))?;
+        let target = modules::normalize(&dir.join(source));
+        (target != dir).then_some(target)
+    };
     let dir_files = |dir: &PathBuf| dirs.get(dir).map_or(&[][..], Vec::as_slice);
     let mut units = Vec::new();
     for (dir, plan_files) in &plans {
@@ -554,11 +561,20 @@ pub(super) fn units(files: &[&ParsedFile], paths: &dyn Fn(FileId) -> PathBuf) ->
         unit.extend_from_slice(dir_files(dir));
         units.push(unit);
     }
-    let called = modules::called_dirs(&defs, &manifests);
-    for root in defs
+    let mut called: std::collections::HashSet<PathBuf> = calls
+        .iter()
+        .flat_map(|(dir, calls)| calls.iter().filter_map(|(_, s)| target(dir, *s)))
+        .collect();
+    for entries in manifests.values() {
+        called.extend(entries.values().cloned());
+    }
+    // Roots in path order, as `lower_all` lowers them.
+    let mut roots: Vec<&PathBuf> = calls
         .keys()
         .filter(|d| !called.contains(*d) && !plans.contains_key(*d))
-    {
+        .collect();
+    roots.sort();
+    for root in roots {
         // Every directory the root may instantiate: a superset is harmless (a directory
         // that is not instantiated adds no resources), a missing one would not be.
         let mut tree = vec![root.clone()];
@@ -567,23 +583,18 @@ pub(super) fn units(files: &[&ParsedFile], paths: &dyn Fn(FileId) -> PathBuf) ->
                 .get(root)
                 .into_iter()
                 .flat_map(HashMap::values)
-                .filter(|d| defs.contains_key(*d))
+                .filter(|d| calls.contains_key(*d))
                 .cloned(),
         );
         let mut at = 0;
         while at < tree.len() {
             let dir = tree[at].clone();
             at += 1;
-            for call in &defs[&dir].calls {
-                let Some(source) = modules::source_of(call.block) else {
-                    continue;
-                };
-                if !modules::is_local_source(source) {
-                    continue;
-                }
-                let target = modules::normalize(&dir.join(source));
-                if defs.contains_key(&target) && !tree.contains(&target) {
-                    tree.push(target);
+            for (_, source) in &calls[&dir] {
+                if let Some(target) = target(&dir, *source) {
+                    if calls.contains_key(&target) && !tree.contains(&target) {
+                        tree.push(target);
+                    }
                 }
             }
         }
