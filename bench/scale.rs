@@ -31,6 +31,7 @@
 
 mod floor;
 mod generate;
+mod lsp;
 mod measure;
 mod peers;
 
@@ -141,6 +142,7 @@ fn main() -> ExitCode {
         Some("parse-only") => floor::main(&args[1..]),
         Some("generate") => generate_command(&args[1..]),
         Some("summarise") => summarise_command(&args[1..]),
+        Some("lsp-edit") => lsp_command(&args[1..]),
         _ => match Config::from_args(&args) {
             Ok(config) => run(&config),
             Err(e) => {
@@ -210,6 +212,50 @@ fn summary_of(path: &Path) -> Summary {
         unchecked,
         by_rule,
     }
+}
+
+/// `lsp-edit TREE [EDITS] [value|link]`: the language server's latency for one-file edits in
+/// a tree.
+fn lsp_command(args: &[String]) -> ExitCode {
+    let Some(tree) = args.first() else {
+        eprintln!("usage: scale lsp-edit TREE [EDITS] [value|link]");
+        return ExitCode::from(2);
+    };
+    let edits = args.get(1).and_then(|n| n.parse().ok()).unwrap_or(20);
+    let kind = match args.get(2).map(String::as_str) {
+        None | Some("value") => lsp::Kind::Value,
+        Some("link") => lsp::Kind::Link,
+        Some(other) => {
+            eprintln!("scale: lsp-edit: unknown edit kind {other} (value or link)");
+            return ExitCode::from(2);
+        }
+    };
+    match lsp::measure(VPCLINT, Path::new(tree), edits, kind) {
+        Ok(l) => {
+            println!("{}", lsp_line(&l));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("scale: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// One line about a latency measurement.
+fn lsp_line(l: &lsp::Latency) -> String {
+    let mut sorted = l.edits.clone();
+    sorted.sort();
+    let (min, max) = (sorted.first().copied(), sorted.last().copied());
+    format!(
+        "one-file edit of {}: {} median of {} edits (min {}, max {}); first check of the workspace {}",
+        l.file.display(),
+        secs(median(&l.edits)),
+        l.edits.len(),
+        secs(min.unwrap_or_default()),
+        secs(max.unwrap_or_default()),
+        secs(l.first_check),
+    )
 }
 
 fn generate_command(args: &[String]) -> ExitCode {

@@ -39,7 +39,7 @@ pub struct Options {
 }
 
 /// A file that could not be (fully) read or parsed.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FileError {
     pub path: PathBuf,
     pub location: LineCol,
@@ -95,11 +95,33 @@ impl Report {
     /// counts of the summary follow; `files`, `resources`, `skipped` and `suppressed` still
     /// describe the whole run.
     pub fn retain_files(&mut self, wanted: impl Fn(&std::path::Path) -> bool) {
-        let sources = &self.sources;
-        let in_wanted = |span: Span| wanted(&sources.get(span.file).path);
-        self.diagnostics
-            .retain(|d| in_wanted(d.span) || d.related.iter().any(|r| in_wanted(r.span)));
-        self.errors.retain(|e| wanted(&e.path));
+        // Each file's answer once (paths compare slowly, findings are many).
+        let keep: Vec<bool> = self.sources.iter().map(|(_, f)| wanted(&f.path)).collect();
+        self.retain_by(|id| keep[id.0 as usize], |e| wanted(&e.path), true);
+    }
+
+    /// Keeps the findings, errors and unchecked items located in the files `wanted` holds
+    /// (by their primary location only: what a language server publishes for those files);
+    /// errors without a location in a file (files that could not be read) are kept.
+    pub fn retain_file_ids(&mut self, wanted: &std::collections::HashSet<FileId>) {
+        self.retain_by(
+            |id| wanted.contains(&id),
+            |e| e.span.is_none_or(|s| wanted.contains(&s.file)),
+            false,
+        );
+    }
+
+    fn retain_by(
+        &mut self,
+        file: impl Fn(FileId) -> bool,
+        error: impl Fn(&FileError) -> bool,
+        related: bool,
+    ) {
+        let in_wanted = |span: Span| file(span.file);
+        self.diagnostics.retain(|d| {
+            in_wanted(d.span) || (related && d.related.iter().any(|r| in_wanted(r.span)))
+        });
+        self.errors.retain(error);
         self.unchecked.retain(|u| in_wanted(u.span));
         self.summary.diagnostics = self.diagnostics.len();
         self.summary.errors = self.errors.len();

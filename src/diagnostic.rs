@@ -25,7 +25,7 @@ impl Severity {
 }
 
 /// A location related to a finding: the endpoint reached, the connection crossed.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Related {
     pub resource: String,
     pub span: Span,
@@ -33,7 +33,7 @@ pub struct Related {
 }
 
 /// One finding.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Diagnostic {
     pub rule: &'static str,
     pub name: &'static str,

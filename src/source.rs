@@ -35,7 +35,7 @@ impl Span {
 }
 
 /// A 1-based line and column; the column counts Unicode scalar values, as editors show it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 pub struct LineCol {
     pub line: u32,
     pub column: u32,

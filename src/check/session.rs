@@ -58,6 +58,11 @@ pub struct Session {
     /// Whether the units must be computed again (a file came, went, or changed what the
     /// partition reads).
     repartition: bool,
+    /// How many times each file was replaced, by id.
+    generations: Vec<u64>,
+    /// Each file's position in path order, by id (paths compare slowly; findings are
+    /// sorted by file at every report). Recomputed when files are added.
+    ranks: Vec<u32>,
 }
 
 impl Session {
@@ -73,6 +78,8 @@ impl Session {
             units: Vec::new(),
             dirty: BTreeSet::new(),
             repartition: false,
+            ranks: Vec::new(),
+            generations: Vec::new(),
         }
     }
 
@@ -139,6 +146,18 @@ impl Session {
     /// Brings every unit up to date with the files; returns the files whose findings may
     /// have changed (every file of a unit that ran again, and the changed files).
     pub fn refresh(&mut self) -> BTreeSet<FileId> {
+        if self.ranks.len() != self.sources.len() {
+            let mut order: Vec<(&Path, usize)> = self
+                .sources
+                .iter()
+                .map(|(id, f)| (f.path.as_path(), id.0 as usize))
+                .collect();
+            order.sort_unstable();
+            self.ranks = vec![0; order.len()];
+            for (rank, (_, i)) in order.into_iter().enumerate() {
+                self.ranks[i] = u32::try_from(rank).unwrap_or(u32::MAX);
+            }
+        }
         let dirty = std::mem::take(&mut self.dirty);
         let mut touched: BTreeSet<FileId> = dirty.clone();
         let old = std::mem::take(&mut self.units);
@@ -252,10 +271,14 @@ impl Session {
         for d in &mut diagnostics {
             d.severity = options.rules.severity(d.rule, d.severity);
         }
+        let rank = |id: FileId| self.ranks[id.0 as usize];
         diagnostics.sort_by(|a, b| {
-            let pa = &sources.get(a.span.file).path;
-            let pb = &sources.get(b.span.file).path;
-            (pa, a.span.start, a.rule, &a.message).cmp(&(pb, b.span.start, b.rule, &b.message))
+            (rank(a.span.file), a.span.start, a.rule, &a.message).cmp(&(
+                rank(b.span.file),
+                b.span.start,
+                b.rule,
+                &b.message,
+            ))
         });
         errors.sort();
         // A module several roots call is lowered once per root: its errors are one.
@@ -273,6 +296,18 @@ impl Session {
         }
     }
 
+    /// How many times a file was replaced: a location in it means the same line and column
+    /// as long as this does not change.
+    #[must_use]
+    pub fn generation(&self, id: FileId) -> u64 {
+        self.generations[id.0 as usize]
+    }
+
+    /// Every file id of the session (removed files included).
+    pub fn ids(&self) -> impl Iterator<Item = FileId> + '_ {
+        self.sources.iter().map(|(id, _)| id)
+    }
+
     /// The path of a file of the session.
     #[must_use]
     pub fn path(&self, id: FileId) -> &Path {
@@ -283,10 +318,12 @@ impl Session {
     fn put_source(&mut self, file: SourceFile) -> FileId {
         if let Some(&id) = self.by_path.get(&file.path) {
             self.sources.replace(id, file);
+            self.generations[id.0 as usize] += 1;
             return id;
         }
         let path = file.path.clone();
         let id = self.sources.add(file);
+        self.generations.push(0);
         self.by_path.insert(path, id);
         id
     }
@@ -316,7 +353,8 @@ impl Session {
                 slot.live && slot.parsed.is_some()
             })
             .collect();
-        ids.sort_by(|a, b| self.path(*a).cmp(self.path(*b)));
+        // Path order (`refresh` brought the ranks up to date).
+        ids.sort_by_key(|id| self.ranks[id.0 as usize]);
         let files: Vec<&ParsedFile> = ids
             .iter()
             .filter_map(|id| self.slots[id.0 as usize].parsed.as_ref())

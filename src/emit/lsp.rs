@@ -110,9 +110,23 @@ fn uri(path: &Path, options: &EmitOptions) -> String {
 /// Renders the report as `{ "<uri>": [Diagnostic, …], … }` (pretty-printed, keys sorted).
 #[must_use]
 pub fn render(report: &Report, options: &EmitOptions) -> String {
+    render_files(report, options, |_| true)
+}
+
+/// [`render`], listing only the files `listed` accepts when they have nothing to show (the
+/// language server asks for the files an edit may have changed; the report's findings are
+/// all rendered).
+#[must_use]
+pub fn render_files(
+    report: &Report,
+    options: &EmitOptions,
+    listed: impl Fn(crate::source::FileId) -> bool,
+) -> String {
     let mut files: BTreeMap<String, Vec<Diagnostic>> = BTreeMap::new();
-    for (_, file) in report.sources.iter() {
-        files.entry(uri(&file.path, options)).or_default();
+    for (id, file) in report.sources.iter() {
+        if listed(id) {
+            files.entry(uri(&file.path, options)).or_default();
+        }
     }
     for d in &report.diagnostics {
         let file = report.sources.get(d.span.file);

@@ -7,14 +7,14 @@
 //! UTF-16 code units; when the client negotiated another encoding, the ranges are re-encoded
 //! here from the file's text.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use lsp_types::{Diagnostic, Position, PositionEncodingKind, Range, Url};
 
 use crate::check::Report;
 use crate::emit::{self, EmitOptions};
-use crate::source::{LineCol, SourceFile};
+use crate::source::{FileId, LineCol, SourceFile};
 
 /// What `Position.character` counts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -117,19 +117,24 @@ pub fn range(file: &SourceFile, bytes: std::ops::Range<usize>, encoding: Encodin
 /// Every checked file's diagnostics (rule findings and file errors), keyed by path; files
 /// with nothing to show map to an empty list.
 ///
-/// `docs_url` is the rules page each `codeDescription.href` points into.
+/// `docs_url` is the rules page each `codeDescription.href` points into. `only`, when
+/// given, limits the files listed with nothing to show (the report should hold only their
+/// findings: see `Report::retain_files`).
 #[must_use]
 pub fn diagnostics_by_file(
     report: &Report,
     encoding: Encoding,
     docs_url: &str,
+    only: Option<&HashSet<FileId>>,
 ) -> BTreeMap<PathBuf, Vec<Diagnostic>> {
     let options = EmitOptions {
         cwd: std::env::current_dir().ok(),
         docs_url: Some(docs_url.to_owned()),
         ..EmitOptions::default()
     };
-    let json = emit::lsp::render(report, &options);
+    let json = emit::lsp::render_files(report, &options, |id| {
+        only.is_none_or(|only| only.contains(&id))
+    });
     let by_uri: BTreeMap<String, Vec<Diagnostic>> = match serde_json::from_str(&json) {
         Ok(parsed) => parsed,
         Err(err) => {
@@ -137,11 +142,15 @@ pub fn diagnostics_by_file(
             return BTreeMap::new();
         }
     };
-    let files: HashMap<&Path, &SourceFile> = report
-        .sources
-        .iter()
-        .map(|(_, f)| (f.path.as_path(), f))
-        .collect();
+    let files: HashMap<&Path, &SourceFile> = if encoding == Encoding::Utf16 {
+        HashMap::new()
+    } else {
+        report
+            .sources
+            .iter()
+            .map(|(_, f)| (f.path.as_path(), f))
+            .collect()
+    };
     let mut out = BTreeMap::new();
     for (uri, mut diagnostics) in by_uri {
         let Some(path) = uri_path(&uri) else {

@@ -1,15 +1,21 @@
 //! The server's state: the workspace as read from disk once, the editor's open buffers over
-//! it, and what was last published. No protocol IO here: [`Workspace::check`] returns what
-//! to publish and the main loop sends it.
+//! it, a checking session over both, and what was last published. No protocol IO here:
+//! [`Workspace::check`] returns what to publish and the main loop sends it.
+//!
+//! An edit replaces one file in the [`Session`]: the next check parses that file again and
+//! runs the units that contain it (a Terraform root module with its modules, a group of
+//! linked templates); the other units' findings are kept. Only the files of the units that
+//! ran are converted and compared with what was published.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
 use lsp_types::{Diagnostic, Url};
 
 use super::convert::{self, Encoding};
-use crate::check::{self, Options};
+use crate::check::{Options, Session};
 use crate::discover::{self, FileKind, Input, ReadError};
+use crate::source::FileId;
 
 /// A file as discovery read it from disk.
 #[derive(Debug)]
@@ -39,10 +45,9 @@ pub struct Publish {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-#[derive(Debug)]
 pub struct Workspace {
     roots: Vec<PathBuf>,
-    options: Options,
+    session: Session,
     pub encoding: Encoding,
     docs_url: String,
     disk: BTreeMap<PathBuf, DiskFile>,
@@ -53,6 +58,11 @@ pub struct Workspace {
     published: BTreeMap<PathBuf, Vec<Diagnostic>>,
     /// The inputs changed since the last check.
     dirty: bool,
+    /// Whether every file's diagnostics must be compared at the next check (the first one).
+    all: bool,
+    /// What each file showed at the last check (see [`fingerprints`]); files that showed
+    /// nothing have none.
+    fingerprints: HashMap<FileId, u64>,
 }
 
 impl Workspace {
@@ -65,7 +75,7 @@ impl Workspace {
     ) -> Self {
         Workspace {
             roots,
-            options,
+            session: Session::new(options),
             encoding,
             docs_url,
             disk: BTreeMap::new(),
@@ -74,6 +84,8 @@ impl Workspace {
             docs: HashMap::new(),
             published: BTreeMap::new(),
             dirty: false,
+            all: true,
+            fingerprints: HashMap::new(),
         }
     }
 
@@ -104,7 +116,21 @@ impl Workspace {
             .collect();
         self.read_errors = found.errors;
         self.skipped = found.skipped;
+        let inputs = self
+            .disk
+            .keys()
+            .filter_map(|path| {
+                let (kind, text) = self.effective(path)?;
+                Some(Input {
+                    path: path.clone(),
+                    kind,
+                    text,
+                })
+            })
+            .collect();
+        self.session.load(inputs);
         self.dirty = true;
+        self.all = true;
     }
 
     pub fn is_dirty(&self) -> bool {
@@ -208,7 +234,9 @@ impl Workspace {
     }
 
     fn note_change(&mut self, path: &Path, before: Option<&(FileKind, String)>) {
-        if self.effective(path).as_ref() != before {
+        let after = self.effective(path);
+        if after.as_ref() != before {
+            self.session.set_file(path, after);
             self.dirty = true;
         }
     }
@@ -248,52 +276,61 @@ impl Workspace {
         }
     }
 
-    /// Runs the check over the disk files with the open buffers in their place, and returns
-    /// a publish for every file whose diagnostics changed (an empty one for files whose
-    /// diagnostics disappeared).
+    /// Brings the session up to date with the disk files and the open buffers in their
+    /// place, and returns a publish for every file whose diagnostics changed (an empty one
+    /// for files whose diagnostics disappeared).
     pub fn check(&mut self) -> Vec<Publish> {
         self.dirty = false;
-        let mut inputs: Vec<Input> = self
-            .disk
-            .iter()
-            .filter(|(path, _)| !self.docs.contains_key(*path))
-            .map(|(path, f)| Input {
-                path: path.clone(),
-                kind: f.kind,
-                text: f.text.clone(),
-            })
-            .chain(self.docs.iter().filter_map(|(path, doc)| {
-                Some(Input {
-                    path: path.clone(),
-                    kind: doc.kind?,
-                    text: doc.text.clone(),
-                })
-            }))
-            .collect();
-        // Discovery's order, so that the output is the CLI's.
-        inputs.sort_by(|a, b| a.path.cmp(&b.path));
         let read_errors = self
             .read_errors
             .iter()
             .filter(|e| !self.docs.contains_key(&e.path))
             .cloned()
             .collect();
-        let report = check::check(inputs, read_errors, self.skipped, &self.options);
-        let mut current = convert::diagnostics_by_file(&report, self.encoding, &self.docs_url);
+        self.session.set_discovery(read_errors, self.skipped);
+        let ids: HashSet<FileId> = self.session.refresh().into_iter().collect();
+        let mut report = self.session.report();
+        let all = std::mem::take(&mut self.all);
+        // The files whose findings may have changed; of those, the ones whose findings did
+        // change are converted (a module every environment calls can hold a thousand).
+        let candidates: HashSet<FileId> = if all {
+            self.session.ids().collect()
+        } else {
+            ids
+        };
+        let prints = fingerprints(&report, &candidates, &self.session);
+        let changed: HashSet<FileId> = candidates
+            .into_iter()
+            .filter(|id| prints.get(id) != self.fingerprints.get(id))
+            .collect();
+        for id in &changed {
+            match prints.get(id) {
+                Some(print) => self.fingerprints.insert(*id, *print),
+                None => self.fingerprints.remove(id),
+            };
+        }
+        report.retain_file_ids(&changed);
+        let mut current =
+            convert::diagnostics_by_file(&report, self.encoding, &self.docs_url, Some(&changed));
         current.retain(|_, diagnostics| !diagnostics.is_empty());
+        // Files that could not be read are not in the session: they are compared at every
+        // check.
+        let touched: BTreeSet<PathBuf> = changed
+            .iter()
+            .map(|id| self.session.path(*id).to_path_buf())
+            .chain(self.read_errors.iter().map(|e| e.path.clone()))
+            .collect();
 
         let mut publishes = Vec::new();
-        let paths: std::collections::BTreeSet<&PathBuf> =
-            self.published.keys().chain(current.keys()).collect();
-        for path in paths {
-            let diagnostics = current.get(path).cloned().unwrap_or_default();
-            if self.published.get(path).map_or(&[][..], Vec::as_slice) == diagnostics.as_slice() {
+        for path in touched {
+            let diagnostics = current.remove(&path).unwrap_or_default();
+            if self.published.get(&path).map_or(&[][..], Vec::as_slice) == diagnostics.as_slice() {
                 continue;
             }
-            let doc = self.docs.get(path);
+            let doc = self.docs.get(&path);
             let uri = if let Some(doc) = doc {
                 doc.uri.clone()
-            } else if let Ok(uri) = Url::from_file_path(path) {
+            } else if let Ok(uri) = Url::from_file_path(&path) {
                 uri
             } else {
                 eprintln!("vpclint lsp: no file URI for {}", path.display());
@@ -302,12 +339,53 @@ impl Workspace {
             publishes.push(Publish {
                 uri,
                 version: doc.map(|d| d.version),
-                diagnostics,
+                diagnostics: diagnostics.clone(),
             });
+            if diagnostics.is_empty() {
+                self.published.remove(&path);
+            } else {
+                self.published.insert(path, diagnostics);
+            }
         }
-        self.published = current;
         publishes
     }
+}
+
+/// For each of `files` that shows something, a hash of what: its findings and errors, and
+/// the generation of every file their locations are in (a location means another line and
+/// column when its file changed, even at the same byte offset).
+fn fingerprints(
+    report: &crate::check::Report,
+    files: &HashSet<FileId>,
+    session: &Session,
+) -> HashMap<FileId, u64> {
+    use std::hash::{Hash, Hasher};
+    let mut hashers: HashMap<FileId, std::collections::hash_map::DefaultHasher> = HashMap::new();
+    let mut add = |file: FileId, item: &dyn Fn(&mut std::collections::hash_map::DefaultHasher)| {
+        if files.contains(&file) {
+            item(hashers.entry(file).or_default());
+        }
+    };
+    for d in &report.diagnostics {
+        add(d.span.file, &|h| {
+            d.hash(h);
+            for span in std::iter::once(d.span).chain(d.related.iter().map(|r| r.span)) {
+                session.generation(span.file).hash(h);
+            }
+        });
+    }
+    for e in &report.errors {
+        if let Some(span) = e.span {
+            add(span.file, &|h| {
+                e.hash(h);
+                session.generation(span.file).hash(h);
+            });
+        }
+    }
+    hashers
+        .into_iter()
+        .map(|(id, h)| (id, h.finish()))
+        .collect()
 }
 
 /// How discovery classifies a file it reads, from its name and text: `*.tf`, `*.tf.json`,
@@ -423,6 +501,44 @@ mod tests {
         assert!(!ws.is_dirty());
         ws.change(Path::new("/w/a.tf"), 2, |t| t.push_str("# x\n"));
         assert!(ws.is_dirty());
+    }
+
+    #[test]
+    fn an_edit_publishes_only_the_files_whose_diagnostics_changed() {
+        let mut ws = workspace();
+        let bad = "resource \"aws_instance\" \"x\" {\n  instance_type = \"m5.lareg\"\n}\n";
+        for dir in ["a", "b"] {
+            let file = DiskFile {
+                kind: FileKind::Terraform,
+                text: bad.to_owned(),
+            };
+            ws.disk.insert(format!("/w/{dir}/main.tf").into(), file);
+        }
+        ws.session.load(
+            ws.disk
+                .iter()
+                .map(|(path, f)| Input {
+                    path: path.clone(),
+                    kind: f.kind,
+                    text: f.text.clone(),
+                })
+                .collect(),
+        );
+        let first: Vec<String> = ws.check().iter().map(|p| p.uri.path().to_owned()).collect();
+        assert_eq!(first, ["/w/a/main.tf", "/w/b/main.tf"]);
+        let a = Path::new("/w/a/main.tf");
+        let uri = Url::from_file_path(a).unwrap();
+        ws.open(a, uri, 1, bad.to_owned());
+        assert!(ws.check().is_empty(), "the same text: nothing to publish");
+        ws.change(a, 2, |t| *t = t.replace("m5.lareg", "m5.large"));
+        let published = ws.check();
+        assert_eq!(published.len(), 1);
+        assert_eq!(published[0].uri.path(), "/w/a/main.tf");
+        assert_eq!(published[0].version, Some(2));
+        assert!(published[0].diagnostics.is_empty());
+        // An edit that changes nothing shown publishes nothing.
+        ws.change(a, 3, |t| t.push_str("# a comment\n"));
+        assert!(ws.check().is_empty());
     }
 
     #[test]
