@@ -144,11 +144,11 @@ pub fn check(
     skipped: usize,
     options: &Options,
 ) -> Report {
-    let mut session = Session::new(options.clone());
+    let mut session = Session::streaming(options.clone());
     session.load(inputs);
     session.set_discovery(read_errors, skipped);
     session.refresh();
-    session.report()
+    session.into_report()
 }
 
 fn file_error(sources: &SourceMap, id: FileId, e: &SyntaxError) -> FileError {

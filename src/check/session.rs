@@ -1,7 +1,12 @@
-//! A checking session: files parsed once and kept, split into units, each unit's output kept
-//! until one of its files changes. `check::check` is one session over the inputs of a run;
-//! the language server keeps one for the life of the workspace and replaces one file per
-//! edit, so an edit costs the parse of that file and the graph steps of its units.
+//! A checking session: files parsed, split into units, each unit's output kept until one of
+//! its files changes. The language server keeps one for the life of the workspace
+//! ([`Session::new`]: syntax trees kept) and replaces one file per edit, so an edit costs
+//! the parse of that file and the graph steps of its units. `check::check` is one
+//! [`Session::streaming`] over the inputs of a run: each file is parsed for its errors and
+//! its links (`lower::Links`) and its tree dropped; each unit parses its files again while
+//! it runs, so the trees of only the units running are in memory at once (a file several
+//! units share is parsed once for all of them). Parsing is cheap next to holding every
+//! tree: the trees are ten times the size of the text.
 //!
 //! Invariant: [`Session::report`] after any sequence of [`Session::set_file`] and
 //! [`Session::refresh`] equals the report of a new session loaded with the same files
@@ -14,8 +19,8 @@ use rayon::prelude::*;
 
 use super::unit::{self, UnitFile, UnitOutput};
 use super::{
-    comment_syntax, contain, file_error, file_id, internal_error_at, parse, FileError, Options,
-    Parsed, Report, Summary, UncheckedItem,
+    comment_syntax, contain, file_error, internal_error_at, parse, FileError, Options, Parsed,
+    Report, Summary, UncheckedItem,
 };
 use crate::discover::{FileKind, Input, ReadError};
 use crate::lower::{self, ParsedFile};
@@ -27,14 +32,14 @@ use crate::syntax::SyntaxError;
 struct Slot {
     live: bool,
     kind: FileKind,
-    /// What was parsed; `None` when the file is not a template after all, or did not parse
-    /// as what it looked like.
+    /// What was parsed, in a session that keeps trees.
     parsed: Option<ParsedFile>,
+    /// What the split into units reads; `None` when the file is not a template after all,
+    /// or did not parse as what it looked like (then it is in no unit).
+    links: Option<lower::Links>,
     /// YAML or JSON that is not a CloudFormation template.
     skipped: bool,
     errors: Vec<FileError>,
-    /// [`lower::link_key`] of `parsed`.
-    link: Option<u64>,
 }
 
 /// A unit's files (sorted by path) and whether they are lowered, with its output.
@@ -46,6 +51,8 @@ struct Unit {
 
 pub struct Session {
     options: Options,
+    /// Whether syntax trees are kept between refreshes.
+    keep_trees: bool,
     sources: SourceMap,
     slots: Vec<Slot>,
     by_path: HashMap<PathBuf, FileId>,
@@ -66,9 +73,20 @@ pub struct Session {
 }
 
 impl Session {
+    /// A session that keeps every syntax tree: for many refreshes (an editor).
     #[must_use]
     pub fn new(options: Options) -> Self {
         Session {
+            keep_trees: true,
+            ..Session::streaming(options)
+        }
+    }
+
+    /// A session that keeps no syntax tree: for one refresh over many files (a run).
+    #[must_use]
+    pub fn streaming(options: Options) -> Self {
+        Session {
+            keep_trees: false,
             options,
             sources: SourceMap::default(),
             slots: Vec::new(),
@@ -91,11 +109,11 @@ impl Session {
             .map(|input| SourceFile::new(input.path, input.text))
             .collect();
         let ids: Vec<FileId> = built.into_iter().map(|f| self.put_source(f)).collect();
-        let sources = &self.sources;
+        let (sources, keep) = (&self.sources, self.keep_trees);
         let slots: Vec<Slot> = ids
             .par_iter()
             .zip(kinds.par_iter())
-            .map(|(&id, &kind)| parse_slot(sources, id, kind))
+            .map(|(&id, &kind)| parse_slot(sources, id, kind, keep))
             .collect();
         for (id, slot) in ids.into_iter().zip(slots) {
             self.put_slot(id, slot);
@@ -107,7 +125,7 @@ impl Session {
     pub fn set_file(&mut self, path: &Path, file: Option<(FileKind, String)>) {
         if let Some((kind, text)) = file {
             let id = self.put_source(SourceFile::new(path.to_path_buf(), text));
-            let slot = parse_slot(&self.sources, id, kind);
+            let slot = parse_slot(&self.sources, id, kind, self.keep_trees);
             self.put_slot(id, slot);
             return;
         }
@@ -118,6 +136,7 @@ impl Session {
         if slot.live {
             slot.live = false;
             slot.parsed = None;
+            slot.links = None;
             slot.errors.clear();
             self.dirty.insert(id);
             self.repartition = true;
@@ -180,24 +199,54 @@ impl Session {
         for ((files, _), _) in reusable {
             touched.extend(files);
         }
-        let (sources, slots, options) = (&self.sources, &self.slots, &self.options);
+        // Without kept trees, a file several units to run share is parsed once for them.
+        let mut runs: HashMap<FileId, usize> = HashMap::new();
+        for ((files, _), kept) in wanted.iter().zip(&kept) {
+            if kept.is_none() {
+                for &id in files {
+                    *runs.entry(id).or_default() += 1;
+                }
+            }
+        }
+        let shared_ids: Vec<FileId> = runs
+            .into_iter()
+            .filter(|&(id, n)| n > 1 && self.slots[id.0 as usize].parsed.is_none())
+            .map(|(id, _)| id)
+            .collect();
+        let shared: HashMap<FileId, ParsedFile> = shared_ids
+            .into_par_iter()
+            .filter_map(|id| Some((id, self.reparse(id)?)))
+            .collect();
+        let this = &*self;
         let outputs: Vec<UnitOutput> = wanted
             .par_iter()
             .zip(kept.into_par_iter())
             .map(|((files, lower), kept)| {
                 kept.unwrap_or_else(|| {
+                    let own: Vec<(FileId, ParsedFile)> = files
+                        .iter()
+                        .filter(|id| {
+                            this.slots[id.0 as usize].parsed.is_none() && !shared.contains_key(id)
+                        })
+                        .filter_map(|&id| Some((id, this.reparse(id)?)))
+                        .collect();
                     let files: Vec<UnitFile<'_>> = files
                         .iter()
                         .filter_map(|&id| {
-                            let slot = &slots[id.0 as usize];
+                            let slot = &this.slots[id.0 as usize];
+                            let parsed = slot
+                                .parsed
+                                .as_ref()
+                                .or_else(|| shared.get(&id))
+                                .or_else(|| own.iter().find(|(o, _)| *o == id).map(|(_, p)| p))?;
                             Some(UnitFile {
                                 id,
-                                parsed: slot.parsed.as_ref()?,
+                                parsed,
                                 comments: comment_syntax(slot.kind),
                             })
                         })
                         .collect();
-                    unit::run(&files, *lower, sources, options)
+                    unit::run(&files, *lower, &this.sources, &this.options)
                 })
             })
             .collect();
@@ -214,12 +263,31 @@ impl Session {
     /// The report of the files as they are now (call [`Session::refresh`] first).
     #[must_use]
     pub fn report(&self) -> Report {
+        let diagnostics = self
+            .units
+            .iter()
+            .flat_map(|u| u.output.diagnostics.iter().cloned())
+            .collect();
+        self.assemble(diagnostics)
+    }
+
+    /// [`Session::report`], moving the findings out instead of copying them.
+    #[must_use]
+    pub fn into_report(mut self) -> Report {
+        let mut diagnostics = Vec::new();
+        for u in &mut self.units {
+            diagnostics.append(&mut u.output.diagnostics);
+        }
+        self.assemble(diagnostics)
+    }
+
+    /// The report, from the units' findings (in unit order) and the rest of their outputs.
+    fn assemble(&self, mut diagnostics: Vec<crate::diagnostic::Diagnostic>) -> Report {
         let options = &self.options;
         let sources = &self.sources;
         let live = || self.slots.iter().filter(|s| s.live);
         let mut errors: Vec<FileError> = self.read_errors.clone();
         errors.extend(live().flat_map(|s| s.errors.iter().cloned()));
-        let mut diagnostics = Vec::new();
         let mut unchecked: Vec<UncheckedItem> = Vec::new();
         let mut summary = Summary {
             files: live().filter(|s| !s.skipped).count(),
@@ -233,7 +301,6 @@ impl Session {
         let endpoints = self.units.iter().any(|u| u.output.has_endpoints);
         for u in &self.units {
             let out = &u.output;
-            diagnostics.extend(out.diagnostics.iter().cloned());
             errors.extend(out.errors.iter().cloned());
             for (rule, message, first) in &out.rule_panics {
                 if !rule_panics.contains(rule) {
@@ -314,6 +381,16 @@ impl Session {
         &self.sources.get(id).path
     }
 
+    /// A file's tree again (a session without kept trees), with panics contained.
+    fn reparse(&self, id: FileId) -> Option<ParsedFile> {
+        let slot = &self.slots[id.0 as usize];
+        let file = self.sources.get(id);
+        match contain::contain(|| parse(id, slot.kind, &file.text)) {
+            Ok(Parsed::File(parsed, _)) => parsed,
+            _ => None,
+        }
+    }
+
     /// The id of a file's source, new or replaced (its path stays).
     fn put_source(&mut self, file: SourceFile) -> FileId {
         if let Some(&id) = self.by_path.get(&file.path) {
@@ -335,7 +412,7 @@ impl Session {
             self.slots.push(slot);
         } else {
             let old = &self.slots[i];
-            if !old.live || old.kind != slot.kind || old.link != slot.link {
+            if !old.live || old.kind != slot.kind || old.links != slot.links {
                 self.repartition = true;
             }
             self.slots[i] = slot;
@@ -350,17 +427,36 @@ impl Session {
             .map(|i| FileId(u32::try_from(i).unwrap_or(u32::MAX)))
             .filter(|id| {
                 let slot = &self.slots[id.0 as usize];
-                slot.live && slot.parsed.is_some()
+                slot.live && slot.links.is_some()
             })
             .collect();
         // Path order (`refresh` brought the ranks up to date).
         ids.sort_by_key(|id| self.ranks[id.0 as usize]);
-        let files: Vec<&ParsedFile> = ids
+        let files: Vec<(FileId, &lower::Links)> = ids
             .iter()
-            .filter_map(|id| self.slots[id.0 as usize].parsed.as_ref())
+            .filter_map(|&id| Some((id, self.slots[id.0 as usize].links.as_ref()?)))
             .collect();
         let paths = |id: FileId| self.sources.get(id).path.clone();
-        let units = contain::contain(|| lower::units(&files, &paths, &self.options.lower))
+        let trees = |ids: &[FileId], f: &mut dyn FnMut(&[Option<&ParsedFile>])| {
+            let parsed: Vec<Option<ParsedFile>> = ids
+                .par_iter()
+                .map(|&id| {
+                    let slot = &self.slots[id.0 as usize];
+                    if slot.parsed.is_some() {
+                        None
+                    } else {
+                        self.reparse(id)
+                    }
+                })
+                .collect();
+            let refs: Vec<Option<&ParsedFile>> = ids
+                .iter()
+                .zip(&parsed)
+                .map(|(id, p)| p.as_ref().or(self.slots[id.0 as usize].parsed.as_ref()))
+                .collect();
+            f(&refs);
+        };
+        let units = contain::contain(|| lower::units(&files, &paths, &self.options.lower, &trees))
             .unwrap_or_else(|_| fallback_units(&files, &paths));
         let mut out: Vec<(Vec<FileId>, bool)> = Vec::new();
         let mut in_unit = vec![false; ids.len()];
@@ -387,12 +483,15 @@ impl Session {
 
 /// When computing the units panicked (a bug): each Terraform directory and each other file
 /// alone, so that the panic, met again while lowering, costs one of them only.
-fn fallback_units(files: &[&ParsedFile], paths: &dyn Fn(FileId) -> PathBuf) -> Vec<Vec<usize>> {
+fn fallback_units(
+    files: &[(FileId, &lower::Links)],
+    paths: &dyn Fn(FileId) -> PathBuf,
+) -> Vec<Vec<usize>> {
     let mut units: Vec<(PathBuf, Vec<usize>)> = Vec::new();
-    for (i, file) in files.iter().enumerate() {
-        let path = paths(file_id(file));
-        let key = match file {
-            ParsedFile::CloudFormation { .. } => path,
+    for (i, (file, links)) in files.iter().enumerate() {
+        let path = paths(*file);
+        let key = match links {
+            lower::Links::CloudFormation(_) => path,
             _ => path.parent().map(Path::to_path_buf).unwrap_or_default(),
         };
         match units.iter_mut().find(|(k, _)| *k == key) {
@@ -403,8 +502,8 @@ fn fallback_units(files: &[&ParsedFile], paths: &dyn Fn(FileId) -> PathBuf) -> V
     units.into_iter().map(|(_, unit)| unit).collect()
 }
 
-/// Parses one file of the map, with panics contained.
-fn parse_slot(sources: &SourceMap, id: FileId, kind: FileKind) -> Slot {
+/// Parses one file of the map, with panics contained; the tree is kept when `keep`.
+fn parse_slot(sources: &SourceMap, id: FileId, kind: FileKind, keep: bool) -> Slot {
     let file = sources.get(id);
     let result = contain::contain(|| {
         contain::inject::point("parsing", || file.path.display().to_string());
@@ -417,9 +516,9 @@ fn parse_slot(sources: &SourceMap, id: FileId, kind: FileKind) -> Slot {
                 live: true,
                 kind,
                 parsed: None,
+                links: None,
                 skipped: true,
                 errors: Vec::new(),
-                link: None,
             }
         }
         Err(message) => {
@@ -427,16 +526,18 @@ fn parse_slot(sources: &SourceMap, id: FileId, kind: FileKind) -> Slot {
             (None, vec![SyntaxError::new(0..0, message)])
         }
     };
-    let link = parsed.as_ref().map(|p| lower::link_key(p, &file.text));
+    let links = parsed
+        .as_ref()
+        .map(|p| lower::links(p, &file.path, &file.text));
     Slot {
         live: true,
         kind,
-        parsed,
+        parsed: parsed.filter(|_| keep),
+        links,
         skipped: false,
         errors: syntax_errors
             .iter()
             .map(|e| file_error(sources, id, e))
             .collect(),
-        link,
     }
 }

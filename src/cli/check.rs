@@ -268,12 +268,9 @@ fn report(args: &CheckArgs, run: Run) -> u8 {
         cwd,
         docs_url: emit::default_docs_url(),
     };
-    let text = emit::render(&report, format, &emit_options);
-    let mut stdout = std::io::stdout().lock();
+    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
     // A closed pipe (`| head`) is not an error of the check.
-    let _ = stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush());
+    let _ = emit::write(&report, format, &emit_options, &mut stdout).and_then(|()| stdout.flush());
     if format == emit::Format::Github && emit::github::overflows(&report) {
         write_step_summary(&emit::github::step_summary(&report, &emit_options));
     }

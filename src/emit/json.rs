@@ -135,6 +135,16 @@ pub(super) fn unchecked<'a>(report: &'a Report, u: &'a UncheckedItem) -> Uncheck
 /// Renders the report as pretty-printed JSON (with a trailing newline).
 #[must_use]
 pub fn render(report: &Report) -> String {
+    let mut out = Vec::new();
+    write(report, &mut out).expect("writing to memory does not fail");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// [`render`], written to `out` as it is serialised (a large report is not held twice).
+///
+/// # Errors
+/// When `out` cannot be written to.
+pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let output = Output {
         version: VERSION,
         diagnostics: report
@@ -158,7 +168,6 @@ pub fn render(report: &Report) -> String {
             suppressed: report.summary.suppressed,
         },
     };
-    let mut text = serde_json::to_string_pretty(&output).expect("the report serialises");
-    text.push('\n');
-    text
+    serde_json::to_writer_pretty(&mut *out, &output).map_err(std::io::Error::from)?;
+    out.write_all(b"\n")
 }

@@ -77,6 +77,23 @@ pub fn render(report: &Report, format: Format, options: &EmitOptions) -> String 
     }
 }
 
+/// Writes the report in the given format to `out`: as [`render`] gives it, except that the
+/// JSON is written as it is serialised.
+///
+/// # Errors
+/// When `out` cannot be written to.
+pub fn write(
+    report: &Report,
+    format: Format,
+    options: &EmitOptions,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Json => json::write(report, out),
+        _ => out.write_all(render(report, format, options).as_bytes()),
+    }
+}
+
 /// The code a file error is shown with: `parse-error` when it points into a file that was
 /// read, `read-error` when the file could not be read at all.
 #[must_use]

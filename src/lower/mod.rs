@@ -8,6 +8,9 @@
 pub mod cloudformation;
 pub mod terraform;
 
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
 use crate::model::{Graph, Ipv4Net, ListProp, Prop, RefProp, ResourceId, Val};
 use crate::source::{FileId, Span};
 use crate::syntax::hcl;
@@ -50,6 +53,41 @@ pub struct LowerOptions {
     pub cloudformation: cloudformation::CloudFormationOptions,
 }
 
+/// What the split into units reads in one file, kept when the file's tree is not (see
+/// [`units`]). Two files with equal links split the same way.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Links {
+    /// A Terraform file: its module calls, `(name, literal source)`, the first of a name.
+    Terraform(Vec<(String, Option<String>)>),
+    TerraformVars,
+    TerraformPlan,
+    /// `.terraform/modules/modules.json`: module key → directory (see
+    /// `terraform::modules::read_manifest`).
+    TerraformModules(BTreeMap<String, PathBuf>),
+    CloudFormation(cloudformation::Links),
+}
+
+/// The links of one parsed file (`path` and `text` are its path, as `paths` gives it, and
+/// its text).
+#[must_use]
+pub fn links(file: &ParsedFile, path: &std::path::Path, text: &str) -> Links {
+    match file {
+        ParsedFile::Terraform { body, .. } => Links::Terraform(terraform::calls(body)),
+        ParsedFile::TerraformVars { .. } => Links::TerraformVars,
+        ParsedFile::TerraformPlan { .. } => Links::TerraformPlan,
+        ParsedFile::TerraformModules { root, .. } => {
+            Links::TerraformModules(terraform::manifest_entries(path, root))
+        }
+        ParsedFile::CloudFormation { root, .. } => {
+            Links::CloudFormation(cloudformation::links(root, path, text))
+        }
+    }
+}
+
+/// Gives the parsed files of some inputs, in order, to a function (the caller may have
+/// kept them or may parse them again; `None` for one it could not parse).
+pub type Trees<'a> = dyn Fn(&[FileId], &mut dyn FnMut(&[Option<&ParsedFile>])) + 'a;
+
 /// The units of lowering: sets of files (indexes into `files`) that are lowered together
 /// and that nothing outside links to: a Terraform root module with the modules it calls
 /// (or a directory lowered from its plan), a group of CloudFormation templates linked by
@@ -58,33 +96,39 @@ pub struct LowerOptions {
 /// resource in another unit is Unknown (the rules match literal addresses only within a
 /// unit). A file can be in several units (a module several roots call); a file in none is
 /// not lowered (a module nothing reaches from a root, a variables file of a module).
+///
+/// The split reads the files' [`Links`]; only CloudFormation imports need more (export
+/// names are evaluated): then `trees` is asked for the templates.
 #[must_use]
 pub fn units(
-    files: &[&ParsedFile],
-    paths: &dyn Fn(FileId) -> std::path::PathBuf,
+    files: &[(FileId, &Links)],
+    paths: &dyn Fn(FileId) -> PathBuf,
     options: &LowerOptions,
+    trees: &Trees<'_>,
 ) -> Vec<Vec<usize>> {
     let mut units = terraform::units(files, paths);
-    units.extend(cloudformation::units(files, paths, &options.cloudformation));
-    units
-}
-
-/// A hash of what [`units`] reads in one file: when a file's key is unchanged, replacing
-/// the file leaves the units as they were.
-#[must_use]
-pub fn link_key(file: &ParsedFile, text: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    std::mem::discriminant(file).hash(&mut hasher);
-    match file {
-        ParsedFile::Terraform { body, .. } => terraform::link_key(body, &mut hasher),
-        ParsedFile::TerraformVars { .. } | ParsedFile::TerraformPlan { .. } => {}
-        ParsedFile::TerraformModules { .. } => text.hash(&mut hasher),
-        ParsedFile::CloudFormation { root, .. } => {
-            cloudformation::link_key(root, text, &mut hasher);
-        }
+    if let Some(found) = cloudformation::units_from_links(files, paths) {
+        units.extend(found);
+    } else {
+        let templates: Vec<usize> = (0..files.len())
+            .filter(|&i| matches!(files[i].1, Links::CloudFormation(_)))
+            .collect();
+        let ids: Vec<FileId> = templates.iter().map(|&i| files[i].0).collect();
+        trees(&ids, &mut |parsed| {
+            let (positions, parsed): (Vec<usize>, Vec<&ParsedFile>) = parsed
+                .iter()
+                .enumerate()
+                .filter_map(|(k, p)| Some((templates[k], (*p)?)))
+                .unzip();
+            let found = cloudformation::units(&parsed, paths, &options.cloudformation);
+            units.extend(
+                found
+                    .into_iter()
+                    .map(|unit| unit.into_iter().map(|k| positions[k]).collect()),
+            );
+        });
     }
-    hasher.finish()
+    units
 }
 
 /// A problem found while lowering (not a rule finding): e.g. a resource that is not a map.

@@ -165,17 +165,33 @@ pub(super) fn units(
     units
 }
 
-/// What the CloudFormation units depend on in one file: for a CDK manifest, all of it; for
-/// a template, what export names, imports and nested stacks are (`Outputs`, every
-/// `Fn::ImportValue`, nested-stack resources) and what those evaluate with (`Parameters`,
-/// `Conditions`, `Mappings`, `Transform`).
-pub(super) fn link_key(root: &Node, text: &str, hasher: &mut impl std::hash::Hasher) {
-    use std::hash::Hash;
-    let slice = |n: &Node| text.get(n.span.clone()).unwrap_or_default();
+/// What the split into units reads in one CloudFormation file (see `crate::lower::Links`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Links {
+    /// A CDK manifest: the template paths it describes.
+    manifest: Option<Vec<PathBuf>>,
+    /// The local templates this one nests (normalised paths).
+    nested: Vec<PathBuf>,
+    /// Whether it has an `Fn::ImportValue` (then the split evaluates export names).
+    imports: bool,
+    /// A hash of what export and import names evaluate from: the `Parameters`,
+    /// `Conditions`, `Mappings`, `Outputs` and `Transform` sections and every
+    /// `Fn::ImportValue`'s argument, as written.
+    names: u64,
+}
+
+pub(super) fn links(root: &Node, path: &Path, text: &str) -> Links {
+    use std::hash::{Hash, Hasher};
     if crate::syntax::cloudformation::is_cdk_manifest(root) {
-        text.hash(hasher);
-        return;
+        return Links {
+            manifest: Some(stacks::manifest_targets(root, path)),
+            nested: Vec::new(),
+            imports: false,
+            names: 0,
+        };
     }
+    let slice = |n: &Node| text.get(n.span.clone()).unwrap_or_default();
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
     for section in [
         "Parameters",
         "Conditions",
@@ -183,26 +199,88 @@ pub(super) fn link_key(root: &Node, text: &str, hasher: &mut impl std::hash::Has
         "Outputs",
         "Transform",
     ] {
-        root.get(section).map(slice).hash(hasher);
+        root.get(section).map(slice).hash(&mut hasher);
     }
-    for e in root
-        .get("Resources")
-        .and_then(Node::as_map)
-        .unwrap_or_default()
-    {
-        let ty = e.value.get("Type").and_then(Node::as_scalar_str);
-        if matches!(
-            ty,
-            Some("AWS::CloudFormation::Stack" | "AWS::Serverless::Application")
-        ) {
-            slice(&e.value).hash(hasher);
+    let mut imports = Vec::new();
+    eval::collect_imports(root, &mut imports);
+    for arg in &imports {
+        slice(arg).hash(&mut hasher);
+    }
+    Links {
+        manifest: None,
+        nested: stacks::nested_paths(root, path)
+            .into_iter()
+            .filter_map(|(_, _, p)| p.ok())
+            .collect(),
+        imports: !imports.is_empty(),
+        names: hasher.finish(),
+    }
+}
+
+/// [`units`] from the files' links, when no template imports (every root template is its
+/// own group then); `None` when one does and export names must be evaluated.
+pub(super) fn units_from_links(
+    files: &[(FileId, &crate::lower::Links)],
+    paths: &dyn Fn(FileId) -> PathBuf,
+) -> Option<Vec<Vec<usize>>> {
+    let mut templates: Vec<(usize, PathBuf, &Links)> = Vec::new();
+    let mut manifests: Vec<(usize, &[PathBuf])> = Vec::new();
+    for (i, (file, links)) in files.iter().enumerate() {
+        let crate::lower::Links::CloudFormation(links) = links else {
+            continue;
+        };
+        if links.imports {
+            return None;
         }
-        let mut imports = Vec::new();
-        eval::collect_imports(&e.value, &mut imports);
-        for n in imports {
-            slice(n).hash(hasher);
+        match &links.manifest {
+            Some(targets) => manifests.push((i, targets)),
+            None => templates.push((i, stacks::normalise(&paths(*file)), links)),
         }
     }
+    let mut by_path: HashMap<&Path, usize> = HashMap::new();
+    for (t, (_, path, _)) in templates.iter().enumerate() {
+        by_path.entry(path.as_path()).or_insert(t);
+    }
+    let children: Vec<Vec<usize>> = templates
+        .iter()
+        .map(|(_, _, links)| {
+            links
+                .nested
+                .iter()
+                .filter_map(|p| by_path.get(p.as_path()).copied())
+                .collect()
+        })
+        .collect();
+    let mut nested = vec![false; templates.len()];
+    for (t, kids) in children.iter().enumerate() {
+        for &k in kids {
+            if k != t {
+                nested[k] = true;
+            }
+        }
+    }
+    let mut units = Vec::new();
+    for root in (0..templates.len()).filter(|&t| !nested[t]) {
+        let mut tree = vec![root];
+        let mut at = 0;
+        while at < tree.len() {
+            for &k in &children[tree[at]] {
+                if !tree.contains(&k) {
+                    tree.push(k);
+                }
+            }
+            at += 1;
+        }
+        let mut unit: Vec<usize> = tree.iter().map(|&t| templates[t].0).collect();
+        unit.extend(
+            manifests
+                .iter()
+                .filter(|(_, targets)| tree.iter().any(|&t| targets.contains(&templates[t].1)))
+                .map(|(i, _)| *i),
+        );
+        units.push(unit);
+    }
+    Some(units)
 }
 
 /// Root templates grouped by export/import names (evaluated with no condition decided), in

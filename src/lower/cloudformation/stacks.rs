@@ -81,18 +81,21 @@ pub(super) fn manifests(
         let ParsedFile::CloudFormation { file, root } = f else {
             continue;
         };
-        if !crate::syntax::cloudformation::is_cdk_manifest(root) {
-            continue;
+        if crate::syntax::cloudformation::is_cdk_manifest(root) {
+            out.push((i, manifest_targets(root, &paths(*file))));
         }
-        let path = normalise(&paths(*file));
-        let dir = path.parent().unwrap_or(Path::new(""));
-        let targets = cdk_stacks(root)
-            .into_iter()
-            .map(|(template, _)| normalise(&dir.join(template)))
-            .collect();
-        out.push((i, targets));
     }
     out
+}
+
+/// The template paths a CDK manifest at `path` describes, normalised.
+pub(super) fn manifest_targets(manifest: &Node, path: &Path) -> Vec<PathBuf> {
+    let path = normalise(path);
+    let dir = path.parent().unwrap_or(Path::new(""));
+    cdk_stacks(manifest)
+        .into_iter()
+        .map(|(template, _)| normalise(&dir.join(template)))
+        .collect()
 }
 
 /// `(templateFile, stack)` of each `aws:cloudformation:stack` artifact of a manifest.
@@ -182,12 +185,29 @@ fn nested_stacks<'a>(
     templates: &[Template<'a>],
     t: &Template<'a>,
 ) -> Vec<(&'a str, &'a Node, NestedSource)> {
-    let resources = t
-        .root
+    nested_paths(t.root, &t.path)
+        .into_iter()
+        .map(|(key, node, path)| {
+            let source = match path {
+                Ok(path) => find(templates, &path),
+                Err(reason) => NestedSource::Unavailable(reason),
+            };
+            (key, node, source)
+        })
+        .collect()
+}
+
+/// The nested stacks of the template at `path`: `(logical id, resource, the template's
+/// normalised local path or why there is none)`.
+pub(super) fn nested_paths<'a>(
+    root: &'a Node,
+    path: &Path,
+) -> Vec<(&'a str, &'a Node, Result<PathBuf, String>)> {
+    let resources = root
         .get("Resources")
         .and_then(Node::as_map)
         .unwrap_or_default();
-    let dir = t.path.parent().unwrap_or(Path::new(""));
+    let dir = path.parent().unwrap_or(Path::new(""));
     let mut out = Vec::new();
     for e in resources {
         let ty = e.value.get("Type").and_then(Node::as_scalar_str);
@@ -204,12 +224,12 @@ fn nested_stacks<'a>(
             .and_then(|m| m.get("aws:asset:path"))
             .and_then(Node::as_scalar_str);
         let source = match (asset, url.and_then(Node::as_scalar_str)) {
-            (Some(local), _) => find(templates, &dir.join(local)),
-            (None, Some(u)) if is_remote(u) => NestedSource::Unavailable(format!(
+            (Some(local), _) => Ok(normalise(&dir.join(local))),
+            (None, Some(u)) if is_remote(u) => Err(format!(
                 "the nested stack's template is remote ({u}); its resources are not analysed"
             )),
-            (None, Some(u)) => find(templates, &dir.join(u.trim_start_matches("file://"))),
-            (None, None) => NestedSource::Unavailable(
+            (None, Some(u)) => Ok(normalise(&dir.join(u.trim_start_matches("file://")))),
+            (None, None) => Err(
                 "the nested stack's template location is computed or an application of the \
                  Serverless Application Repository; its resources are not analysed"
                     .to_owned(),
@@ -227,7 +247,6 @@ fn is_remote(url: &str) -> bool {
 }
 
 fn find(templates: &[Template<'_>], path: &Path) -> NestedSource {
-    let path = normalise(path);
     match templates.iter().position(|t| t.path == path) {
         Some(i) => NestedSource::Local(i),
         None => NestedSource::Unavailable(format!(

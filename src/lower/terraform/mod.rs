@@ -502,50 +502,82 @@ pub fn evaluate(
     }
 }
 
+/// The module calls of a file, `(name, literal source)`, the first of a name kept (as
+/// `ModuleDef` keeps it).
+pub(super) fn calls(body: &Body) -> Vec<(String, Option<String>)> {
+    let mut out: Vec<(String, Option<String>)> = Vec::new();
+    for block in body.blocks_of("module") {
+        if let [name] = block.labels.as_slice() {
+            if !out.iter().any(|(n, _)| *n == name.value) {
+                out.push((
+                    name.value.clone(),
+                    modules::source_of(block).map(str::to_owned),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// The root directory of a `<root>/.terraform/modules/modules.json`.
+fn manifest_root(path: &Path) -> Option<PathBuf> {
+    path.ancestors().nth(3).map(modules::normalize)
+}
+
+/// A `modules.json`'s entries (module key → directory); none when the path is not where
+/// `terraform init` writes it.
+pub(super) fn manifest_entries(
+    path: &Path,
+    root: &crate::syntax::tree::Node,
+) -> BTreeMap<String, PathBuf> {
+    manifest_root(path)
+        .map(|dir| modules::read_manifest(&dir, root).into_iter().collect())
+        .unwrap_or_default()
+}
+
 /// The units of the Terraform inputs (indexes into `files`), as [`lower_all`] groups them:
 /// a directory lowered from a plan, with its plan files and `.tf` files; and each root
 /// module with every directory it may call (local sources, transitively, and what its
 /// `modules.json` lists), its variable files and its manifest. A shared module's files are
 /// in the unit of every root that calls it. Files in no unit are not lowered.
-pub(super) fn units(files: &[&ParsedFile], paths: &dyn Fn(FileId) -> PathBuf) -> Vec<Vec<usize>> {
+pub(super) fn units(
+    files: &[(FileId, &super::Links)],
+    paths: &dyn Fn(FileId) -> PathBuf,
+) -> Vec<Vec<usize>> {
+    use super::Links;
     // Hash maps: paths compare slowly, and this runs again when an edit changes a call.
     let mut dirs: HashMap<PathBuf, Vec<usize>> = HashMap::new();
-    // Each directory's module calls (name → source), the first of a name kept as
-    // `ModuleDef` keeps it; nothing else of the module is needed here.
+    // Each directory's module calls (name → source), the first of a name kept.
     let mut calls: HashMap<PathBuf, Vec<(&str, Option<&str>)>> = HashMap::new();
     let mut var_files: HashMap<PathBuf, Vec<usize>> = HashMap::new();
-    let mut manifests: HashMap<PathBuf, HashMap<String, PathBuf>> = HashMap::new();
+    let mut manifests: HashMap<PathBuf, Vec<&PathBuf>> = HashMap::new();
     let mut manifest_files: HashMap<PathBuf, Vec<usize>> = HashMap::new();
     let mut plans: BTreeMap<PathBuf, Vec<usize>> = BTreeMap::new();
-    for (i, f) in files.iter().enumerate() {
-        match f {
-            ParsedFile::Terraform { file, body } => {
+    for (i, (file, links)) in files.iter().enumerate() {
+        match links {
+            Links::Terraform(file_calls) => {
                 let dir = dir_of(&paths(*file));
                 let dir_calls = calls.entry(dir.clone()).or_default();
-                for block in body.blocks_of("module") {
-                    if let [name] = block.labels.as_slice() {
-                        if !dir_calls.iter().any(|(n, _)| *n == name.value) {
-                            dir_calls.push((&name.value, modules::source_of(block)));
-                        }
+                for (name, source) in file_calls {
+                    if !dir_calls.iter().any(|(n, _)| n == name) {
+                        dir_calls.push((name, source.as_deref()));
                     }
                 }
                 dirs.entry(dir).or_default().push(i);
             }
-            ParsedFile::TerraformVars { file, .. } => {
+            Links::TerraformVars => {
                 var_files.entry(dir_of(&paths(*file))).or_default().push(i);
             }
-            ParsedFile::TerraformModules { file, root } => {
-                let path = paths(*file);
-                if let Some(root_dir) = path.ancestors().nth(3) {
-                    let root_dir = modules::normalize(root_dir);
-                    manifests.insert(root_dir.clone(), modules::read_manifest(&root_dir, root));
+            Links::TerraformModules(entries) => {
+                if let Some(root_dir) = manifest_root(&paths(*file)) {
+                    manifests.insert(root_dir.clone(), entries.values().collect());
                     manifest_files.entry(root_dir).or_default().push(i);
                 }
             }
-            ParsedFile::TerraformPlan { file, .. } => {
+            Links::TerraformPlan => {
                 plans.entry(dir_of(&paths(*file))).or_default().push(i);
             }
-            ParsedFile::CloudFormation { .. } => {}
+            Links::CloudFormation(_) => {}
         }
     }
     // A local call's target directory, as `modules::called_dirs` and the evaluator resolve it.
@@ -566,7 +598,7 @@ pub(super) fn units(files: &[&ParsedFile], paths: &dyn Fn(FileId) -> PathBuf) ->
         .flat_map(|(dir, calls)| calls.iter().filter_map(|(_, s)| target(dir, *s)))
         .collect();
     for entries in manifests.values() {
-        called.extend(entries.values().cloned());
+        called.extend(entries.iter().map(|d| (*d).clone()));
     }
     // Roots in path order, as `lower_all` lowers them.
     let mut roots: Vec<&PathBuf> = calls
@@ -582,9 +614,9 @@ pub(super) fn units(files: &[&ParsedFile], paths: &dyn Fn(FileId) -> PathBuf) ->
             manifests
                 .get(root)
                 .into_iter()
-                .flat_map(HashMap::values)
-                .filter(|d| calls.contains_key(*d))
-                .cloned(),
+                .flatten()
+                .filter(|d| calls.contains_key(**d))
+                .map(|d| (*d).clone()),
         );
         let mut at = 0;
         while at < tree.len() {
@@ -604,16 +636,4 @@ pub(super) fn units(files: &[&ParsedFile], paths: &dyn Fn(FileId) -> PathBuf) ->
         units.push(unit);
     }
     units
-}
-
-/// What the Terraform units depend on in one file: its module calls' names and sources.
-pub(super) fn link_key(body: &Body, hasher: &mut impl std::hash::Hasher) {
-    use std::hash::Hash;
-    for call in body.blocks_of("module") {
-        call.labels
-            .iter()
-            .map(|l| &l.value)
-            .for_each(|l| l.hash(hasher));
-        modules::source_of(call).hash(hasher);
-    }
 }
