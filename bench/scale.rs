@@ -26,8 +26,12 @@
 //! | `--startup-runs 30` | `VPCLINT_BENCH_STARTUP_RUNS` | 30 |
 //! | `--seed 7` | `VPCLINT_BENCH_SEED` | 7 |
 //!
+//! Then the editor latency (`lsp.rs`): `vpclint lsp` on the N = 1000 trees, the time from a
+//! one-file `didChange` to that file's `publishDiagnostics`.
+//!
 //! Subcommands: `generate tf|cfn N DIR [SEED]` writes one tree; `parse-only PATH…` is the
-//! floor (what the benchmark runs as a child process).
+//! floor (what the benchmark runs as a child process); `lsp-edit TREE [EDITS] [value|link]`
+//! measures the editor latency on one tree.
 
 mod floor;
 mod generate;
@@ -592,7 +596,9 @@ fn run(config: &Config) -> ExitCode {
         }
     }
     let startup = measure_startup(config, &bench, &out_dir, &peers);
-    let report = render(config, &rows, &startup, &peers, &peer_notes);
+    let editor = measure_editor(config, &bench);
+    let mut report = render(config, &rows, &startup, &peers, &peer_notes);
+    report.push_str(&editor);
     print!("{report}");
     let _ = fs::write(bench.join("latest.md"), &report);
     ExitCode::SUCCESS
@@ -667,6 +673,43 @@ struct Startup {
     vpclint: BTreeMap<&'static str, Result<Stats, String>>,
     peers: Vec<(String, Result<Stats, String>)>,
 }
+
+/// The language server's latency for one-file edits, in the N = 1000 trees (or the largest
+/// size measured below it), as a section of the report.
+fn measure_editor(config: &Config, bench: &Path) -> String {
+    let Some(&n) = config.sizes.iter().filter(|&&n| n <= 1000).max() else {
+        return String::new();
+    };
+    let mut s = format!(
+        "\nEditor: `vpclint lsp` on the N = {n} trees, {EDITOR_EDITS} `didChange` edits of one file each, alternately adding and removing an unknown instance type; time from sending the edit to reading that file's `publishDiagnostics` (`scale lsp-edit TREE {EDITOR_EDITS} value|link`):\n\n"
+    );
+    for &flavour in &config.flavours {
+        let dir = match tree(bench, flavour, n, config.seed) {
+            Ok(dir) => dir,
+            Err(e) => {
+                let _ = writeln!(s, "- {}: {e}", flavour_name(flavour));
+                continue;
+            }
+        };
+        for (kind, what) in [
+            (lsp::Kind::Value, "a value"),
+            (
+                lsp::Kind::Link,
+                "a value and what the units depend on (a module call; an export name)",
+            ),
+        ] {
+            eprintln!("editor ({} N={n}): {what}", flavour_name(flavour));
+            let _ = match lsp::measure(VPCLINT, &dir, EDITOR_EDITS, kind) {
+                Ok(l) => writeln!(s, "- {}, {what}: {}", flavour_name(flavour), lsp_line(&l)),
+                Err(e) => writeln!(s, "- {}, {what}: {e}", flavour_name(flavour)),
+            };
+        }
+    }
+    s
+}
+
+/// Edits measured per tree and kind of edit.
+const EDITOR_EDITS: usize = 30;
 
 fn measure_startup(config: &Config, bench: &Path, out_dir: &Path, peers: &[Peer]) -> Startup {
     let dir = bench.join("trees").join("startup");
