@@ -575,8 +575,7 @@ impl<'a> Evaluator<'a> {
         let Some(source) = modules::source_of(call.block) else {
             return Err(format!("{address} has no literal source"));
         };
-        if modules::is_local_source(source) {
-            let target = modules::normalize(&parent.dir.join(source));
+        if let Some(target) = modules::local_target(&parent.dir, source) {
             if self.defs.contains_key(&target) {
                 return Ok(target);
             }

@@ -580,11 +580,11 @@ pub(super) fn units(
             Links::CloudFormation(_) => {}
         }
     }
-    // A local call's target directory, as `modules::called_dirs` and the evaluator resolve it.
+    // Another directory a call instantiates, as `modules::called_dirs` counts it.
     let target = |dir: &Path, source: Option<&str>| {
-        let source = source.filter(|s| modules::is_local_source(s))?;
-        let target = modules::normalize(&dir.join(source));
-        (target != dir).then_some(target)
+        source
+            .and_then(|s| modules::local_target(dir, s))
+            .filter(|t| t != dir)
     };
     let dir_files = |dir: &PathBuf| dirs.get(dir).map_or(&[][..], Vec::as_slice);
     let mut units = Vec::new();

@@ -154,6 +154,12 @@ pub fn source_of(block: &Block) -> Option<&str> {
     }
 }
 
+/// The directory a call with a local `source` in module `dir` instantiates (`None` for a
+/// source that is not local).
+pub fn local_target(dir: &Path, source: &str) -> Option<PathBuf> {
+    is_local_source(source).then(|| normalize(&dir.join(source)))
+}
+
 pub fn is_local_source(source: &str) -> bool {
     source == "." || source == ".." || source.starts_with("./") || source.starts_with("../")
 }
@@ -246,12 +252,8 @@ pub fn called_dirs(
     let mut called = std::collections::HashSet::new();
     for (dir, def) in defs {
         for call in &def.calls {
-            if let Some(source) = source_of(call.block).filter(|s| is_local_source(s)) {
-                let target = normalize(&dir.join(source));
-                if &target != dir {
-                    called.insert(target);
-                }
-            }
+            let target = source_of(call.block).and_then(|s| local_target(dir, s));
+            called.extend(target.filter(|t| t != dir));
         }
     }
     for entries in manifests.values() {
