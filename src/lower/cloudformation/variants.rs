@@ -51,14 +51,13 @@ pub(super) fn facts(world: &World<'_>, labels: &HashMap<String, String>) -> Vec<
 #[must_use]
 pub fn merge_variants(graph: &Graph, diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     // Content (without the subject) → (first diagnostic, variant set, worlds, untagged).
-    let mut order: Vec<String> = Vec::new();
-    let mut merged: HashMap<String, (Diagnostic, Option<u32>, BTreeSet<u32>, bool)> =
+    let mut order: Vec<Diagnostic> = Vec::new();
+    let mut merged: HashMap<Diagnostic, (Diagnostic, Option<u32>, BTreeSet<u32>, bool)> =
         HashMap::new();
     for d in diagnostics {
         let variant = d.subject.and_then(|id| graph.get(id).variant);
-        let mut content = d.clone();
-        content.subject = None;
-        let key = format!("{content:?}");
+        let mut key = d.clone();
+        key.subject = None;
         let slot = merged.entry(key.clone()).or_insert_with(|| {
             order.push(key);
             (d, variant.map(|v| v.set), BTreeSet::new(), false)
