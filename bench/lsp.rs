@@ -12,7 +12,7 @@
 //! `link` also changes what the split into units reads (Terraform: a new module call;
 //! CloudFormation: an export's name), so the units are computed again first.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{self, Receiver};
@@ -20,6 +20,10 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
+
+#[path = "../tests/support/lsp_wire.rs"]
+mod lsp_wire;
+use lsp_wire::{read_message, write_message};
 
 /// What one measurement gives.
 pub struct Latency {
@@ -107,10 +111,7 @@ struct Server {
 
 impl Server {
     fn send(&mut self, message: &Value) -> Result<(), String> {
-        let body = message.to_string();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len())
-            .and_then(|()| self.stdin.flush())
-            .map_err(|e| format!("writing to the server: {e}"))
+        write_message(&mut self.stdin, message).map_err(|e| format!("writing to the server: {e}"))
     }
 
     fn wait(&self, what: &str, want: impl Fn(&Value) -> bool) -> Result<Value, String> {
@@ -129,26 +130,6 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn read_message(reader: &mut impl BufRead) -> Option<Value> {
-    let mut length = None;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(n) = line.strip_prefix("Content-Length: ") {
-            length = n.parse::<usize>().ok();
-        }
-    }
-    let mut body = vec![0; length?];
-    reader.read_exact(&mut body).ok()?;
-    serde_json::from_slice(&body).ok()
 }
 
 /// Runs the server on `tree` and measures `edits` edits of one file.

@@ -4,13 +4,17 @@
 
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt::Write as _;
-use std::io::{BufRead, BufReader, Write};
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
+
+#[path = "support/lsp_wire.rs"]
+mod lsp_wire;
+use lsp_wire::{read_message, write_message};
 
 const TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -86,9 +90,7 @@ impl Client {
     fn write(&mut self, message: &Value) {
         let method = message["method"].as_str().unwrap_or("response").to_owned();
         *self.sent.entry(method).or_default() += 1;
-        let body = message.to_string();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
-        self.stdin.flush().unwrap();
+        write_message(&mut self.stdin, message).unwrap();
     }
 
     fn notify(&mut self, method: &str, params: Value) {
@@ -206,26 +208,6 @@ impl Drop for Client {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn read_message(reader: &mut impl BufRead) -> Option<Value> {
-    let mut length = None;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(n) = line.strip_prefix("Content-Length: ") {
-            length = n.parse::<usize>().ok();
-        }
-    }
-    let mut body = vec![0; length?];
-    reader.read_exact(&mut body).ok()?;
-    serde_json::from_slice(&body).ok()
 }
 
 fn rules(diagnostics: &[Value]) -> Vec<&str> {

@@ -124,14 +124,15 @@ pub(super) fn run(
         }
     }
 
+    let item = |u: &reach::Unchecked| UncheckedItem {
+        resource: graph.get(u.resource).address.clone(),
+        reason: u.reason.clone(),
+        span: u.span,
+    };
     out.unchecked = analysis
         .unchecked
         .iter()
-        .map(|u| UncheckedItem {
-            resource: graph.get(u.resource).address.clone(),
-            reason: u.reason.clone(),
-            span: u.span,
-        })
+        .map(item)
         .chain(graph.notes().iter().map(|n| UncheckedItem {
             resource: n.address.clone(),
             reason: n.reason.clone(),
@@ -139,15 +140,7 @@ pub(super) fn run(
         }))
         .collect();
     out.has_endpoints = !analysis.endpoints.is_empty();
-    out.unknown_subnets = analysis
-        .unknown_subnets
-        .iter()
-        .map(|u| UncheckedItem {
-            resource: graph.get(u.resource).address.clone(),
-            reason: u.reason.clone(),
-            span: u.span,
-        })
-        .collect();
+    out.unknown_subnets = analysis.unknown_subnets.iter().map(item).collect();
     out.unchecked_resources = distinct(analysis.unchecked.iter().map(|u| u.resource), &graph);
     out.unchecked_resources_with_unknown_subnets = distinct(
         analysis
