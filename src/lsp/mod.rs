@@ -108,7 +108,8 @@ fn serve(connection: &Connection) -> Result<(), String> {
         .and_then(|g| g.position_encodings.as_deref());
     let encoding = Encoding::negotiate(offered);
     let roots = workspace_roots(&params);
-    let (options, warnings) = session_options(params.initialization_options.as_ref(), &roots);
+    let (options, exclude, warnings) =
+        session_options(params.initialization_options.as_ref(), &roots);
     let result = InitializeResult {
         capabilities: capabilities(encoding),
         server_info: Some(ServerInfo {
@@ -133,7 +134,7 @@ fn serve(connection: &Connection) -> Result<(), String> {
     let docs_url = crate::emit::default_docs_url().unwrap_or_else(|| DOCS_URL.to_owned());
     let mut server = Server {
         connection,
-        workspace: Workspace::new(roots, options, encoding, docs_url),
+        workspace: Workspace::new(roots, options, exclude, encoding, docs_url),
     };
     server.workspace.scan();
     server.main_loop()
@@ -183,7 +184,10 @@ fn workspace_roots(params: &InitializeParams) -> Vec<PathBuf> {
 /// The check options of the session from `initializationOptions` and the workspace folders,
 /// and what was wrong with the options (unknown keys and bad values are reported and
 /// otherwise ignored).
-fn session_options(init: Option<&serde_json::Value>, roots: &[PathBuf]) -> (Options, Vec<String>) {
+fn session_options(
+    init: Option<&serde_json::Value>,
+    roots: &[PathBuf],
+) -> (Options, crate::config::Exclude, Vec<String>) {
     let mut explicit_model = None;
     let mut region = None;
     let mut warnings = Vec::new();
@@ -227,6 +231,10 @@ fn session_options(init: Option<&serde_json::Value>, roots: &[PathBuf]) -> (Opti
         .or(config.as_ref().and_then(|c| c.access_model))
         .unwrap_or_default();
     let region = region.or(config.as_ref().and_then(|c| c.region.clone()));
+    let exclude = config
+        .as_ref()
+        .map(|c| c.exclude.clone())
+        .unwrap_or_default();
     let options = Options {
         rules: config.map(|c| c.rules).unwrap_or_default(),
         settings: Settings { access_model },
@@ -241,7 +249,7 @@ fn session_options(init: Option<&serde_json::Value>, roots: &[PathBuf]) -> (Opti
             },
         },
     };
-    (options, warnings)
+    (options, exclude, warnings)
 }
 
 struct Server<'a> {
@@ -482,7 +490,7 @@ mod tests {
 
     #[test]
     fn initialization_options_are_read_leniently() {
-        let (options, warnings) = session_options(
+        let (options, _, warnings) = session_options(
             Some(&serde_json::json!({
                 "accessModel": "current", "region": "eu-west-1", "colour": true
             })),
@@ -494,10 +502,10 @@ mod tests {
             Some("eu-west-1")
         );
         assert_eq!(warnings, ["unknown initialization option \"colour\""]);
-        let (options, warnings) =
+        let (options, _, warnings) =
             session_options(Some(&serde_json::json!({"accessModel": "newest"})), &[]);
         assert_eq!(options.settings.access_model, AccessModel::Legacy);
         assert_eq!(warnings.len(), 1);
-        assert!(session_options(None, &[]).1.is_empty());
+        assert!(session_options(None, &[]).2.is_empty());
     }
 }

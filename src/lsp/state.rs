@@ -14,6 +14,7 @@ use lsp_types::{Diagnostic, Url};
 
 use super::convert::{self, Encoding};
 use crate::check::{Options, Session};
+use crate::config::Exclude;
 use crate::discover::{self, FileKind, Input, ReadError};
 use crate::source::FileId;
 
@@ -47,6 +48,8 @@ pub struct Publish {
 
 pub struct Workspace {
     roots: Vec<PathBuf>,
+    /// The `exclude` globs of the configuration: excluded files are not checked, even open.
+    exclude: Exclude,
     session: Session,
     pub encoding: Encoding,
     docs_url: String,
@@ -70,11 +73,13 @@ impl Workspace {
     pub fn new(
         roots: Vec<PathBuf>,
         options: Options,
+        exclude: Exclude,
         encoding: Encoding,
         docs_url: String,
     ) -> Self {
         Workspace {
             roots,
+            exclude,
             session: Session::new(options),
             encoding,
             docs_url,
@@ -94,7 +99,7 @@ impl Workspace {
         if self.roots.is_empty() {
             return;
         }
-        let found = discover::discover(&self.roots);
+        let found = discover::discover_with(&self.roots, &self.exclude);
         for missing in &found.missing {
             eprintln!(
                 "vpclint lsp: workspace folder {} does not exist",
@@ -212,7 +217,7 @@ impl Workspace {
         if walked && !self.roots.is_empty() {
             self.disk.remove(path);
             self.read_errors.retain(|e| e.path != path);
-            let found = discover::discover(&[path.to_path_buf()]);
+            let found = discover::discover_with(&[path.to_path_buf()], &self.exclude);
             for i in found.inputs {
                 let file = DiskFile {
                     kind: i.kind,
@@ -241,11 +246,15 @@ impl Workspace {
         }
     }
 
-    /// Is the path one the walk would reach: under a workspace folder, and not in a skipped
-    /// directory (`.git`, `.terraform`, `node_modules`)? Without folders, every file is.
+    /// Is the path one the walk would reach: under a workspace folder, not in a skipped
+    /// directory (`.git`, `.terraform`, `node_modules`), not excluded by the configuration?
+    /// Without folders, every file is.
     fn in_workspace(&self, path: &Path) -> bool {
         if self.roots.is_empty() {
             return true;
+        }
+        if self.exclude.is_excluded(&discover::absolute(path), false) {
+            return false;
         }
         self.roots.iter().any(|root| {
             path.strip_prefix(root).is_ok_and(|rel| {
@@ -450,6 +459,7 @@ mod tests {
         Workspace::new(
             vec!["/w".into()],
             Options::default(),
+            Exclude::default(),
             Encoding::Utf16,
             "https://example.test/rules.md".to_owned(),
         )
@@ -539,6 +549,32 @@ mod tests {
         // An edit that changes nothing shown publishes nothing.
         ws.change(a, 3, |t| t.push_str("# a comment\n"));
         assert!(ws.check().is_empty());
+    }
+
+    #[test]
+    fn excluded_files_are_outside_the_workspace_even_open() {
+        let config = crate::config::parse(
+            Path::new("/w/.vpclint.toml"),
+            Path::new("/w"),
+            "exclude = [\"legacy/\"]\n",
+        )
+        .unwrap();
+        let mut ws = Workspace::new(
+            vec!["/w".into()],
+            Options::default(),
+            config.exclude,
+            Encoding::Utf16,
+            "https://example.test/rules.md".to_owned(),
+        );
+        assert!(!ws.in_workspace(Path::new("/w/legacy/main.tf")));
+        assert!(ws.in_workspace(Path::new("/w/live/main.tf")));
+        let bad = "resource \"aws_instance\" \"x\" {\n  instance_type = \"m5.lareg\"\n}\n";
+        for path in ["/w/legacy/main.tf", "/w/live/main.tf"] {
+            let uri = Url::from_file_path(path).unwrap();
+            ws.open(Path::new(path), uri, 1, bad.to_owned());
+        }
+        let published: Vec<String> = ws.check().iter().map(|p| p.uri.path().to_owned()).collect();
+        assert_eq!(published, ["/w/live/main.tf"]);
     }
 
     #[test]
