@@ -394,6 +394,65 @@ fn session_over_stdio() {
 }
 
 #[test]
+fn files_changed_on_disk_behind_the_editor() {
+    let dir = seed_workspace("lsp-watched");
+    let compute = dir.join("compute.tf");
+    let extra = dir.join("extra.tf");
+    let mut client = Client::start(&["lsp"]);
+    client.request(
+        "initialize",
+        json!({
+            "processId": null,
+            "rootUri": uri(&dir),
+            "capabilities": {"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}},
+        }),
+    );
+    client.notify("initialized", json!({}));
+    // The server asks to watch the files it reads.
+    let register = client.wait_for("client/registerCapability", |m| {
+        m["method"] == "client/registerCapability"
+    });
+    let registration = &register["params"]["registrations"][0];
+    assert_eq!(registration["method"], "workspace/didChangeWatchedFiles");
+    assert!(
+        registration["registerOptions"]["watchers"][0]["globPattern"]
+            .as_str()
+            .unwrap()
+            .contains("tf")
+    );
+    client.write(&json!({"jsonrpc": "2.0", "id": register["id"], "result": null}));
+    let (_, initial) = client.diagnostics_of("compute.tf");
+    assert_eq!(rules(&initial), ["VPC001"]);
+
+    let changed = |client: &mut Client, path: &Path, typ: u8| {
+        client.notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": uri(path), "type": typ}]}),
+        );
+    };
+    // A checkout replaces the m4.large: the finding goes.
+    let text = std::fs::read_to_string(&compute).unwrap();
+    std::fs::write(&compute, text.replace("m4.large", "m5.large")).unwrap();
+    changed(&mut client, &compute, 2);
+    let (_, after) = client.diagnostics_of("compute.tf");
+    assert!(after.is_empty(), "{after:?}");
+    // A new file with a typo, then gone.
+    let typo = "resource \"aws_instance\" \"x\" {\n  instance_type = \"m5.lareg\"\n}\n";
+    std::fs::write(&extra, typo).unwrap();
+    changed(&mut client, &extra, 1);
+    let (_, found) = client.diagnostics_of("extra.tf");
+    assert_eq!(rules(&found), ["EC2001"]);
+    std::fs::remove_file(&extra).unwrap();
+    changed(&mut client, &extra, 3);
+    let (_, gone) = client.diagnostics_of("extra.tf");
+    assert!(gone.is_empty(), "{gone:?}");
+
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    assert_eq!(client.wait_exit(), 0);
+}
+
+#[test]
 fn utf8_positions_when_the_client_offers_them() {
     let dir = seed_workspace("lsp-utf8");
     let compute = dir.join("compute.tf");

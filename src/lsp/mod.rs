@@ -33,8 +33,8 @@ use std::process::ExitCode;
 use clap::ValueEnum as _;
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::notification::{
-    DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, DidSaveTextDocument,
-    Notification as _, PublishDiagnostics, ShowMessage,
+    DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
+    DidSaveTextDocument, Notification as _, PublishDiagnostics, ShowMessage,
 };
 use lsp_types::request::{HoverRequest, Request as _};
 use lsp_types::{
@@ -131,6 +131,9 @@ fn serve(connection: &Connection) -> Result<(), String> {
             },
         )?;
     }
+    if watches_files(&params) {
+        send(connection, watch_request())?;
+    }
     let docs_url = crate::emit::default_docs_url().unwrap_or_else(|| DOCS_URL.to_owned());
     let mut server = Server {
         connection,
@@ -156,6 +159,44 @@ fn capabilities(encoding: Encoding) -> ServerCapabilities {
         hover_provider: Some(HoverProviderCapability::Simple(true)),
         ..ServerCapabilities::default()
     }
+}
+
+/// Whether the client lets the server register file watchers (`workspace/
+/// didChangeWatchedFiles` with dynamic registration).
+fn watches_files(params: &InitializeParams) -> bool {
+    params
+        .capabilities
+        .workspace
+        .as_ref()
+        .and_then(|w| w.did_change_watched_files.as_ref())
+        .and_then(|d| d.dynamic_registration)
+        == Some(true)
+}
+
+/// The glob of the files discovery may read (by name; YAML and JSON are classified by
+/// content once read).
+const WATCHED: &str = "**/*.{tf,tf.json,tfvars,tfvars.json,yaml,yml,json,template}";
+
+/// `client/registerCapability` for changes on disk of the files vpclint reads.
+fn watch_request() -> Request {
+    let options = lsp_types::DidChangeWatchedFilesRegistrationOptions {
+        watchers: vec![lsp_types::FileSystemWatcher {
+            glob_pattern: lsp_types::GlobPattern::String(WATCHED.to_owned()),
+            kind: None,
+        }],
+    };
+    let params = lsp_types::RegistrationParams {
+        registrations: vec![lsp_types::Registration {
+            id: "vpclint-watched-files".to_owned(),
+            method: DidChangeWatchedFiles::METHOD.to_owned(),
+            register_options: serde_json::to_value(options).ok(),
+        }],
+    };
+    Request::new(
+        RequestId::from("vpclint-register-watchers".to_owned()),
+        lsp_types::request::RegisterCapability::METHOD.to_owned(),
+        params,
+    )
 }
 
 /// The workspace folders, else the root URI, as paths (non-file URIs are skipped).
@@ -304,8 +345,16 @@ impl Server<'_> {
                 }
                 self.on_notification(notification);
             }
-            // The server sends no requests, so expects no responses.
-            Message::Response(_) => {}
+            // The one request the server sends registers the file watchers; a client that
+            // refuses it just sends no changes.
+            Message::Response(response) => {
+                if let Some(error) = response.error {
+                    eprintln!(
+                        "vpclint lsp: the client refused to watch files: {}",
+                        error.message
+                    );
+                }
+            }
         }
         Ok(Flow::Continue)
     }
@@ -365,6 +414,16 @@ impl Server<'_> {
                 .map(|p| {
                     if let Some(path) = file_path(&p.text_document.uri) {
                         self.workspace.close(&path);
+                    }
+                }),
+            DidChangeWatchedFiles::METHOD => notification
+                .extract::<lsp_types::DidChangeWatchedFilesParams>(&method)
+                .map(|p| {
+                    for change in p.changes {
+                        if let Some(path) = file_path(&change.uri) {
+                            let deleted = change.typ == lsp_types::FileChangeType::DELETED;
+                            self.workspace.disk_changed(&path, deleted);
+                        }
                     }
                 }),
             _ => return,

@@ -230,6 +230,52 @@ impl Workspace {
         self.note_change(path, before.as_ref());
     }
 
+    /// `workspace/didChangeWatchedFiles`: a file (or a directory) changed on disk behind the
+    /// editor (a `git checkout`, a generator). It is read again, or forgotten when deleted
+    /// or no longer something discovery reads; an open buffer still wins over it until it
+    /// is closed. Without workspace folders nothing is read from disk.
+    pub fn disk_changed(&mut self, path: &Path, deleted: bool) {
+        if self.roots.is_empty() {
+            return;
+        }
+        // The file, or every file under a directory that went away.
+        let gone: Vec<PathBuf> = self
+            .disk
+            .keys()
+            .filter(|p| p.starts_with(path))
+            .cloned()
+            .collect();
+        let mut read = Vec::new();
+        let mut errors = Vec::new();
+        if !deleted && self.in_workspace(path) {
+            let found = discover::discover_with(&[path.to_path_buf()], &self.exclude);
+            read = found.inputs;
+            errors = found.errors;
+        }
+        self.read_errors.retain(|e| !e.path.starts_with(path));
+        self.read_errors.extend(errors);
+        let mut affected: Vec<PathBuf> = gone.clone();
+        affected.extend(read.iter().map(|i| i.path.clone()));
+        affected.sort();
+        affected.dedup();
+        let before: Vec<_> = affected.iter().map(|p| self.effective(p)).collect();
+        for p in &gone {
+            self.disk.remove(p);
+        }
+        for input in read {
+            let file = DiskFile {
+                kind: input.kind,
+                text: input.text,
+            };
+            self.disk.insert(input.path, file);
+        }
+        for (p, before) in affected.iter().zip(before) {
+            self.note_change(p, before.as_ref());
+        }
+        // A read error is published at the next check whatever changed.
+        self.dirty = true;
+    }
+
     /// The file's kind and text as the next check will see them.
     fn effective(&self, path: &Path) -> Option<(FileKind, String)> {
         match self.docs.get(path) {
