@@ -415,6 +415,30 @@ fn cross_stack_imports_join_two_templates_into_one_graph() {
 }
 
 #[test]
+fn an_export_name_two_scanned_templates_export_is_ambiguous() {
+    // The same stacks in YAML and JSON: both export 'shared-SubnetB'. Which one an app stack
+    // imports depends on the account and region it is deployed in: not known.
+    let (_, v, _) = vpclint(&[
+        "fixtures/VPC001/fail/cfn-cross-stack",
+        "fixtures/VPC001/fail/cfn-cross-stack-json",
+    ]);
+    assert!(vpc001(&v).is_empty(), "{v}");
+    let reasons: Vec<&str> = v["unchecked"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+    for reason in reasons {
+        assert!(
+            reason.contains("'shared-SubnetB' is exported by network.yaml and network.json"),
+            "{reason}"
+        );
+    }
+}
+
+#[test]
 fn an_export_renamed_by_a_parameter_breaks_the_link() {
     let dir = "fixtures/VPC001/fail/cfn-cross-stack";
     let (_, v, _) = vpclint(&[dir, "--parameter", "EnvironmentName=other"]);

@@ -56,7 +56,8 @@ fn entries(v: &Value, key: &str) -> Vec<String> {
 #[test]
 fn checking_scenarios_together_finds_what_checking_each_alone_finds() {
     // Export names are global to an account and region: two scenarios exporting the same
-    // name are one link when checked together. This one mirrors cfn-cross-stack in JSON.
+    // name make it ambiguous when checked together (the imports become Unknown). This one
+    // mirrors cfn-cross-stack in JSON.
     let scenarios: Vec<PathBuf> = scenarios()
         .into_iter()
         .filter(|s| !s.ends_with("cfn-cross-stack-json"))

@@ -197,6 +197,9 @@ pub(super) struct World<'a> {
     pub ids: RefCell<HashMap<(usize, &'a str), ResourceId>>,
     /// Export name → the exporting instance and the output's `Value`.
     exports: RefCell<HashMap<String, (usize, &'a Node)>>,
+    /// Export names that instances of different templates export: which one an import
+    /// means is not known (each would be deployed in its own account or region).
+    ambiguous: RefCell<HashMap<String, Vec<usize>>>,
     conditions: RefCell<HashMap<(usize, String), Option<bool>>>,
     active: RefCell<HashSet<(usize, String)>>,
     depth: Cell<u32>,
@@ -213,6 +216,7 @@ impl<'a> World<'a> {
             assignment,
             ids: RefCell::default(),
             exports: RefCell::default(),
+            ambiguous: RefCell::default(),
             conditions: RefCell::default(),
             active: RefCell::default(),
             depth: Cell::new(0),
@@ -220,8 +224,9 @@ impl<'a> World<'a> {
             undecided: RefCell::default(),
             errors: RefCell::default(),
         };
-        let exports = world.compute_exports();
+        let (exports, ambiguous) = world.compute_exports();
         *world.exports.borrow_mut() = exports;
+        *world.ambiguous.borrow_mut() = ambiguous;
         world
     }
 
@@ -232,15 +237,46 @@ impl<'a> World<'a> {
         });
     }
 
-    /// The export names of this world's instances that exist, with their values.
-    fn compute_exports(&self) -> HashMap<String, (usize, &'a Node)> {
-        let mut out = HashMap::new();
+    /// The export names of this world's instances that exist, with their values (the first
+    /// instance's), and the names that instances of different templates export.
+    #[allow(clippy::type_complexity)]
+    fn compute_exports(
+        &self,
+    ) -> (
+        HashMap<String, (usize, &'a Node)>,
+        HashMap<String, Vec<usize>>,
+    ) {
+        let mut out: HashMap<String, (usize, &'a Node)> = HashMap::new();
+        let mut ambiguous: HashMap<String, Vec<usize>> = HashMap::new();
         for (i, name_node, value) in self.outputs_with_exports() {
-            if let Some(name) = self.eval(i, name_node).text() {
-                out.entry(name).or_insert((i, value));
+            let Some(name) = self.eval(i, name_node).text() else {
+                continue;
+            };
+            match out.get(&name) {
+                Some(&(first, _)) if self.instances[first].file != self.instances[i].file => {
+                    ambiguous.entry(name).or_insert_with(|| vec![first]).push(i);
+                }
+                Some(_) => {}
+                None => {
+                    out.insert(name, (i, value));
+                }
             }
         }
-        out
+        (out, ambiguous)
+    }
+
+    /// How a finding's reason names an instance: its template (when the world has several)
+    /// and its nested-stack path.
+    fn describe(&self, i: usize) -> String {
+        let inst = &self.instances[i];
+        let label = inst.label.trim_end_matches(": ");
+        let nested = inst.prefix.trim_end_matches('/');
+        match (label.is_empty(), nested.is_empty()) {
+            (false, false) => format!("{label} ({nested})"),
+            (false, true) => label.to_owned(),
+            (true, false) => format!("nested stack {nested}"),
+            (true, true) => "the root template".to_owned(),
+        }
     }
 
     /// `(instance, Export.Name node, Value node)` of the outputs that exist in this world.
@@ -1049,6 +1085,16 @@ impl<'a> World<'a> {
         let Some(name) = name.text() else {
             return Spanned::new(not_scalar(name.val, "Fn::ImportValue name"), span);
         };
+        if let Some(exporters) = self.ambiguous.borrow().get(&name) {
+            let names: Vec<String> = exporters.iter().map(|&e| self.describe(e)).collect();
+            return Spanned::new(
+                EVal::Unknown(format!(
+                    "Fn::ImportValue: '{name}' is exported by {} among the scanned files; an export name is unique in an account and region, so which stack this one imports from is not known",
+                    names.join(" and ")
+                )),
+                span,
+            );
+        }
         let found = self.exports.borrow().get(&name).copied();
         match found {
             Some((exporter, value)) => self.eval(exporter, value).at(&span),

@@ -299,7 +299,9 @@ fn groups(
     if roots.len() < 2 || !templates.iter().any(imports) {
         return roots.iter().map(|&r| vec![r]).collect();
     }
-    let mut exports: HashMap<String, usize> = HashMap::new();
+    // Every root exporting a name: an import joins all of them (and finds the name
+    // ambiguous when there are several).
+    let mut exports: HashMap<String, Vec<usize>> = HashMap::new();
     let mut imports: Vec<(usize, String)> = Vec::new();
     for (n, &r) in roots.iter().enumerate() {
         let mut instances = Vec::new();
@@ -313,7 +315,10 @@ fn groups(
         );
         let world = World::new(instances, Assignment::new());
         for (_, name) in world.export_names() {
-            exports.entry(name).or_insert(n);
+            let exporters = exports.entry(name).or_default();
+            if !exporters.contains(&n) {
+                exporters.push(n);
+            }
         }
         for i in 0..world.instances.len() {
             imports.extend(world.import_names(i).into_iter().map(|name| (n, name)));
@@ -322,7 +327,7 @@ fn groups(
     // Union-find over root positions.
     let mut parent: Vec<usize> = (0..roots.len()).collect();
     for (n, name) in imports {
-        if let Some(&e) = exports.get(&name) {
+        for &e in exports.get(&name).into_iter().flatten() {
             let (a, b) = (find(&mut parent, n), find(&mut parent, e));
             parent[a.max(b)] = a.min(b);
         }
