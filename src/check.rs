@@ -144,7 +144,7 @@ pub fn check(
     skipped: usize,
     options: &Options,
 ) -> Report {
-    let mut session = Session::streaming(options.clone());
+    let mut session = Session::new(options.clone());
     session.load(inputs);
     session.set_discovery(read_errors, skipped);
     session.refresh();
