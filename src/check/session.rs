@@ -209,7 +209,7 @@ impl Session {
             .zip(kept.into_par_iter())
             .map(|((files, lower), kept)| {
                 kept.unwrap_or_else(|| {
-                    let own: Vec<(FileId, ParsedFile)> = files
+                    let own: HashMap<FileId, ParsedFile> = files
                         .iter()
                         .filter(|id| !shared.contains_key(id))
                         .filter_map(|&id| Some((id, this.reparse(id)?)))
@@ -218,9 +218,7 @@ impl Session {
                         .iter()
                         .filter_map(|&id| {
                             let slot = &this.slots[id.0 as usize];
-                            let parsed = shared
-                                .get(&id)
-                                .or_else(|| own.iter().find(|(o, _)| *o == id).map(|(_, p)| p))?;
+                            let parsed = shared.get(&id).or_else(|| own.get(&id))?;
                             Some(UnitFile {
                                 id,
                                 parsed,
@@ -363,7 +361,7 @@ impl Session {
         &self.sources.get(id).path
     }
 
-    /// A file's tree again (a session without kept trees), with panics contained.
+    /// A file's tree again (the session keeps none), with panics contained.
     fn reparse(&self, id: FileId) -> Option<ParsedFile> {
         let slot = &self.slots[id.0 as usize];
         let file = self.sources.get(id);
