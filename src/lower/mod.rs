@@ -107,27 +107,12 @@ pub fn units(
     trees: &Trees<'_>,
 ) -> Vec<Vec<usize>> {
     let mut units = terraform::units(files, paths);
-    if let Some(found) = cloudformation::units_from_links(files, paths) {
-        units.extend(found);
-    } else {
-        let templates: Vec<usize> = (0..files.len())
-            .filter(|&i| matches!(files[i].1, Links::CloudFormation(_)))
-            .collect();
-        let ids: Vec<FileId> = templates.iter().map(|&i| files[i].0).collect();
-        trees(&ids, &mut |parsed| {
-            let (positions, parsed): (Vec<usize>, Vec<&ParsedFile>) = parsed
-                .iter()
-                .enumerate()
-                .filter_map(|(k, p)| Some((templates[k], (*p)?)))
-                .unzip();
-            let found = cloudformation::units(&parsed, paths, &options.cloudformation);
-            units.extend(
-                found
-                    .into_iter()
-                    .map(|unit| unit.into_iter().map(|k| positions[k]).collect()),
-            );
-        });
-    }
+    units.extend(cloudformation::units(
+        files,
+        paths,
+        &options.cloudformation,
+        trees,
+    ));
     units
 }
 

@@ -112,59 +112,6 @@ pub fn lower_all(
     errors.extend(reports.errors);
 }
 
-/// The units of the CloudFormation inputs (indexes into `files`), as [`lower_all`] groups
-/// them: each group of root templates linked by exports and imports, with every template
-/// they nest and the CDK manifests that describe them. A template nested by two groups is in
-/// both units; a template in no unit (nested only in a cycle) is not lowered.
-pub(super) fn units(
-    files: &[&ParsedFile],
-    paths: &dyn Fn(FileId) -> PathBuf,
-    options: &CloudFormationOptions,
-) -> Vec<Vec<usize>> {
-    let templates = stacks::collect(files, paths);
-    let roots = stacks::roots(&templates);
-    let index: HashMap<FileId, usize> = files
-        .iter()
-        .enumerate()
-        .filter_map(|(i, f)| match f {
-            ParsedFile::CloudFormation { file, .. } => Some((*file, i)),
-            _ => None,
-        })
-        .collect();
-    let manifests = stacks::manifests(files, paths);
-    let path_of: HashMap<FileId, &Path> = templates
-        .iter()
-        .map(|t| (t.file, t.path.as_path()))
-        .collect();
-    let mut units = Vec::new();
-    for group in groups(&templates, &roots, options) {
-        let mut instances = Vec::new();
-        for &r in &group {
-            let mut reports = Reports::default();
-            stacks::instantiate(&templates, r, "", options, &mut instances, &mut reports);
-        }
-        let mut unit: Vec<usize> = instances.iter().map(|i| index[&i.file]).collect();
-        let mut seen = HashSet::new();
-        unit.retain(|i| seen.insert(*i));
-        if manifests.is_empty() {
-            units.push(unit);
-            continue;
-        }
-        let in_unit: HashSet<&Path> = instances
-            .iter()
-            .filter_map(|i| path_of.get(&i.file).copied())
-            .collect();
-        unit.extend(
-            manifests
-                .iter()
-                .filter(|(_, targets)| targets.iter().any(|t| in_unit.contains(t.as_path())))
-                .map(|(i, _)| *i),
-        );
-        units.push(unit);
-    }
-    units
-}
-
 /// What the split into units reads in one CloudFormation file (see `crate::lower::Links`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Links {
@@ -217,21 +164,24 @@ pub(super) fn links(root: &Node, path: &Path, text: &str) -> Links {
     }
 }
 
-/// [`units`] from the files' links, when no template imports (every root template is its
-/// own group then); `None` when one does and export names must be evaluated.
-pub(super) fn units_from_links(
+/// The units of the CloudFormation inputs (indexes into `files`), as [`lower_all`] groups
+/// them: each group of root templates linked by exports and imports, with every template
+/// they nest and the CDK manifests that describe them. A template nested by two groups is in
+/// both units; a template in no unit (nested only in a cycle) is not lowered. Nesting comes
+/// from the links; only when a template imports are export names evaluated, from `trees`,
+/// to group the roots.
+pub(super) fn units(
     files: &[(FileId, &crate::lower::Links)],
     paths: &dyn Fn(FileId) -> PathBuf,
-) -> Option<Vec<Vec<usize>>> {
+    options: &CloudFormationOptions,
+    trees: &crate::lower::Trees<'_>,
+) -> Vec<Vec<usize>> {
     let mut templates: Vec<(usize, PathBuf, &Links)> = Vec::new();
     let mut manifests: Vec<(usize, &[PathBuf])> = Vec::new();
     for (i, (file, links)) in files.iter().enumerate() {
         let crate::lower::Links::CloudFormation(links) = links else {
             continue;
         };
-        if links.imports {
-            return None;
-        }
         match &links.manifest {
             Some(targets) => manifests.push((i, targets)),
             None => templates.push((i, stacks::normalise(&paths(*file)), links)),
@@ -259,9 +209,15 @@ pub(super) fn units_from_links(
             }
         }
     }
+    let roots: Vec<usize> = (0..templates.len()).filter(|&t| !nested[t]).collect();
+    let groups = if templates.iter().any(|(_, _, links)| links.imports) {
+        root_groups(files, &templates, paths, options, trees)
+    } else {
+        roots.iter().map(|&r| vec![r]).collect()
+    };
     let mut units = Vec::new();
-    for root in (0..templates.len()).filter(|&t| !nested[t]) {
-        let mut tree = vec![root];
+    for group in groups {
+        let mut tree = group;
         let mut at = 0;
         while at < tree.len() {
             for &k in &children[tree[at]] {
@@ -280,7 +236,43 @@ pub(super) fn units_from_links(
         );
         units.push(unit);
     }
-    Some(units)
+    units
+}
+
+/// The root templates (positions in `templates`) grouped by export and import names, which
+/// are evaluated from the templates' trees.
+fn root_groups(
+    files: &[(FileId, &crate::lower::Links)],
+    templates: &[(usize, PathBuf, &Links)],
+    paths: &dyn Fn(FileId) -> PathBuf,
+    options: &CloudFormationOptions,
+    trees: &crate::lower::Trees<'_>,
+) -> Vec<Vec<usize>> {
+    let position: HashMap<FileId, usize> = templates
+        .iter()
+        .enumerate()
+        .map(|(t, (i, _, _))| (files[*i].0, t))
+        .collect();
+    let ids: Vec<FileId> = files
+        .iter()
+        .filter(|(_, links)| matches!(links, crate::lower::Links::CloudFormation(_)))
+        .map(|(id, _)| *id)
+        .collect();
+    let mut out = Vec::new();
+    trees(&ids, &mut |parsed| {
+        let parsed: Vec<&ParsedFile> = parsed.iter().filter_map(|p| *p).collect();
+        let templates = stacks::collect(&parsed, paths);
+        let roots = stacks::roots(&templates);
+        out = groups(&templates, &roots, options)
+            .into_iter()
+            .map(|g| {
+                g.iter()
+                    .filter_map(|&r| position.get(&templates[r].file).copied())
+                    .collect()
+            })
+            .collect();
+    });
+    out
 }
 
 /// Root templates grouped by export/import names (evaluated with no condition decided), in

@@ -71,23 +71,6 @@ pub(super) fn collect<'a>(
     templates
 }
 
-/// The CDK manifests among `files` (indexes) with the template paths each describes.
-pub(super) fn manifests(
-    files: &[&ParsedFile],
-    paths: &dyn Fn(FileId) -> PathBuf,
-) -> Vec<(usize, Vec<PathBuf>)> {
-    let mut out = Vec::new();
-    for (i, f) in files.iter().enumerate() {
-        let ParsedFile::CloudFormation { file, root } = f else {
-            continue;
-        };
-        if crate::syntax::cloudformation::is_cdk_manifest(root) {
-            out.push((i, manifest_targets(root, &paths(*file))));
-        }
-    }
-    out
-}
-
 /// The template paths a CDK manifest at `path` describes, normalised.
 pub(super) fn manifest_targets(manifest: &Node, path: &Path) -> Vec<PathBuf> {
     let path = normalise(path);

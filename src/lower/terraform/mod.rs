@@ -108,7 +108,14 @@ pub fn lower_all(
     for (file, root) in &plans {
         plan::lower(*file, root, defs.get(&dir_of(&paths(*file))), graph, errors);
     }
-    let called = modules::called_dirs(&defs, &manifests);
+    let called = modules::called_dirs(
+        defs.iter().flat_map(|(dir, def)| {
+            def.calls
+                .iter()
+                .map(move |c| (dir.as_path(), modules::source_of(c.block)))
+        }),
+        manifests.values().flat_map(HashMap::values),
+    );
     let ev = Evaluator::new(&defs, &manifests, &options.roots);
     let roots = defs
         .keys()
@@ -580,12 +587,6 @@ pub(super) fn units(
             Links::CloudFormation(_) => {}
         }
     }
-    // Another directory a call instantiates, as `modules::called_dirs` counts it.
-    let target = |dir: &Path, source: Option<&str>| {
-        source
-            .and_then(|s| modules::local_target(dir, s))
-            .filter(|t| t != dir)
-    };
     let dir_files = |dir: &PathBuf| dirs.get(dir).map_or(&[][..], Vec::as_slice);
     let mut units = Vec::new();
     for (dir, plan_files) in &plans {
@@ -593,13 +594,12 @@ pub(super) fn units(
         unit.extend_from_slice(dir_files(dir));
         units.push(unit);
     }
-    let mut called: std::collections::HashSet<PathBuf> = calls
-        .iter()
-        .flat_map(|(dir, calls)| calls.iter().filter_map(|(_, s)| target(dir, *s)))
-        .collect();
-    for entries in manifests.values() {
-        called.extend(entries.iter().map(|d| (*d).clone()));
-    }
+    let called = modules::called_dirs(
+        calls
+            .iter()
+            .flat_map(|(dir, calls)| calls.iter().map(move |(_, s)| (dir.as_path(), *s))),
+        manifests.values().flatten().copied(),
+    );
     // Roots in path order, as `lower_all` lowers them.
     let mut roots: Vec<&PathBuf> = calls
         .keys()
@@ -623,7 +623,7 @@ pub(super) fn units(
             let dir = tree[at].clone();
             at += 1;
             for (_, source) in &calls[&dir] {
-                if let Some(target) = target(&dir, *source) {
+                if let Some(target) = modules::call_target(&dir, *source) {
                     if calls.contains_key(&target) && !tree.contains(&target) {
                         tree.push(target);
                     }

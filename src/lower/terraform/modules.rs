@@ -243,22 +243,25 @@ pub fn read_manifest(root: &Path, manifest: &Node) -> HashMap<String, PathBuf> {
     out
 }
 
-/// Directories called as modules by another scanned directory (through a local source, or
-/// a manifest): they are evaluated through their callers, not as roots.
-pub fn called_dirs(
-    defs: &BTreeMap<PathBuf, ModuleDef<'_>>,
-    manifests: &HashMap<PathBuf, HashMap<String, PathBuf>>,
+/// The other directory a call in module `dir` with this `source` instantiates: a local
+/// source that is not `dir` itself.
+pub fn call_target(dir: &Path, source: Option<&str>) -> Option<PathBuf> {
+    source
+        .and_then(|s| local_target(dir, s))
+        .filter(|t| t != dir)
+}
+
+/// Directories called as modules by another scanned directory (`calls`: each call's module
+/// directory and source; `manifest_dirs`: what the manifests list): they are evaluated
+/// through their callers, not as roots.
+pub fn called_dirs<'c>(
+    calls: impl Iterator<Item = (&'c Path, Option<&'c str>)>,
+    manifest_dirs: impl Iterator<Item = &'c PathBuf>,
 ) -> std::collections::HashSet<PathBuf> {
-    let mut called = std::collections::HashSet::new();
-    for (dir, def) in defs {
-        for call in &def.calls {
-            let target = source_of(call.block).and_then(|s| local_target(dir, s));
-            called.extend(target.filter(|t| t != dir));
-        }
-    }
-    for entries in manifests.values() {
-        called.extend(entries.values().cloned());
-    }
+    let mut called: std::collections::HashSet<PathBuf> = calls
+        .filter_map(|(dir, source)| call_target(dir, source))
+        .collect();
+    called.extend(manifest_dirs.cloned());
     called
 }
 
