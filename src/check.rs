@@ -52,9 +52,57 @@ pub struct FileError {
 /// Something vpclint could not check, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UncheckedItem {
+    /// The resource the unanswered questions were about.
     pub resource: String,
+    /// The whole reason: what could not be decided, and why.
     pub reason: String,
+    /// The root cause: the unknown value's own reason (`--explain-unknown` groups by it).
+    pub cause: String,
+    /// Where the unknown value is written.
     pub span: Span,
+    /// The rules whose questions it left open, in registry order; empty for what the
+    /// lowering could not analyse at all (a remote nested stack, undecided conditions).
+    pub rules: Vec<&'static str>,
+}
+
+/// Merges items that say the same thing about the same resource (several rules asking
+/// questions that one unknown value leaves open), keeping the first's place.
+pub(crate) fn merge_unchecked(items: &mut Vec<UncheckedItem>) {
+    let mut at: std::collections::HashMap<(String, String, Span), usize> =
+        std::collections::HashMap::new();
+    let mut out: Vec<UncheckedItem> = Vec::with_capacity(items.len());
+    for item in items.drain(..) {
+        let key = (item.resource.clone(), item.reason.clone(), item.span);
+        if let Some(&n) = at.get(&key) {
+            for rule in item.rules {
+                if !out[n].rules.contains(&rule) {
+                    out[n].rules.push(rule);
+                }
+            }
+        } else {
+            at.insert(key, out.len());
+            out.push(item);
+        }
+    }
+    let order = crate::rules::registered_ids();
+    let rank = |r: &&str| order.iter().position(|o| o == r).unwrap_or(usize::MAX);
+    for item in &mut out {
+        item.rules.sort_by_key(rank);
+    }
+    *items = out;
+}
+
+/// `summary.unchecked`: how many distinct resources (by address, in their file) the
+/// `unchecked` list names.
+#[must_use]
+pub(crate) fn unchecked_resources(items: &[UncheckedItem]) -> usize {
+    let mut resources: Vec<(&str, FileId)> = items
+        .iter()
+        .map(|u| (u.resource.as_str(), u.span.file))
+        .collect();
+    resources.sort_unstable();
+    resources.dedup();
+    resources.len()
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -64,7 +112,8 @@ pub struct Summary {
     pub resources: usize,
     pub diagnostics: usize,
     pub errors: usize,
-    /// Compute resources and endpoints that could not be (fully) checked.
+    /// Distinct resources (by address and file) in the `unchecked` list: resources that
+    /// some rule's question about could not be answered.
     pub unchecked: usize,
     /// YAML/JSON files that are not CloudFormation templates.
     pub skipped: usize,
@@ -125,14 +174,7 @@ impl Report {
         self.unchecked.retain(|u| in_wanted(u.span));
         self.summary.diagnostics = self.diagnostics.len();
         self.summary.errors = self.errors.len();
-        let mut resources: Vec<(&str, FileId)> = self
-            .unchecked
-            .iter()
-            .map(|u| (u.resource.as_str(), u.span.file))
-            .collect();
-        resources.sort_unstable();
-        resources.dedup();
-        self.summary.unchecked = resources.len();
+        self.summary.unchecked = unchecked_resources(&self.unchecked);
     }
 }
 

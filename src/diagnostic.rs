@@ -47,6 +47,10 @@ pub struct Diagnostic {
     /// The witness path, as resource addresses from the subject to the object.
     pub path: Vec<String>,
     pub help: String,
+    /// What the finding holds under that the code does not settle ("`PeerRegion` is us-west-2
+    /// and the stack's region is not known", "when `UseLegacy` is true"): a finding with
+    /// assumptions is as sure as they are.
+    pub assumptions: Vec<String>,
     /// The graph element the finding is about (not part of the output; lets later stages
     /// relate findings to resources, e.g. CloudFormation condition variants).
     pub subject: Option<ResourceId>,

@@ -14,7 +14,7 @@
 //! [`Session::refresh`] equals the report of a new session loaded with the same files
 //! (tested on the fixtures and the benchmark trees).
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -274,7 +274,6 @@ impl Session {
             skipped: self.skipped + live().filter(|s| s.skipped).count(),
             ..Summary::default()
         };
-        let mut notes = HashSet::new();
         let mut rule_panics: Vec<&'static str> = Vec::new();
         // A compute resource whose subnets are not known could be in any VPC: it is
         // unchecked when some unit has interface endpoints.
@@ -290,17 +289,12 @@ impl Session {
                 }
             }
             unchecked.extend(out.unchecked.iter().cloned());
-            summary.resources += out.resources;
             if endpoints {
                 unchecked.extend(out.unknown_subnets.iter().cloned());
-                summary.unchecked += out.unchecked_resources_with_unknown_subnets;
-            } else {
-                summary.unchecked += out.unchecked_resources;
             }
+            summary.resources += out.resources;
             summary.suppressed += out.suppressed;
-            notes.extend(out.notes.iter());
         }
-        summary.unchecked += notes.len();
         let directives = contain::contain(|| {
             crate::suppress::report(
                 &options.rules,
@@ -330,8 +324,18 @@ impl Session {
         errors.sort();
         // A module several roots call is lowered once per root: its errors are one.
         errors.dedup();
-        let mut seen = HashSet::new();
-        unchecked.retain(|u| seen.insert((u.resource.clone(), u.reason.clone(), u.span)));
+        // A module several roots call is lowered once per root: what it leaves unchecked
+        // is said once.
+        super::merge_unchecked(&mut unchecked);
+        unchecked.sort_by(|a, b| {
+            (rank(a.span.file), a.span.start, &a.resource, &a.reason).cmp(&(
+                rank(b.span.file),
+                b.span.start,
+                &b.resource,
+                &b.reason,
+            ))
+        });
+        summary.unchecked = super::unchecked_resources(&unchecked);
         summary.diagnostics = diagnostics.len();
         summary.errors = errors.len();
         Report {
@@ -341,6 +345,22 @@ impl Session {
             unchecked,
             summary,
         }
+    }
+
+    /// Each lowered unit's graph (tests that change the graph and run the rules again).
+    #[cfg(test)]
+    pub(crate) fn unit_graphs(&self) -> Vec<crate::model::Graph> {
+        self.units
+            .iter()
+            .filter(|u| u.lower)
+            .map(|u| {
+                let parsed: Vec<ParsedFile> =
+                    u.files.iter().filter_map(|&id| self.reparse(id)).collect();
+                let refs: Vec<&ParsedFile> = parsed.iter().collect();
+                let paths = |id: FileId| self.sources.get(id).path.clone();
+                crate::lower::lower(&refs, &paths, &self.options.lower).0
+            })
+            .collect()
     }
 
     /// How many times a file was replaced: a location in it means the same line and column

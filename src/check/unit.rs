@@ -13,7 +13,7 @@ use crate::diagnostic::Diagnostic;
 use crate::lower::{self, LowerError, ParsedFile};
 use crate::model::{Graph, ResourceId};
 use crate::reach;
-use crate::rules::{self, RuleContext};
+use crate::rules::{self, RuleContext, Verdict};
 use crate::source::{FileId, SourceMap, Span};
 use crate::suppress::{self, CommentSyntax};
 
@@ -29,20 +29,15 @@ pub(super) struct UnitOutput {
     pub errors: Vec<FileError>,
     /// Rules that panicked, with the message (reported once per rule over all units).
     pub rule_panics: Vec<(&'static str, String, FileId)>,
+    /// The questions the rules could not answer, and what the lowering could not analyse.
     pub unchecked: Vec<UncheckedItem>,
     /// Whether the unit's graph has interface endpoints.
     pub has_endpoints: bool,
     /// Compute resources whose subnets are not known, in a unit without interface
     /// endpoints: unchecked when another unit has some.
     pub unknown_subnets: Vec<UncheckedItem>,
-    /// Distinct resources with unchecked items, counting `unknown_subnets` too.
-    pub unchecked_resources_with_unknown_subnets: usize,
     /// Distinct resources (copies of a resource across condition combinations are one).
     pub resources: usize,
-    /// Distinct resources with unchecked items, not counting notes.
-    pub unchecked_resources: usize,
-    /// The notes of the lowering (address, span), counted once over all units.
-    pub notes: Vec<(String, Span)>,
 }
 
 /// A file of the unit as the steps need it.
@@ -85,11 +80,34 @@ pub(super) fn run(
         }
         let result = contain::contain(|| {
             contain::inject::point("rule", || id.to_owned());
-            rules::run_one(id, &ctx)
+            rules::judge(id, &ctx)
         });
-        match result {
-            Ok(diagnostics) => found.extend(diagnostics),
-            Err(message) => out.rule_panics.push((id, message, first)),
+        let judged = match result {
+            Ok(judged) => judged,
+            Err(message) => {
+                out.rule_panics.push((id, message, first));
+                continue;
+            }
+        };
+        for j in judged {
+            match j.verdict {
+                Verdict::Finding(d) => found.push(*d),
+                Verdict::Pass => {}
+                Verdict::Unchecked(u) => {
+                    let item = UncheckedItem {
+                        resource: graph.get(u.resource).address.clone(),
+                        reason: u.why.reason,
+                        cause: u.why.cause,
+                        span: u.why.span,
+                        rules: vec![id],
+                    };
+                    if u.if_endpoints_elsewhere {
+                        out.unknown_subnets.push(item);
+                    } else {
+                        out.unchecked.push(item);
+                    }
+                }
+            }
         }
     }
     // Resources lowered once per CloudFormation condition combination give copies of a
@@ -124,37 +142,17 @@ pub(super) fn run(
         }
     }
 
-    let item = |u: &reach::Unchecked| UncheckedItem {
-        resource: graph.get(u.resource).address.clone(),
-        reason: u.reason.clone(),
-        span: u.span,
-    };
-    out.unchecked = analysis
-        .unchecked
-        .iter()
-        .map(item)
-        .chain(graph.notes().iter().map(|n| UncheckedItem {
+    out.unchecked
+        .extend(graph.notes().iter().map(|n| UncheckedItem {
             resource: n.address.clone(),
             reason: n.reason.clone(),
+            cause: n.reason.clone(),
             span: n.span,
-        }))
-        .collect();
+            rules: Vec::new(),
+        }));
+    super::merge_unchecked(&mut out.unchecked);
+    super::merge_unchecked(&mut out.unknown_subnets);
     out.has_endpoints = !analysis.endpoints.is_empty();
-    out.unknown_subnets = analysis.unknown_subnets.iter().map(item).collect();
-    out.unchecked_resources = distinct(analysis.unchecked.iter().map(|u| u.resource), &graph);
-    out.unchecked_resources_with_unknown_subnets = distinct(
-        analysis
-            .unchecked
-            .iter()
-            .chain(&analysis.unknown_subnets)
-            .map(|u| u.resource),
-        &graph,
-    );
-    out.notes = graph
-        .notes()
-        .iter()
-        .map(|n| (n.address.clone(), n.span))
-        .collect();
     out.resources = distinct(graph.iter().map(|(id, _)| id), &graph);
     out
 }

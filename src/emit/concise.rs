@@ -46,6 +46,9 @@ pub fn render(report: &Report, options: &EmitOptions) -> String {
     }
     if !report.unchecked.is_empty() {
         if options.explain_unknown {
+            for cause in super::unchecked_causes(report) {
+                let _ = writeln!(out, "unknown: {}", super::cause_line(&cause));
+            }
             for u in &report.unchecked {
                 let file = sources.get(u.span.file);
                 let at = file.line_col(u.span.start);

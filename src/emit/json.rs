@@ -33,6 +33,8 @@ pub(super) struct Diagnostic<'a> {
     path: &'a [String],
     /// Extension of v1: the fix, one sentence.
     help: &'a str,
+    /// Extension of v1: what the finding holds under that the code does not settle.
+    assumptions: &'a [String],
 }
 
 #[derive(Serialize)]
@@ -56,6 +58,11 @@ pub(super) struct Unchecked<'a> {
     file: String,
     location: LineCol,
     reason: &'a str,
+    /// Extension of v1: the unknown value's own reason (what `--explain-unknown` groups by).
+    cause: &'a str,
+    /// Extension of v1: the rules whose questions it left open (empty: the lowering could
+    /// not analyse it at all).
+    rules: &'a [&'static str],
 }
 
 #[derive(Serialize)]
@@ -109,6 +116,7 @@ pub(super) fn diagnostic<'a>(
             .collect(),
         path: &d.path,
         help: &d.help,
+        assumptions: &d.assumptions,
     }
 }
 
@@ -129,6 +137,8 @@ pub(super) fn unchecked<'a>(report: &'a Report, u: &'a UncheckedItem) -> Uncheck
         file: path_string(&file.path),
         location: file.line_col(u.span.start),
         reason: &u.reason,
+        cause: &u.cause,
+        rules: &u.rules,
     }
 }
 

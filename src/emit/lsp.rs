@@ -159,6 +159,14 @@ pub fn render_files(
                         },
                         message: format!("{}: {}", r.resource, r.message),
                     })
+                    // What the finding assumes, at the finding itself.
+                    .chain(d.assumptions.iter().map(|a| RelatedInformation {
+                        location: Location {
+                            uri: uri(&file.path, options),
+                            range: range(report, d.span),
+                        },
+                        message: format!("assumes: {a}"),
+                    }))
                     .collect(),
             });
     }

@@ -261,6 +261,41 @@ fn summary_line(report: &Report) -> String {
     )
 }
 
+/// The root causes of the unchecked items, most frequent first (then by text): each with
+/// how many items it explains and the rules whose questions it left open.
+fn unchecked_causes(report: &Report) -> Vec<(&str, usize, Vec<&'static str>)> {
+    let mut causes: Vec<(&str, usize, Vec<&'static str>)> = Vec::new();
+    let mut at: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for u in &report.unchecked {
+        let n = *at.entry(u.cause.as_str()).or_insert_with(|| {
+            causes.push((u.cause.as_str(), 0, Vec::new()));
+            causes.len() - 1
+        });
+        causes[n].1 += 1;
+        for rule in &u.rules {
+            if !causes[n].2.contains(rule) {
+                causes[n].2.push(rule);
+            }
+        }
+    }
+    let order = crate::rules::registered_ids();
+    for (_, _, rules) in &mut causes {
+        rules.sort_by_key(|r| order.iter().position(|o| o == r));
+    }
+    causes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    causes
+}
+
+/// One cause as the text formats list it: `3× <cause> (VPC001, NET001)`.
+fn cause_line((cause, count, rules): &(&str, usize, Vec<&'static str>)) -> String {
+    let rules = if rules.is_empty() {
+        "not analysed".to_owned()
+    } else {
+        rules.join(", ")
+    };
+    format!("{count}× {} ({rules})", one_line(cause))
+}
+
 /// The hint shown instead of the unchecked items when they are not all listed.
 fn unchecked_hint(report: &Report) -> String {
     format!(

@@ -48,7 +48,7 @@ struct Run<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     original_uri_base_ids: Option<BTreeMap<&'static str, ArtifactLocation>>,
     column_kind: &'static str,
-    results: Vec<SarifResult>,
+    results: Vec<SarifResult<'a>>,
 }
 
 #[derive(Serialize)]
@@ -124,7 +124,7 @@ struct DescriptorReference {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct SarifResult {
+struct SarifResult<'a> {
     rule_id: &'static str,
     rule_index: usize,
     level: &'static str,
@@ -135,6 +135,15 @@ struct SarifResult {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     code_flows: Vec<CodeFlow>,
     partial_fingerprints: BTreeMap<&'static str, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<ResultProperties<'a>>,
+}
+
+/// vpclint's own properties of a result.
+#[derive(Serialize)]
+struct ResultProperties<'a> {
+    /// What the finding holds under that the code does not settle.
+    assumptions: &'a [String],
 }
 
 // The field names are SARIF's property names.
@@ -421,6 +430,9 @@ pub fn render(report: &Report, options: &EmitOptions) -> String {
                     .collect(),
                 code_flows: code_flow(report, d, options).into_iter().collect(),
                 partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, fingerprint)]),
+                properties: (!d.assumptions.is_empty()).then_some(ResultProperties {
+                    assumptions: &d.assumptions,
+                }),
             }
         })
         .collect();

@@ -101,6 +101,12 @@ fn render_one(handler: &GraphicalReportHandler, item: &Item<'_>, out: &mut Strin
 
 fn summary(report: &Report, explain_unknown: bool, out: &mut String) {
     if !report.unchecked.is_empty() {
+        if explain_unknown {
+            let _ = writeln!(out, "Unknown values, by cause:");
+            for cause in super::unchecked_causes(report) {
+                let _ = writeln!(out, "  {}", super::cause_line(&cause));
+            }
+        }
         let _ = writeln!(
             out,
             "{} not fully checked (a value is unknown):",

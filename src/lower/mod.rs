@@ -11,7 +11,7 @@ pub mod terraform;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use crate::model::{Graph, Ipv4Net, ListProp, Prop, RefProp, ResourceId, Val};
+use crate::model::{Graph, Ipv4Net, ListProp, Prop, RefProp, ResourceId, SymStr, Val};
 use crate::source::{FileId, Span};
 use crate::syntax::hcl;
 use crate::syntax::tree::Node;
@@ -150,15 +150,30 @@ pub(crate) enum Scalar {
     Str(String),
     Bool(bool),
     Num(String),
+    /// A string known in part (`com.amazonaws.<region>.sqs`).
+    Sym(SymStr),
 }
 
 impl Scalar {
-    fn into_string(self) -> String {
+    /// The text of a wholly known scalar; why it is not known for a symbolic one.
+    fn into_string(self) -> Result<String, String> {
         match self {
-            Scalar::Str(s) | Scalar::Num(s) => s,
-            Scalar::Bool(b) => b.to_string(),
+            Scalar::Str(s) | Scalar::Num(s) => Ok(s),
+            Scalar::Bool(b) => Ok(b.to_string()),
+            Scalar::Sym(s) => match s.as_literal() {
+                Some(text) => Ok(text.to_owned()),
+                None => Err(symbolic_reason(&s)),
+            },
         }
     }
+}
+
+/// Why a string known only in part is Unknown where a whole string is needed.
+pub(crate) fn symbolic_reason(s: &SymStr) -> String {
+    format!(
+        "'{s}': {}",
+        s.unknown_part().unwrap_or_else(|| "not known".to_owned())
+    )
 }
 
 /// Typed access to a resource's properties, implemented once per input format. The
@@ -172,8 +187,17 @@ pub(crate) trait Props {
     fn list(&self, key: &str) -> Option<ListProp<Scalar>>;
 
     fn string(&self, key: &str) -> Option<Prop<String>> {
-        self.scalar(key)
-            .map(|p| map_prop(p, |s| Ok::<_, String>(s.into_string())))
+        self.scalar(key).map(|p| map_prop(p, Scalar::into_string))
+    }
+
+    /// A string that may be known in part (a service name built from the region).
+    fn symbolic(&self, key: &str) -> Option<Prop<SymStr>> {
+        self.scalar(key).map(|p| {
+            map_prop(p, |s| match s {
+                Scalar::Sym(s) => Ok::<_, String>(s),
+                other => other.into_string().map(|text| SymStr::literal(&text)),
+            })
+        })
     }
 
     fn boolean(&self, key: &str) -> Option<Prop<bool>> {
@@ -182,7 +206,7 @@ pub(crate) trait Props {
                 Scalar::Bool(b) => Ok(b),
                 Scalar::Str(s) if s.eq_ignore_ascii_case("true") => Ok(true),
                 Scalar::Str(s) if s.eq_ignore_ascii_case("false") => Ok(false),
-                other => Err(format!("'{}' is not a boolean", other.into_string())),
+                other => Err(format!("'{}' is not a boolean", other.into_string()?)),
             })
         })
     }
@@ -190,7 +214,7 @@ pub(crate) trait Props {
     fn integer(&self, key: &str) -> Option<Prop<i64>> {
         self.scalar(key).map(|p| {
             map_prop(p, |s| {
-                let text = s.into_string();
+                let text = s.into_string()?;
                 text.parse::<f64>()
                     .ok()
                     .filter(|n| n.fract() == 0.0 && n.abs() < 9.0e15)
@@ -206,7 +230,7 @@ pub(crate) trait Props {
 
     fn cidr(&self, key: &str) -> Option<Prop<Ipv4Net>> {
         self.scalar(key)
-            .map(|p| map_prop(p, |s| s.into_string().parse::<Ipv4Net>()))
+            .map(|p| map_prop(p, |s| s.into_string()?.parse::<Ipv4Net>()))
     }
 
     /// A reference property; a literal (an id like `vpc-0123…`) is an external resource,
@@ -239,7 +263,7 @@ pub(crate) trait Props {
                 Val::Known(items) => Val::Known(
                     items
                         .into_iter()
-                        .map(|p| map_prop(p, |s| Ok::<_, String>(s.into_string())))
+                        .map(|p| map_prop(p, Scalar::into_string))
                         .collect(),
                 ),
                 Val::Ref(id, attr) => Val::Ref(id, attr),
@@ -255,7 +279,7 @@ pub(crate) trait Props {
                 Val::Known(items) => Val::Known(
                     items
                         .into_iter()
-                        .map(|p| map_prop(p, |s| s.into_string().parse::<Ipv4Net>()))
+                        .map(|p| map_prop(p, |s| s.into_string()?.parse::<Ipv4Net>()))
                         .collect(),
                 ),
                 Val::Ref(id, attr) => Val::Ref(id, attr),
@@ -283,10 +307,12 @@ fn as_ref_prop(p: Prop<Scalar>) -> RefProp {
     Prop {
         span: p.span,
         val: match p.val {
-            Val::Known(s) => Val::Unknown(format!(
-                "'{}' is a literal id of a resource outside the scanned files",
-                s.into_string()
-            )),
+            Val::Known(s) => Val::Unknown(match s.into_string() {
+                Ok(text) => {
+                    format!("'{text}' is a literal id of a resource outside the scanned files")
+                }
+                Err(reason) => reason,
+            }),
             Val::Ref(id, attr) => Val::Ref(id, attr),
             Val::Unknown(r) => Val::Unknown(r),
         },

@@ -6,10 +6,14 @@
 //! span it was read from. Rules never fire on Unknown.
 
 pub mod cidr;
+pub mod symbolic;
+#[cfg(test)]
+pub mod visit;
 
 use std::collections::HashMap;
 
 pub use cidr::Ipv4Net;
+pub use symbolic::{HoleKind, SymStr};
 
 use crate::source::Span;
 
@@ -77,6 +81,61 @@ impl<T> Prop<T> {
             _ => None,
         }
     }
+
+    /// Why this value is not known statically, or `None` when it is: its Unknown reason, or
+    /// the attribute of another resource it is read from (known only after apply).
+    #[must_use]
+    pub fn undecided(&self, graph: &Graph) -> Option<Undecided> {
+        match &self.val {
+            Val::Known(_) => None,
+            Val::Unknown(reason) => Some(Undecided::new(reason.clone(), self.span)),
+            Val::Ref(id, attr) => Some(Undecided::new(
+                format!(
+                    "{}.{attr} is known only after apply",
+                    graph.get(*id).address
+                ),
+                self.span,
+            )),
+        }
+    }
+}
+
+/// Why a question could not be decided: the whole reason as a user reads it ("path to
+/// `aws_vpc_endpoint.sqs` unknown: a route's destination is unknown: var.cidr has no value"),
+/// its root cause (the unknown value's own reason, "var.cidr has no value", by which
+/// `--explain-unknown` groups), and where that value is written.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Undecided {
+    pub reason: String,
+    pub cause: String,
+    pub span: Span,
+}
+
+impl Undecided {
+    /// An unknown value whose reason is its own cause.
+    pub fn new(cause: impl Into<String>, span: Span) -> Self {
+        let cause = cause.into();
+        Undecided {
+            reason: cause.clone(),
+            cause,
+            span,
+        }
+    }
+
+    /// The same cause, explained by what it left undecided: `"{what}: {reason}"`.
+    #[must_use]
+    pub fn context(mut self, what: impl std::fmt::Display) -> Self {
+        self.reason = format!("{what}: {}", self.reason);
+        self
+    }
+
+    /// The same cause, with the reason rewritten by `f` (for wordings that do not put the
+    /// cause last).
+    #[must_use]
+    pub fn map_reason(mut self, f: impl FnOnce(&str) -> String) -> Self {
+        self.reason = f(&self.reason);
+        self
+    }
 }
 
 /// A reference-valued property (`vpc_id`, `SubnetId`).
@@ -111,8 +170,9 @@ pub struct Resource {
     /// Suppressions written in the resource's own data (CloudFormation
     /// `Metadata: {vpclint: {ignore: […]}}`); comments are found by `crate::suppress`.
     pub suppressions: Vec<Suppression>,
-    /// The region the resource is created in, when known (provider region, `--region`).
-    pub region: Option<Prop<String>>,
+    /// The region the resource is created in (provider region, `--region`), perhaps
+    /// symbolic (the region of a stack checked without `--region`).
+    pub region: Option<Prop<SymStr>>,
     /// Set when the resource may not exist (Terraform `count`/`for_each` not known): the
     /// reason. Its references are kept; what depends on its existence is Unknown.
     pub uncertain: Option<String>,
@@ -307,7 +367,7 @@ pub struct Peering {
     /// The accepter VPC.
     pub peer_vpc: RefProp,
     /// `peer_region` / `PeerRegion` as written (`None`: same region as the requester).
-    pub peer_region: Option<Prop<String>>,
+    pub peer_region: Option<Prop<SymStr>>,
     /// True when the region comparison could not be made and the peering is assumed to be
     /// inter-region because a literal peer region was given (CloudFormation without
     /// `--region`).
@@ -420,7 +480,8 @@ pub struct Endpoint {
     pub vpc: RefProp,
     /// As written; `None` means the documented default, `Gateway`.
     pub endpoint_type: Option<Prop<String>>,
-    pub service_name: Option<Prop<String>>,
+    /// `com.amazonaws.<region>.sqs`, perhaps with the region symbolic.
+    pub service_name: Option<Prop<SymStr>>,
     pub subnets: Option<ListProp<()>>,
     pub security_groups: Option<ListProp<()>>,
     /// As written; `None` means the Terraform and CloudFormation default, false.
@@ -502,7 +563,7 @@ pub struct ResolverEndpoint {
 
 #[derive(Clone, Debug)]
 pub struct ResolverRule {
-    pub domain_name: Option<Prop<String>>,
+    pub domain_name: Option<Prop<SymStr>>,
     pub rule_type: Option<Prop<String>>,
     pub resolver_endpoint: Option<RefProp>,
     pub target_ips: Vec<Prop<String>>,
@@ -516,7 +577,7 @@ pub struct ResolverRuleAssociation {
 
 #[derive(Clone, Debug)]
 pub struct HostedZone {
-    pub name: Option<Prop<String>>,
+    pub name: Option<Prop<SymStr>>,
     /// Inline VPC associations; a zone with none is public.
     pub vpcs: Vec<RefProp>,
 }
@@ -548,7 +609,7 @@ pub struct Route53ProfileResourceAssociation {
 }
 
 /// The whole graph of one run.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Graph {
     resources: Vec<Resource>,
     variant_sets: Vec<VariantSet>,
@@ -618,7 +679,7 @@ impl Graph {
         self.resources[id.index()].uncertain = Some(reason);
     }
 
-    pub fn set(&mut self, id: ResourceId, region: Option<Prop<String>>, kind: Kind) {
+    pub fn set(&mut self, id: ResourceId, region: Option<Prop<SymStr>>, kind: Kind) {
         let r = &mut self.resources[id.index()];
         r.region = region;
         r.kind = kind;
@@ -646,6 +707,12 @@ impl Graph {
             .map(|(i, r)| (ResourceId(u32::try_from(i).unwrap_or(u32::MAX)), r))
     }
 
+    /// A resource, to change (tests that make properties Unknown).
+    #[cfg(test)]
+    pub fn get_mut(&mut self, id: ResourceId) -> &mut Resource {
+        &mut self.resources[id.index()]
+    }
+
     /// Builds the indexes reachability and rules query.
     #[must_use]
     pub fn index(&self) -> Index {
@@ -659,8 +726,8 @@ pub struct Index {
     /// Subnet → its explicit route table.
     pub subnet_route_table: HashMap<ResourceId, (ResourceId, Span)>,
     /// Subnet or VPC → why its route table is not known: an association (explicit or main)
-    /// that may not exist.
-    pub uncertain_route_table: HashMap<ResourceId, (String, Span)>,
+    /// that may not exist, or whose table is not known.
+    pub uncertain_route_table: HashMap<ResourceId, Undecided>,
     /// VPC → its main route table (explicitly managed).
     pub vpc_main_route_table: HashMap<ResourceId, ResourceId>,
     /// Route table → routes declared as resources (`aws_route`, `AWS::EC2::Route`).
@@ -687,6 +754,55 @@ pub struct Index {
     pub tgw_vpcs: HashMap<ResourceId, Vec<ResourceId>>,
     /// VPC → its subnets, in declaration order.
     pub vpc_subnets: HashMap<ResourceId, Vec<ResourceId>>,
+    /// What could not be linked, because a reference in it is not known.
+    pub floating: Floating,
+}
+
+/// Elements whose link to the rest of the graph is not known (`route_table_id =
+/// var.table`): each could attach anywhere, so whatever it could change is Unknown, with
+/// its reason. Nothing is dropped because its reference could not be followed.
+#[derive(Debug, Default)]
+pub struct Floating {
+    /// Route resources whose route table is not known: any table may hold them.
+    pub routes: Vec<Undecided>,
+    /// Subnet associations whose subnet is not known, with their table when known: a
+    /// subnet without a known association may use that table.
+    pub associations: Vec<(Option<ResourceId>, Undecided)>,
+    /// Main-table associations whose VPC is not known.
+    pub main_associations: Vec<Undecided>,
+    /// Gateway route propagations whose table or gateway is not known, VPN connections
+    /// whose gateway is not known and VPN routes whose connection is not known: any table
+    /// may have routes from them.
+    pub propagations: Vec<Undecided>,
+    /// Secondary CIDR blocks whose VPC is not known: any VPC may have them.
+    pub cidr_blocks: Vec<Undecided>,
+    /// Transit gateway attachments whose transit gateway or VPC is not known, with the
+    /// one that is.
+    pub tgw_attachments: Vec<(Option<ResourceId>, Option<ResourceId>, Undecided)>,
+    /// Subnets whose VPC is not known.
+    pub subnets: Vec<(ResourceId, Undecided)>,
+    /// Ingress rules (resources) whose security group is not known.
+    pub ingress: Vec<ResourceId>,
+    /// Endpoint associations whose endpoint is not known.
+    pub endpoint_associations: Vec<ResourceId>,
+}
+
+impl Floating {
+    /// Why a route table's routes are not all known, whatever the table.
+    #[must_use]
+    pub fn routes_unknown(&self) -> Option<&Undecided> {
+        self.routes
+            .first()
+            .or_else(|| self.propagations.first())
+            .or_else(|| self.cidr_blocks.first())
+    }
+}
+
+/// Why a reference property is not followed: its Unknown reason, or a literal id.
+fn unfollowed(graph: &Graph, p: &Prop<()>, what: &str) -> Undecided {
+    p.undecided(graph)
+        .unwrap_or_else(|| Undecided::new("a literal id of a resource outside the code", p.span))
+        .context(what)
 }
 
 impl Index {
@@ -695,78 +811,164 @@ impl Index {
         for (id, r) in graph.iter() {
             match &r.kind {
                 Kind::RouteTableAssociation(a) => {
-                    if let (Some(subnet), Some(table)) = (
-                        a.subnet.as_ref().and_then(Prop::target),
-                        a.route_table.target(),
-                    ) {
-                        if let Some(reason) = &r.uncertain {
-                            ix.uncertain_route_table
-                                .insert(subnet, (format!("{}: {reason}", r.address), r.span));
-                        } else {
-                            ix.subnet_route_table
-                                .entry(subnet)
-                                .or_insert((table, r.span));
-                        }
+                    let table = a.route_table.target();
+                    match a.subnet.as_ref().map(|s| (s, s.target())) {
+                        // A gateway association (`gateway_id`): no subnet.
+                        None => {}
+                        Some((_, Some(subnet))) => match (&r.uncertain, table) {
+                            (Some(reason), _) => {
+                                ix.uncertain_route_table.insert(
+                                    subnet,
+                                    Undecided::new(format!("{}: {reason}", r.address), r.span),
+                                );
+                            }
+                            (None, Some(table)) => {
+                                ix.subnet_route_table
+                                    .entry(subnet)
+                                    .or_insert((table, r.span));
+                            }
+                            (None, None) => {
+                                ix.uncertain_route_table.insert(
+                                    subnet,
+                                    unfollowed(
+                                        graph,
+                                        &a.route_table,
+                                        &format!("the table {} associates is not known", r.address),
+                                    ),
+                                );
+                            }
+                        },
+                        Some((p, None)) => ix.floating.associations.push((
+                            table,
+                            unfollowed(
+                                graph,
+                                p,
+                                &format!("the subnet {} associates is not known", r.address),
+                            ),
+                        )),
                     }
                 }
                 Kind::MainRouteTableAssociation(a) => {
-                    if let (Some(vpc), Some(table)) = (a.vpc.target(), a.route_table.target()) {
-                        if let Some(reason) = &r.uncertain {
-                            ix.uncertain_route_table
-                                .insert(vpc, (format!("{}: {reason}", r.address), r.span));
-                        } else {
+                    match (a.vpc.target(), a.route_table.target()) {
+                        (Some(vpc), _) if r.uncertain.is_some() => {
+                            let reason = r.uncertain.as_deref().unwrap_or_default();
+                            ix.uncertain_route_table.insert(
+                                vpc,
+                                Undecided::new(format!("{}: {reason}", r.address), r.span),
+                            );
+                        }
+                        (Some(vpc), Some(table)) => {
                             ix.vpc_main_route_table.insert(vpc, table);
                         }
+                        (Some(vpc), None) => {
+                            ix.uncertain_route_table.insert(
+                                vpc,
+                                unfollowed(
+                                    graph,
+                                    &a.route_table,
+                                    &format!("the main table {} sets is not known", r.address),
+                                ),
+                            );
+                        }
+                        (None, _) => ix.floating.main_associations.push(unfollowed(
+                            graph,
+                            &a.vpc,
+                            &format!("the VPC {} sets the main table of is not known", r.address),
+                        )),
                     }
                 }
                 Kind::RouteTable(t) => {
-                    if let Some(vpc) = t.main_of_vpc.as_ref().and_then(Prop::target) {
-                        if let Some(reason) = &r.uncertain {
-                            ix.uncertain_route_table
-                                .insert(vpc, (format!("{}: {reason}", r.address), r.span));
-                        } else {
-                            ix.vpc_main_route_table.entry(vpc).or_insert(id);
+                    match t.main_of_vpc.as_ref().map(|p| (p, p.target())) {
+                        None => {}
+                        Some((_, Some(vpc))) => {
+                            if let Some(reason) = &r.uncertain {
+                                ix.uncertain_route_table.insert(
+                                    vpc,
+                                    Undecided::new(format!("{}: {reason}", r.address), r.span),
+                                );
+                            } else {
+                                ix.vpc_main_route_table.entry(vpc).or_insert(id);
+                            }
                         }
+                        Some((p, None)) => ix.floating.main_associations.push(unfollowed(
+                            graph,
+                            p,
+                            &format!("the VPC {} is the default table of is not known", r.address),
+                        )),
                     }
                     for vgw in &t.propagating_vgws {
-                        if let Some(target) = vgw.target() {
-                            ix.table_propagations
+                        match vgw.target() {
+                            Some(target) => ix
+                                .table_propagations
                                 .entry(id)
                                 .or_default()
-                                .push((target, vgw.span));
+                                .push((target, vgw.span)),
+                            None => ix.floating.propagations.push(unfollowed(
+                                graph,
+                                vgw,
+                                &format!("a gateway propagating into {} is not known", r.address),
+                            )),
                         }
                     }
                 }
-                Kind::Route(route) => {
-                    if let Some(table) = route.route_table.target() {
-                        ix.table_routes.entry(table).or_default().push(id);
-                    }
-                }
+                Kind::Route(route) => match route.route_table.target() {
+                    Some(table) => ix.table_routes.entry(table).or_default().push(id),
+                    None => ix.floating.routes.push(unfollowed(
+                        graph,
+                        &route.route_table,
+                        &format!("the table {} is in is not known", r.address),
+                    )),
+                },
                 Kind::VgwRoutePropagation(p) => {
-                    if let Some(vgw) = p.vpn_gateway.target() {
-                        for table in p.route_tables.iter().filter_map(Prop::target) {
-                            ix.table_propagations
+                    let vgw = p.vpn_gateway.target();
+                    if vgw.is_none() {
+                        ix.floating.propagations.push(unfollowed(
+                            graph,
+                            &p.vpn_gateway,
+                            &format!("the gateway {} propagates is not known", r.address),
+                        ));
+                    }
+                    for table in &p.route_tables {
+                        match (vgw, table.target()) {
+                            (Some(vgw), Some(table)) => ix
+                                .table_propagations
                                 .entry(table)
                                 .or_default()
-                                .push((vgw, r.span));
+                                .push((vgw, r.span)),
+                            (_, None) => ix.floating.propagations.push(unfollowed(
+                                graph,
+                                table,
+                                &format!("a table {} propagates into is not known", r.address),
+                            )),
+                            (None, Some(_)) => {}
                         }
                     }
                 }
-                Kind::VpcCidrBlock(b) => {
-                    if let Some(vpc) = b.vpc.target() {
-                        ix.vpc_cidr_blocks.entry(vpc).or_default().push(id);
-                    }
-                }
-                Kind::VpnConnection(c) => {
-                    if let Some(vgw) = c.vpn_gateway.as_ref().and_then(Prop::target) {
-                        ix.vgw_connections.entry(vgw).or_default().push(id);
-                    }
-                }
-                Kind::VpnConnectionRoute(route) => {
-                    if let Some(conn) = route.connection.target() {
-                        ix.connection_routes.entry(conn).or_default().push(id);
-                    }
-                }
+                Kind::VpcCidrBlock(b) => match b.vpc.target() {
+                    Some(vpc) => ix.vpc_cidr_blocks.entry(vpc).or_default().push(id),
+                    None => ix.floating.cidr_blocks.push(unfollowed(
+                        graph,
+                        &b.vpc,
+                        &format!("the VPC {} adds a CIDR to is not known", r.address),
+                    )),
+                },
+                Kind::VpnConnection(c) => match c.vpn_gateway.as_ref().map(|g| (g, g.target())) {
+                    Some((_, Some(vgw))) => ix.vgw_connections.entry(vgw).or_default().push(id),
+                    Some((g, None)) => ix.floating.propagations.push(unfollowed(
+                        graph,
+                        g,
+                        &format!("the gateway of {} is not known", r.address),
+                    )),
+                    None => {}
+                },
+                Kind::VpnConnectionRoute(route) => match route.connection.target() {
+                    Some(conn) => ix.connection_routes.entry(conn).or_default().push(id),
+                    None => ix.floating.propagations.push(unfollowed(
+                        graph,
+                        &route.connection,
+                        &format!("the VPN connection of {} is not known", r.address),
+                    )),
+                },
                 Kind::DxGatewayAssociation(a) => {
                     if let Some(gw) = a.associated_gateway.target() {
                         ix.gateway_dx.entry(gw).or_default().push(id);
@@ -778,33 +980,54 @@ impl Index {
                     }
                 }
                 Kind::TransitGatewayVpcAttachment(a) => {
-                    if let (Some(tgw), Some(vpc)) = (a.transit_gateway.target(), a.vpc.target()) {
-                        ix.tgw_vpcs.entry(tgw).or_default().push(vpc);
+                    match (a.transit_gateway.target(), a.vpc.target()) {
+                        (Some(tgw), Some(vpc)) => ix.tgw_vpcs.entry(tgw).or_default().push(vpc),
+                        (tgw, vpc) => {
+                            let unknown = if tgw.is_none() {
+                                &a.transit_gateway
+                            } else {
+                                &a.vpc
+                            };
+                            ix.floating.tgw_attachments.push((
+                                tgw,
+                                vpc,
+                                unfollowed(
+                                    graph,
+                                    unknown,
+                                    &format!("what {} attaches is not known", r.address),
+                                ),
+                            ));
+                        }
                     }
                 }
-                Kind::Subnet(s) => {
-                    if let Some(vpc) = s.vpc.target() {
-                        ix.vpc_subnets.entry(vpc).or_default().push(id);
-                    }
-                }
-                Kind::SecurityGroupIngress(i) => {
-                    if let Some(group) = i.group.target() {
-                        ix.group_ingress.entry(group).or_default().push(id);
-                    }
-                }
+                Kind::Subnet(s) => match s.vpc.target() {
+                    Some(vpc) => ix.vpc_subnets.entry(vpc).or_default().push(id),
+                    None => ix.floating.subnets.push((
+                        id,
+                        unfollowed(
+                            graph,
+                            &s.vpc,
+                            &format!("the VPC of {} is not known", r.address),
+                        ),
+                    )),
+                },
+                Kind::SecurityGroupIngress(i) => match i.group.target() {
+                    Some(group) => ix.group_ingress.entry(group).or_default().push(id),
+                    None => ix.floating.ingress.push(id),
+                },
                 Kind::SecurityGroup(g) => {
                     if let Some(vpc) = g.default_of_vpc.as_ref().and_then(Prop::target) {
                         ix.vpc_default_security_group.insert(vpc, id);
                     }
                 }
-                Kind::EndpointAssociation(a) => {
-                    if let Some(endpoint) = a.endpoint.target() {
-                        ix.endpoint_associations
-                            .entry(endpoint)
-                            .or_default()
-                            .push(id);
-                    }
-                }
+                Kind::EndpointAssociation(a) => match a.endpoint.target() {
+                    Some(endpoint) => ix
+                        .endpoint_associations
+                        .entry(endpoint)
+                        .or_default()
+                        .push(id),
+                    None => ix.floating.endpoint_associations.push(id),
+                },
                 Kind::VpnGatewayAttachment(a) => {
                     if let (Some(vgw), Some(vpc)) = (a.vpn_gateway.target(), a.vpc.target()) {
                         ix.vgw_vpcs.entry(vgw).or_default().push(vpc);

@@ -13,7 +13,9 @@ use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
 
-use crate::model::{ComputeKind, Graph, Index, Ipv4Net, Kind, Prop, ResourceId, TargetKind, Val};
+use crate::model::{
+    ComputeKind, Graph, Index, Ipv4Net, Kind, Prop, ResourceId, TargetKind, Undecided, Val,
+};
 use crate::source::Span;
 
 /// How traffic from a subnet reaches an endpoint's subnet.
@@ -68,8 +70,8 @@ pub struct Path {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Reach {
     Path(Path),
-    /// Could not be decided; the reason and where the unknown value is.
-    Unknown(String, Span),
+    /// Could not be decided: why, and where the unknown value is.
+    Unknown(Undecided),
 }
 
 /// An instance type a compute resource launches, and where it is written.
@@ -86,56 +88,54 @@ pub struct ComputeView {
     pub id: ResourceId,
     pub kind: ComputeKind,
     pub types: Vec<TypeUse>,
-    /// The subnets; `Err` with the reason when they are not known.
-    pub subnets: Result<Vec<ResourceId>, (String, Span)>,
+    /// The subnets; why they are not known otherwise.
+    pub subnets: Result<Vec<ResourceId>, Undecided>,
+    /// No subnet is written: the instances go to a default subnet of the region's default
+    /// VPC (which is not in the code; default subnets are never IPv6-only).
+    pub default_subnet: bool,
     pub template: Option<ResourceId>,
 }
 
-/// One compute resource that reaches one interface endpoint.
+/// What one subnet of a compute resource reaches: an interface endpoint, by a path or by a
+/// path that could not be decided.
 #[derive(Clone, Debug)]
 pub struct Reachable {
     /// Index into [`Analysis::computes`].
     pub compute: usize,
     pub subnet: ResourceId,
     pub endpoint: ResourceId,
-    pub path: Path,
+    pub path: Result<Path, Undecided>,
 }
 
-/// Something that could not be checked, and why.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Unchecked {
-    pub resource: ResourceId,
-    pub reason: String,
-    pub span: Span,
-}
-
-/// A VPC whose routes lead to an interface endpoint in another VPC (the DNS rules' consumers).
+/// A VPC whose routes may lead to an interface endpoint in another VPC (the DNS rules'
+/// consumers).
 #[derive(Clone, Debug)]
 pub struct VpcReach {
     pub vpc: ResourceId,
     /// The first subnet (in declaration order) with a crossing path.
     pub subnet: ResourceId,
     pub endpoint: ResourceId,
-    pub path: Path,
+    /// The crossing path, or why no subnet's path could be decided (and none crosses).
+    pub path: Result<Path, Undecided>,
 }
 
-/// Everything the rules need to know about paths, computed once per run.
+/// Everything the rules need to know about paths, computed once per unit. It decides what
+/// it can and records what it cannot; the rules turn both into verdicts.
 #[derive(Debug, Default)]
 pub struct Analysis {
     pub computes: Vec<ComputeView>,
     /// Interface endpoints.
     pub endpoints: Vec<ResourceId>,
-    /// Compute resources reaching interface endpoints, subnet by subnet.
+    /// Endpoints whose type is not known (they may be interface endpoints).
+    pub untyped_endpoints: Vec<(ResourceId, Undecided)>,
+    /// For each compute resource with known subnets, each interface endpoint in another VPC
+    /// that a subnet's routes may lead to: the path, or why it is not known. Pairs whose
+    /// routes provably lead elsewhere are not listed.
     pub reachable: Vec<Reachable>,
-    /// VPCs reaching interface endpoints in other VPCs over peering, VPN or a transit
-    /// gateway the endpoint's VPC is attached to. Computed for endpoints with private DNS
-    /// enabled (the only ones the DNS rules ask about).
+    /// For each VPC with subnets and each interface endpoint in another VPC: the first
+    /// subnet whose routes cross to it over peering, VPN, Direct Connect or a transit gateway
+    /// the endpoint's VPC is attached to, or why that is not known.
     pub vpc_reach: Vec<VpcReach>,
-    pub unchecked: Vec<Unchecked>,
-    /// Compute resources whose subnets are not known, in a graph without interface
-    /// endpoints: unchecked when the run has interface endpoints in other units (a subnet
-    /// that is not known could be in any VPC), otherwise there is nothing to check.
-    pub unknown_subnets: Vec<Unchecked>,
 }
 
 impl PathKind {
@@ -163,51 +163,28 @@ pub fn analyse(graph: &Graph, index: &Index) -> Analysis {
             Kind::Endpoint(e) => match e.is_interface() {
                 Some(true) => analysis.endpoints.push(id),
                 Some(false) => {}
-                None => analysis.unchecked.push(Unchecked {
-                    resource: id,
-                    reason: format!(
-                        "the endpoint type is not known ({})",
-                        e.endpoint_type
-                            .as_ref()
-                            .and_then(Prop::unknown_reason)
-                            .unwrap_or("a reference")
-                    ),
-                    span: e.endpoint_type.as_ref().map_or(resource.span, |p| p.span),
-                }),
+                None => {
+                    let why = e
+                        .endpoint_type
+                        .as_ref()
+                        .and_then(|p| p.undecided(graph))
+                        .unwrap_or_else(|| Undecided::new("not known", resource.span));
+                    analysis
+                        .untyped_endpoints
+                        .push((id, why.context("the endpoint type is not known")));
+                }
             },
             _ => {}
         }
     }
+    if analysis.endpoints.is_empty() {
+        return analysis;
+    }
     let router = Router::new(graph, index).with_endpoints(&analysis.endpoints);
     for (i, compute) in analysis.computes.iter().enumerate() {
-        for t in &compute.types {
-            if let Some(reason) = t.value.unknown_reason() {
-                analysis.unchecked.push(Unchecked {
-                    resource: compute.id,
-                    reason: format!("instance type unknown: {reason}"),
-                    span: t.value.span,
-                });
-            }
-        }
-        let subnets = match &compute.subnets {
-            Ok(s) => s,
-            Err((reason, span)) => {
-                let unchecked = Unchecked {
-                    resource: compute.id,
-                    reason: format!("subnets unknown: {reason}"),
-                    span: *span,
-                };
-                if analysis.endpoints.is_empty() {
-                    analysis.unknown_subnets.push(unchecked);
-                } else {
-                    analysis.unchecked.push(unchecked);
-                }
-                continue;
-            }
-        };
-        if analysis.endpoints.is_empty() {
+        let Ok(subnets) = &compute.subnets else {
             continue;
-        }
+        };
         // Only the endpoints the subnets' routes can lead to are matched, endpoint by
         // endpoint and then subnet by subnet (the order witnesses are chosen in).
         let mut pairs: Vec<(usize, usize, ResourceId)> = Vec::new();
@@ -219,54 +196,37 @@ pub fn analyse(graph: &Graph, index: &Index) -> Analysis {
         pairs.sort_unstable();
         for (e, _, subnet) in pairs {
             let endpoint = analysis.endpoints[e];
-            match router.reach(subnet, endpoint) {
-                Reach::Path(path) => analysis.reachable.push(Reachable {
-                    compute: i,
-                    subnet,
-                    endpoint,
-                    path,
-                }),
-                Reach::Unknown(reason, span) => analysis.unchecked.push(Unchecked {
-                    resource: compute.id,
-                    reason: format!("path to {} unknown: {reason}", graph.get(endpoint).address),
-                    span,
-                }),
-            }
+            let path = match router.reach(subnet, endpoint) {
+                Reach::Path(path) => Ok(path),
+                Reach::Unknown(why) => {
+                    Err(why.context(format!("path to {} unknown", graph.get(endpoint).address)))
+                }
+            };
+            analysis.reachable.push(Reachable {
+                compute: i,
+                subnet,
+                endpoint,
+                path,
+            });
         }
     }
     vpc_reach(graph, index, &router, &mut analysis);
-    analysis.unchecked.sort();
-    analysis.unchecked.dedup();
     analysis
 }
 
-/// For every private-DNS interface endpoint and every other VPC with subnets: the first
-/// subnet (in declaration order) whose routes cross to the endpoint.
+/// For every interface endpoint and every other VPC with subnets: the first subnet (in
+/// declaration order) whose routes cross to the endpoint, or why that is not known.
 fn vpc_reach(graph: &Graph, index: &Index, router: &Router<'_>, analysis: &mut Analysis) {
-    let private_dns: Vec<bool> = analysis
-        .endpoints
-        .iter()
-        .map(|&e| match &graph.get(e).kind {
-            Kind::Endpoint(e) => {
-                e.private_dns
-                    .as_ref()
-                    .and_then(|p| p.known_value().copied())
-                    == Some(true)
-            }
-            _ => false,
-        })
-        .collect();
-    if !private_dns.contains(&true) {
-        return;
-    }
+    // (endpoint position, VPC) → the subnet and the crossing path found, or why it is
+    // unknown.
+    type Found = Result<(ResourceId, Path), (ResourceId, Undecided)>;
     let mut vpcs: Vec<(&ResourceId, &Vec<ResourceId>)> = index.vpc_subnets.iter().collect();
     vpcs.sort();
-    // (endpoint position, VPC) → the crossing path found, or why it is unknown.
-    let mut found: BTreeMap<(usize, ResourceId), Outcome<(ResourceId, Path)>> = BTreeMap::new();
+    let mut found: BTreeMap<(usize, ResourceId), Found> = BTreeMap::new();
     for (&vpc, subnets) in vpcs {
         for &subnet in subnets {
             for &e in router.candidates(subnet).iter() {
-                if !private_dns[e] || matches!(found.get(&(e, vpc)), Some(Ok(_))) {
+                if matches!(found.get(&(e, vpc)), Some(Ok(_))) {
                     continue;
                 }
                 let endpoint = analysis.endpoints[e];
@@ -279,20 +239,16 @@ fn vpc_reach(graph: &Graph, index: &Index, router: &Router<'_>, analysis: &mut A
                 }
                 let outcome = match router.reach(subnet, endpoint) {
                     Reach::Path(path) if path.kind == PathKind::TransitGateway => {
-                        match path.connection {
-                            Some(tgw) if endpoint_vpc.is_some_and(|v| attached(index, tgw, v)) => {
-                                Some(Ok((subnet, path)))
-                            }
-                            Some(_) => None,
-                            None => Some(Err((
-                                "the route's transit gateway is not known".to_owned(),
-                                path.route.map_or(graph.get(subnet).span, |r| r.1),
-                            ))),
+                        let tgw = path.connection.expect("a transit-gateway path names it");
+                        match endpoint_vpc.map(|v| attachment(index, tgw, v)) {
+                            Some(Ok(true)) => Some(Ok((subnet, path))),
+                            Some(Err(why)) => Some(Err((subnet, why))),
+                            _ => None,
                         }
                     }
                     Reach::Path(path) if path.kind.is_crossing() => Some(Ok((subnet, path))),
                     Reach::Path(_) => None,
-                    Reach::Unknown(reason, span) => Some(Err((reason, span))),
+                    Reach::Unknown(why) => Some(Err((subnet, why))),
                 };
                 match outcome {
                     Some(Ok(hit)) => {
@@ -308,25 +264,37 @@ fn vpc_reach(graph: &Graph, index: &Index, router: &Router<'_>, analysis: &mut A
     }
     for ((e, vpc), outcome) in found {
         let endpoint = analysis.endpoints[e];
-        match outcome {
-            Ok((subnet, path)) => analysis.vpc_reach.push(VpcReach {
-                vpc,
+        let (subnet, path) = match outcome {
+            Ok((subnet, path)) => (subnet, Ok(path)),
+            Err((subnet, why)) => (
                 subnet,
-                endpoint,
-                path,
-            }),
-            Err((reason, span)) => analysis.unchecked.push(Unchecked {
-                resource: vpc,
-                reason: format!("path to {} unknown: {reason}", graph.get(endpoint).address),
-                span,
-            }),
-        }
+                Err(why.context(format!("path to {} unknown", graph.get(endpoint).address))),
+            ),
+        };
+        analysis.vpc_reach.push(VpcReach {
+            vpc,
+            subnet,
+            endpoint,
+            path,
+        });
     }
 }
 
-/// Is the VPC attached to the transit gateway (in the code)?
-fn attached(index: &Index, tgw: ResourceId, vpc: ResourceId) -> bool {
-    index.tgw_vpcs.get(&tgw).is_some_and(|v| v.contains(&vpc))
+/// Is the VPC attached to the transit gateway (in the code)? Not known when an attachment
+/// whose transit gateway or VPC is not known may attach it.
+fn attachment(index: &Index, tgw: ResourceId, vpc: ResourceId) -> Result<bool, Undecided> {
+    if index.tgw_vpcs.get(&tgw).is_some_and(|v| v.contains(&vpc)) {
+        return Ok(true);
+    }
+    match index
+        .floating
+        .tgw_attachments
+        .iter()
+        .find(|(t, v, _)| t.is_none_or(|t| t == tgw) && v.is_none_or(|v| v == vpc))
+    {
+        Some((_, _, why)) => Err(why.clone()),
+        None => Ok(false),
+    }
 }
 
 /// A compute resource with its launch template's types and subnets folded in.
@@ -387,8 +355,8 @@ pub fn compute_view(graph: &Graph, id: ResourceId) -> ComputeView {
         .as_ref()
         .or_else(|| template_data.and_then(|lt| lt.subnets.as_ref()));
     let subnets = match subnet_list {
-        None => Err((
-            "no subnet is given (the default VPC is used)".to_owned(),
+        None => Err(Undecided::new(
+            "no subnet is given (the default VPC is used)",
             resource.span,
         )),
         Some(list) => match &list.val {
@@ -398,22 +366,26 @@ pub fn compute_view(graph: &Graph, id: ResourceId) -> ComputeView {
                     Val::Ref(target, _) if matches!(graph.get(*target).kind, Kind::Subnet(_)) => {
                         Ok(*target)
                     }
-                    Val::Ref(target, _) => Err((
+                    Val::Ref(target, _) => Err(Undecided::new(
                         format!("{} is not a subnet", graph.get(*target).address),
                         p.span,
                     )),
-                    Val::Unknown(reason) => Err((reason.clone(), p.span)),
-                    Val::Known(()) => Err(("a literal subnet id".to_owned(), p.span)),
+                    Val::Unknown(reason) => Err(Undecided::new(reason.clone(), p.span)),
+                    Val::Known(()) => Err(Undecided::new("a literal subnet id", p.span)),
                 })
                 .collect(),
-            Val::Unknown(reason) => Err((reason.clone(), list.span)),
-            Val::Ref(..) => Err(("a list read from another resource".to_owned(), list.span)),
+            Val::Unknown(reason) => Err(Undecided::new(reason.clone(), list.span)),
+            Val::Ref(..) => Err(Undecided::new(
+                "a list read from another resource",
+                list.span,
+            )),
         },
     };
     ComputeView {
         id,
         kind: compute.kind,
         types,
+        default_subnet: subnet_list.is_none(),
         subnets,
         template,
     }
@@ -423,15 +395,15 @@ pub fn compute_view(graph: &Graph, id: ResourceId) -> ComputeView {
 ///
 /// # Errors
 /// The reason and span when it is not a reference to a VPC of the graph.
-pub fn vpc_of(graph: &Graph, prop: &Prop<()>) -> Result<ResourceId, (String, Span)> {
+pub fn vpc_of(graph: &Graph, prop: &Prop<()>) -> Result<ResourceId, Undecided> {
     match &prop.val {
         Val::Ref(id, _) if matches!(graph.get(*id).kind, Kind::Vpc(_)) => Ok(*id),
-        Val::Ref(id, _) => Err((
+        Val::Ref(id, _) => Err(Undecided::new(
             format!("{} is not a VPC", graph.get(*id).address),
             prop.span,
         )),
-        Val::Unknown(reason) => Err((reason.clone(), prop.span)),
-        Val::Known(()) => Err(("a literal VPC id".to_owned(), prop.span)),
+        Val::Unknown(reason) => Err(Undecided::new(reason.clone(), prop.span)),
+        Val::Known(()) => Err(Undecided::new("a literal VPC id", prop.span)),
     }
 }
 
@@ -536,10 +508,16 @@ fn routes_of(
                 Some(false) | None => out.push(Candidate {
                     owner: table,
                     destination: Prop::unknown(
-                        format!(
-                            "{} propagates BGP routes whose destinations are not in the code",
-                            graph.get(conn).address
-                        ),
+                        match c.static_routes_only.as_ref().and_then(Prop::unknown_reason) {
+                            Some(reason) => format!(
+                                "whether {} propagates only static routes is not known: {reason}",
+                                graph.get(conn).address
+                            ),
+                            None => format!(
+                                "{} propagates BGP routes whose destinations are not in the code",
+                                graph.get(conn).address
+                            ),
+                        },
                         span,
                     ),
                     kind: TargetKind::Gateway,
@@ -559,20 +537,19 @@ fn endpoint_subnets(
     graph: &Graph,
     index: &Index,
     endpoint: ResourceId,
-) -> Result<Vec<Prop<()>>, (String, Span)> {
+) -> Result<Vec<Prop<()>>, Undecided> {
     let Kind::Endpoint(e) = &graph.get(endpoint).kind else {
-        return Err(("not an endpoint".to_owned(), graph.get(endpoint).span));
+        return Err(Undecided::new("not an endpoint", graph.get(endpoint).span));
     };
     let mut subnets = match &e.subnets {
         None => Vec::new(),
         Some(list) => match &list.val {
             Val::Known(items) => items.clone(),
-            Val::Unknown(reason) => return Err((format!("endpoint subnets: {reason}"), list.span)),
-            Val::Ref(..) => {
-                return Err((
-                    "endpoint subnets read from another resource".to_owned(),
-                    list.span,
-                ))
+            _ => {
+                return Err(list
+                    .undecided(graph)
+                    .expect("not known")
+                    .context("endpoint subnets"))
             }
         },
     };
@@ -586,34 +563,78 @@ fn endpoint_subnets(
             subnets.extend(assoc.subnet.clone());
         }
     }
+    // A subnet association whose endpoint is not known may add a subnet of this VPC.
+    let own_vpc = e.vpc.target();
+    for &a in &index.floating.endpoint_associations {
+        let Kind::EndpointAssociation(assoc) = &graph.get(a).kind else {
+            continue;
+        };
+        let Some(subnet) = &assoc.subnet else {
+            continue;
+        };
+        let subnet_vpc = subnet.target().and_then(|s| match &graph.get(s).kind {
+            Kind::Subnet(s) => s.vpc.target(),
+            _ => None,
+        });
+        if subnet_vpc.is_none() || subnet_vpc == own_vpc {
+            return Err(assoc.endpoint.undecided(graph).map_or_else(
+                || Undecided::new("a literal endpoint id", assoc.endpoint.span),
+                |why| {
+                    why.context(format!(
+                        "the endpoint {} adds a subnet to is not known",
+                        graph.get(a).address
+                    ))
+                },
+            ));
+        }
+    }
     Ok(subnets)
 }
 
 /// The effective route table of a subnet: explicit association, else the VPC's main table
-/// (`Ok(None)`: the implicit main table). An association that may not exist makes it
-/// unknown.
+/// (`Ok(None)`: the implicit main table). An association that may not exist, or one whose
+/// subnet or table is not known, makes it unknown.
 fn route_table_of(
+    graph: &Graph,
     index: &Index,
     subnet: ResourceId,
     vpc: ResourceId,
-) -> Result<Option<ResourceId>, (String, Span)> {
+) -> Result<Option<ResourceId>, Undecided> {
     if let Some((table, _)) = index.subnet_route_table.get(&subnet) {
         return Ok(Some(*table));
     }
-    if let Some((reason, span)) = index.uncertain_route_table.get(&subnet) {
-        return Err((
-            format!("the subnet's route table is not known ({reason})"),
-            *span,
-        ));
+    if let Some(why) = index.uncertain_route_table.get(&subnet) {
+        return Err(why
+            .clone()
+            .map_reason(|r| format!("the subnet's route table is not known ({r})")));
+    }
+    // An association whose subnet is not known may be this subnet's, with a table of its
+    // VPC (or one whose VPC is not known).
+    let table_vpc = |table: ResourceId| match &graph.get(table).kind {
+        Kind::RouteTable(t) => t.vpc.target(),
+        _ => None,
+    };
+    if let Some((_, why)) = index
+        .floating
+        .associations
+        .iter()
+        .find(|(table, _)| table.is_none_or(|t| table_vpc(t).is_none_or(|v| v == vpc)))
+    {
+        return Err(why
+            .clone()
+            .map_reason(|r| format!("the subnet's route table is not known ({r})")));
     }
     if let Some(table) = index.vpc_main_route_table.get(&vpc) {
         return Ok(Some(*table));
     }
-    if let Some((reason, span)) = index.uncertain_route_table.get(&vpc) {
-        return Err((
-            format!("the VPC's main route table is not known ({reason})"),
-            *span,
-        ));
+    if let Some(why) = index
+        .uncertain_route_table
+        .get(&vpc)
+        .or_else(|| index.floating.main_associations.first())
+    {
+        return Err(why
+            .clone()
+            .map_reason(|r| format!("the VPC's main route table is not known ({r})")));
     }
     Ok(None)
 }
@@ -631,7 +652,7 @@ pub struct Router<'g> {
 }
 
 /// A value, or why it is not known and where.
-type Outcome<T> = Result<T, (String, Span)>;
+type Outcome<T> = Result<T, Undecided>;
 /// A route table as a subnet sees it: its VPC and the table (`None`: the implicit main table).
 type TableKey = (ResourceId, Option<ResourceId>);
 /// Values computed once per key and shared.
@@ -659,7 +680,7 @@ struct TableRoutes {
     known: Vec<lpm::Route>,
     /// The first route whose destination is not known: every match in this table is then
     /// unknown (that route might be the longest).
-    unknown: Option<(String, Span)>,
+    unknown: Option<Undecided>,
 }
 
 /// Where an interface endpoint's network interfaces are.
@@ -719,7 +740,7 @@ impl<'g> Router<'g> {
         let Ok(vpc) = vpc_of(graph, &s.vpc) else {
             return Rc::clone(&self.targets.all);
         };
-        let Ok(table) = route_table_of(self.index, subnet, vpc) else {
+        let Ok(table) = route_table_of(graph, self.index, subnet, vpc) else {
             return Rc::clone(&self.targets.all);
         };
         if let Some(cached) = self.candidates.borrow().get(&(vpc, table)) {
@@ -786,6 +807,16 @@ impl<'g> Router<'g> {
                 let Some(tgw) = route.target.target() else {
                     return true;
                 };
+                // An attachment whose transit gateway or VPC is not known may be this one's.
+                if self
+                    .index
+                    .floating
+                    .tgw_attachments
+                    .iter()
+                    .any(|(t, _, _)| t.is_none_or(|t| t == tgw))
+                {
+                    return true;
+                }
                 for &vpc in self.index.tgw_vpcs.get(&tgw).into_iter().flatten() {
                     in_vpc(vpc, out);
                 }
@@ -831,7 +862,7 @@ impl<'g> Router<'g> {
     pub fn reach(&self, subnet: ResourceId, endpoint: ResourceId) -> Reach {
         match self.try_reach(subnet, endpoint) {
             Ok(path) => Reach::Path(path),
-            Err((reason, span)) => Reach::Unknown(reason, span),
+            Err(why) => Reach::Unknown(why),
         }
     }
 
@@ -853,14 +884,21 @@ impl<'g> Router<'g> {
         let candidates = routes_of(self.graph, self.index, vpc, table);
         let unknown = candidates.iter().find_map(|r| match &r.destination.val {
             Val::Known(_) => None,
-            Val::Unknown(reason) => Some((
-                format!("a route's destination is unknown: {reason}"),
+            Val::Unknown(reason) => Some(
+                Undecided::new(reason.clone(), r.destination.span)
+                    .context("a route's destination is unknown"),
+            ),
+            Val::Ref(..) => Some(Undecided::new(
+                "a route's destination is read from another resource",
                 r.destination.span,
             )),
-            Val::Ref(..) => Some((
-                "a route's destination is read from another resource".to_owned(),
-                r.destination.span,
-            )),
+        });
+        // Routes, propagations or CIDRs that may belong to any table or VPC.
+        let unknown = unknown.or_else(|| {
+            self.index
+                .floating
+                .routes_unknown()
+                .map(|why| why.clone().context("a route may be in this table"))
         });
         let known = candidates
             .iter()
@@ -882,10 +920,10 @@ impl<'g> Router<'g> {
         routes
     }
 
-    fn try_reach(&self, subnet: ResourceId, endpoint: ResourceId) -> Result<Path, (String, Span)> {
+    fn try_reach(&self, subnet: ResourceId, endpoint: ResourceId) -> Result<Path, Undecided> {
         let graph = self.graph;
         let Kind::Subnet(s) = &graph.get(subnet).kind else {
-            return Err(("not a subnet".to_owned(), graph.get(subnet).span));
+            return Err(Undecided::new("not a subnet", graph.get(subnet).span));
         };
         let source_vpc = vpc_of(graph, &s.vpc)?;
         let target = self.endpoint(endpoint);
@@ -910,7 +948,7 @@ impl<'g> Router<'g> {
             // An interface endpoint without subnets has no network interfaces to reach.
             return Ok(no_path(None, None));
         }
-        let table = route_table_of(self.index, subnet, source_vpc)?;
+        let table = route_table_of(graph, self.index, subnet, source_vpc)?;
         let routes = self.table(source_vpc, table);
         if let Some(unknown) = &routes.unknown {
             return Err(unknown.clone());
@@ -938,43 +976,40 @@ fn endpoint_target(
     graph: &Graph,
     index: &Index,
     endpoint: ResourceId,
-) -> Result<EndpointTarget, (String, Span)> {
+) -> Result<EndpointTarget, Undecided> {
     let Kind::Endpoint(e) = &graph.get(endpoint).kind else {
-        return Err(("not an endpoint".to_owned(), graph.get(endpoint).span));
+        return Err(Undecided::new("not an endpoint", graph.get(endpoint).span));
     };
     let vpc = vpc_of(graph, &e.vpc)?;
     // The endpoint's subnets (inline and by association resources), with known CIDRs.
     let mut cidrs = Vec::new();
     for p in &endpoint_subnets(graph, index, endpoint)? {
         let target = p.target().ok_or_else(|| {
-            (
-                format!(
-                    "endpoint subnet: {}",
-                    p.unknown_reason().unwrap_or("a literal id")
-                ),
-                p.span,
-            )
+            Undecided::new(p.unknown_reason().unwrap_or("a literal id"), p.span)
+                .context("endpoint subnet")
         })?;
         let Kind::Subnet(es) = &graph.get(target).kind else {
-            return Err((
+            return Err(Undecided::new(
                 format!("{} is not a subnet", graph.get(target).address),
                 p.span,
             ));
         };
         let cidr = es.cidr.as_ref().ok_or_else(|| {
-            (
-                "the endpoint subnet has no cidr_block".to_owned(),
+            Undecided::new(
+                "the endpoint subnet has no cidr_block",
                 graph.get(target).span,
             )
         })?;
         match &cidr.val {
             Val::Known(net) => cidrs.push(*net),
             Val::Unknown(reason) => {
-                return Err((format!("endpoint subnet CIDR: {reason}"), cidr.span))
+                return Err(
+                    Undecided::new(reason.clone(), cidr.span).context("endpoint subnet CIDR")
+                )
             }
             Val::Ref(..) => {
-                return Err((
-                    "endpoint subnet CIDR read from another resource".to_owned(),
+                return Err(Undecided::new(
+                    "endpoint subnet CIDR read from another resource",
                     cidr.span,
                 ))
             }
@@ -1002,7 +1037,7 @@ fn match_route(
     source_vpc: ResourceId,
     endpoint_vpc: ResourceId,
     table: Option<ResourceId>,
-) -> Result<Path, (String, Span)> {
+) -> Result<Path, Undecided> {
     let best = lpm::best_route(&routes.known, cidr)
         .map(|i| (&routes.candidates[i], routes.known[i].destination));
     let Some((route, _)) = best else {
@@ -1025,7 +1060,14 @@ fn match_route(
     let target_kind = target.map(|t| &graph.get(t).kind);
     match route.kind {
         TargetKind::Local => Ok(path(PathKind::NoPath, None, None)),
-        TargetKind::TransitGateway => Ok(path(PathKind::TransitGateway, target, None)),
+        TargetKind::TransitGateway => match target {
+            Some(_) => Ok(path(PathKind::TransitGateway, target, None)),
+            None => Err(Undecided::new(
+                route.target.unknown_reason().unwrap_or("a literal id"),
+                route.target.span,
+            )
+            .context("the route's transit gateway is not known")),
+        },
         TargetKind::NatGateway | TargetKind::EgressOnlyGateway | TargetKind::CarrierGateway => {
             Ok(path(PathKind::NoPath, target, None))
         }
@@ -1034,12 +1076,8 @@ fn match_route(
         | TargetKind::VpcEndpoint
         | TargetKind::LocalGateway
         | TargetKind::CoreNetwork => Ok(path(PathKind::Other, target, None)),
-        TargetKind::Unknown => Err((
-            route
-                .target
-                .unknown_reason()
-                .unwrap_or("unknown target")
-                .to_owned(),
+        TargetKind::Unknown => Err(Undecided::new(
+            route.target.unknown_reason().unwrap_or("unknown target"),
             route.span,
         )),
         TargetKind::Gateway => match target_kind {
@@ -1059,35 +1097,32 @@ fn match_route(
                 Ok(path(kind, target, None))
             }
             Some(_) => Ok(path(PathKind::Other, target, None)),
-            None => Err((
-                format!(
-                    "the route's gateway is not known: {}",
-                    route.target.unknown_reason().unwrap_or("a reference")
-                ),
+            None => Err(Undecided::new(
+                route.target.unknown_reason().unwrap_or("a reference"),
                 route.target.span,
-            )),
+            )
+            .context("the route's gateway is not known")),
         },
         TargetKind::VpcPeering => {
             let Some(mut peering) = target else {
-                return Err((
-                    format!(
-                        "the route's peering connection is not known: {}",
-                        route.target.unknown_reason().unwrap_or("a literal id")
-                    ),
+                return Err(Undecided::new(
+                    route.target.unknown_reason().unwrap_or("a literal id"),
                     route.target.span,
-                ));
+                )
+                .context("the route's peering connection is not known"));
             };
             // A route may name the accepter resource; follow it to the connection.
             if let Kind::PeeringAccepter(a) = &graph.get(peering).kind {
                 peering = a.peering.target().ok_or_else(|| {
-                    (
-                        "the accepter's peering connection is not known".to_owned(),
+                    Undecided::new(
+                        a.peering.unknown_reason().unwrap_or("a literal id"),
                         a.peering.span,
                     )
+                    .context("the accepter's peering connection is not known")
                 })?;
             }
             let Kind::Peering(p) = &graph.get(peering).kind else {
-                return Err((
+                return Err(Undecided::new(
                     format!(
                         "{} is not a VPC peering connection",
                         graph.get(peering).address
@@ -1109,11 +1144,12 @@ fn match_route(
     }
 }
 
-/// Intra- or inter-region, from the peer region and the requester's region.
+/// Intra- or inter-region, from the peer region and the requester's region (equal when
+/// both are the same unknown region).
 fn peering_kind(
     graph: &Graph,
     peering: ResourceId,
-) -> Result<(PathKind, Option<String>), (String, Span)> {
+) -> Result<(PathKind, Option<String>), Undecided> {
     let resource = graph.get(peering);
     let Kind::Peering(p) = &resource.kind else {
         unreachable!("checked by the caller");
@@ -1121,20 +1157,11 @@ fn peering_kind(
     let Some(peer_region) = &p.peer_region else {
         return Ok((PathKind::IntraRegionPeering, None));
     };
-    let peer = match &peer_region.val {
-        Val::Known(r) => r,
-        Val::Unknown(reason) => {
-            return Err((
-                format!("the peer region is not known: {reason}"),
-                peer_region.span,
-            ))
-        }
-        Val::Ref(..) => {
-            return Err((
-                "the peer region is read from another resource".to_owned(),
-                peer_region.span,
-            ))
-        }
+    let Val::Known(peer) = &peer_region.val else {
+        return Err(peer_region
+            .undecided(graph)
+            .expect("not known")
+            .context("the peer region is not known"));
     };
     if p.inter_region_assumed {
         return Ok((
@@ -1144,15 +1171,25 @@ fn peering_kind(
             )),
         ));
     }
-    match resource.region.as_ref().map(|r| &r.val) {
-        Some(Val::Known(own)) if own == peer => Ok((PathKind::IntraRegionPeering, None)),
-        Some(Val::Known(_)) => Ok((PathKind::InterRegionPeering, None)),
-        Some(Val::Unknown(reason)) => Err((
-            format!("the requester's region is not known: {reason}"),
+    let Some(own) = resource.region.as_ref() else {
+        return Err(Undecided::new(
+            "the requester's region is not known (no provider region)",
             peer_region.span,
-        )),
-        _ => Err((
-            "the requester's region is not known (no provider region)".to_owned(),
+        ));
+    };
+    let Val::Known(own_region) = &own.val else {
+        return Err(own
+            .undecided(graph)
+            .expect("not known")
+            .context("the requester's region is not known"));
+    };
+    match own_region.eq_ignore_case(peer) {
+        Some(true) => Ok((PathKind::IntraRegionPeering, None)),
+        Some(false) => Ok((PathKind::InterRegionPeering, None)),
+        None => Err(Undecided::new(
+            format!(
+                "whether the requester's region ({own_region}) is {peer} is not known: the code does not give the region"
+            ),
             peer_region.span,
         )),
     }

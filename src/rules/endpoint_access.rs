@@ -3,13 +3,15 @@
 //! peering or VPN. One query, three path kinds: the rules share this file and differ only in
 //! the path kind they report (their metadata and docs are three files under `rules/`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::marker::PhantomData;
 
 use super::instance_types::{self, Classification, Hypervisor};
+use super::verdict::{resource_name, Rule, Unchecked, Verdict};
 use super::{witness, RuleContext, RuleMeta};
 use crate::diagnostic::{Diagnostic, Related};
-use crate::model::{Kind, ResourceId, Val};
-use crate::reach::PathKind;
+use crate::model::{Kind, ResourceId, Undecided, Val};
+use crate::reach::{Path, PathKind, Reachable, TypeUse};
 use crate::source::Span;
 
 /// The documented access model a finding rests on (`--access-model`).
@@ -112,129 +114,361 @@ fn nitro_successor(family: &str) -> &'static str {
     }
 }
 
-pub fn check_vpc001(ctx: &RuleContext<'_>, meta: &'static RuleMeta, out: &mut Vec<Diagnostic>) {
-    check(ctx, meta, PathKind::IntraRegionPeering, out);
+/// The path kind each of the three rules reports.
+pub trait Crossing {
+    const KIND: PathKind;
 }
 
-pub fn check_vpc002(ctx: &RuleContext<'_>, meta: &'static RuleMeta, out: &mut Vec<Diagnostic>) {
-    check(ctx, meta, PathKind::InterRegionPeering, out);
+/// Intra-region VPC peering (VPC001).
+pub struct IntraRegion;
+/// Inter-region VPC peering (VPC002).
+pub struct InterRegion;
+/// Site-to-Site VPN (VPC003).
+pub struct Vpn;
+
+impl Crossing for IntraRegion {
+    const KIND: PathKind = PathKind::IntraRegionPeering;
+}
+impl Crossing for InterRegion {
+    const KIND: PathKind = PathKind::InterRegionPeering;
+}
+impl Crossing for Vpn {
+    const KIND: PathKind = PathKind::Vpn;
 }
 
-pub fn check_vpc003(ctx: &RuleContext<'_>, meta: &'static RuleMeta, out: &mut Vec<Diagnostic>) {
-    check(ctx, meta, PathKind::Vpn, out);
+/// The query of VPC001–VPC003, for one path kind.
+pub struct EndpointAccess<P> {
+    model: AccessModel,
+    /// (compute, endpoint) → its entries in the analysis' `reachable`, subnet by subnet.
+    pairs: HashMap<(usize, ResourceId), Vec<usize>>,
+    kind: PhantomData<P>,
 }
 
-fn check(
-    ctx: &RuleContext<'_>,
-    meta: &'static RuleMeta,
-    kind: PathKind,
-    out: &mut Vec<Diagnostic>,
-) {
-    let model = ctx.settings.access_model;
-    let graph = ctx.graph;
-    // One finding per (instance type value, endpoint): the first path found is the witness;
-    // other instances of the same resource (`count`/`for_each`) are named in it.
-    let mut seen: BTreeMap<(Span, ResourceId), (usize, ResourceId, Vec<String>)> = BTreeMap::new();
-    for reachable in &ctx.analysis.reachable {
-        if reachable.path.kind != kind {
-            continue;
+pub type Vpc001 = EndpointAccess<IntraRegion>;
+pub type Vpc002 = EndpointAccess<InterRegion>;
+pub type Vpc003 = EndpointAccess<Vpn>;
+
+/// One question: may the instance type written at `value` use `endpoint` over this path
+/// kind? The compute resources that launch that value (several instances of one module
+/// share it) are asked together, so that one finding names them all; copies of a
+/// CloudFormation resource whose type differs by condition are asked apart.
+pub enum Question {
+    Use {
+        value: Span,
+        /// The type, when known.
+        text: Option<String>,
+        /// (index into the analysis' computes, index into its types).
+        users: Vec<(usize, usize)>,
+        /// The endpoint; `None` when the users' subnets are not known (any endpoint).
+        endpoint: Option<ResourceId>,
+    },
+    /// An endpoint whose type is not known: it may be an interface endpoint that the
+    /// unit's compute resources reach.
+    UntypedEndpoint(usize),
+}
+
+impl<P: Crossing> Rule for EndpointAccess<P> {
+    type Subject = Question;
+
+    fn new(ctx: &RuleContext<'_>) -> Self {
+        let mut pairs: HashMap<(usize, ResourceId), Vec<usize>> = HashMap::new();
+        for (n, r) in ctx.analysis.reachable.iter().enumerate() {
+            pairs.entry((r.compute, r.endpoint)).or_default().push(n);
         }
-        let compute = &ctx.analysis.computes[reachable.compute];
-        for type_use in &compute.types {
-            let Val::Known(instance_type) = &type_use.value.val else {
-                continue;
-            };
-            let Some(class) = instance_types::classify(instance_type) else {
-                continue;
-            };
-            let Some(model_reason) = model.forbids(&class, kind) else {
-                continue;
-            };
-            if let Some((_, compute_id, others)) =
-                seen.get_mut(&(type_use.value.span, reachable.endpoint))
-            {
-                let address = &graph.get(compute.id).address;
-                if *compute_id != compute.id && !others.contains(address) {
-                    others.push(address.clone());
-                }
-                continue;
-            }
-            seen.insert(
-                (type_use.value.span, reachable.endpoint),
-                (out.len(), compute.id, Vec::new()),
-            );
-            let resource = graph.get(compute.id);
-            let endpoint = graph.get(reachable.endpoint);
-            let connection = reachable.path.connection.map(|c| graph.get(c));
-            let service = match &endpoint.kind {
-                Kind::Endpoint(e) => e
-                    .service_name
-                    .as_ref()
-                    .and_then(|s| s.known_value().cloned())
-                    .unwrap_or_else(|| "the service".to_owned()),
-                _ => "the service".to_owned(),
-            };
-            let hypervisor = match (class.hypervisor, class.bare_metal) {
-                (Hypervisor::Nitro, true) => "Nitro, bare metal".to_owned(),
-                (h, _) => h.to_string(),
-            };
-            let connection_name = connection.map_or("(unnamed)", |c| c.address.as_str());
-            let suggestion = model.suggestion(&class);
-            let args = [
-                ("resource", resource.address.as_str()),
-                ("instance_type", instance_type.as_str()),
-                ("hypervisor", hypervisor.as_str()),
-                ("endpoint", endpoint.address.as_str()),
-                ("connection", connection_name),
-                ("model_reason", model_reason.as_str()),
-                ("service", service.as_str()),
-                ("suggestion", suggestion.as_str()),
-            ];
-            let mut finding =
-                meta.finding(&args, &resource.address, type_use.value.span, compute.id);
-            if let Some(assumption) = &reachable.path.assumption {
-                finding.message.push_str(" (");
-                finding.message.push_str(assumption);
-                finding.message.push(')');
-            }
-
-            let mut path = vec![resource.address.clone()];
-            let mut related = Vec::new();
-            if let Some(via) = type_use.via {
-                let template = graph.get(via);
-                path.push(template.address.clone());
-                related.push(Related {
-                    resource: resource.address.clone(),
-                    span: resource.span,
-                    message: format!("launches instances from {}", template.address),
-                });
-            }
-            witness::extend(
-                graph,
-                &mut path,
-                &mut related,
-                reachable.subnet,
-                &reachable.path,
-                reachable.endpoint,
-            );
-            related.push(Related {
-                resource: endpoint.address.clone(),
-                span: endpoint.span,
-                message: "interface endpoint reached".to_owned(),
-            });
-            out.push(Diagnostic {
-                related,
-                path,
-                ..finding
-            });
+        EndpointAccess {
+            model: ctx.settings.access_model,
+            pairs,
+            kind: PhantomData,
         }
     }
-    for (position, _, others) in seen.into_values() {
+
+    fn subjects(&self, ctx: &RuleContext<'_>) -> Vec<Question> {
+        let analysis = ctx.analysis;
+        // (type value, endpoint) → its users, in first-seen order.
+        let mut uses: BTreeMap<Key, Vec<(usize, usize)>> = BTreeMap::new();
+        let mut add = |key: Key, user: (usize, usize)| {
+            let list = uses.entry(key).or_default();
+            if !list.contains(&user) {
+                list.push(user);
+            }
+        };
+        let mut any_undecided_type = false;
+        for (i, compute) in analysis.computes.iter().enumerate() {
+            for (j, t) in compute.types.iter().enumerate() {
+                any_undecided_type |= self.may_forbid(&t.value);
+                if compute.subnets.is_err() {
+                    add((t.value.span, t.value.known_value().cloned(), None), (i, j));
+                }
+            }
+        }
+        for r in &analysis.reachable {
+            let relevant = match &r.path {
+                Ok(path) => path.kind == P::KIND,
+                Err(_) => true,
+            };
+            if relevant {
+                for (j, t) in analysis.computes[r.compute].types.iter().enumerate() {
+                    add(
+                        (
+                            t.value.span,
+                            t.value.known_value().cloned(),
+                            Some(r.endpoint),
+                        ),
+                        (r.compute, j),
+                    );
+                }
+            }
+        }
+        let mut out: Vec<Question> = uses
+            .into_iter()
+            .map(|((value, text, endpoint), users)| Question::Use {
+                value,
+                text,
+                users,
+                endpoint,
+            })
+            .collect();
+        if any_undecided_type {
+            out.extend((0..analysis.untyped_endpoints.len()).map(Question::UntypedEndpoint));
+        }
+        out
+    }
+
+    fn decide(&self, ctx: &RuleContext<'_>, meta: &'static RuleMeta, q: &Question) -> Verdict {
+        let analysis = ctx.analysis;
+        let (value, users, endpoint) = match q {
+            Question::UntypedEndpoint(i) => {
+                let (endpoint, why) = &analysis.untyped_endpoints[*i];
+                return Verdict::unchecked(*endpoint, why.clone());
+            }
+            Question::Use {
+                value,
+                users,
+                endpoint,
+                ..
+            } => (*value, users, *endpoint),
+        };
+        let (first, j) = users[0];
+        let type_use = &analysis.computes[first].types[j];
+        let compute_id = analysis.computes[first].id;
+        // The type decides first: a type the model allows passes whatever the path.
+        let (instance_type, class, model_reason) = if let Val::Known(t) = &type_use.value.val {
+            match instance_types::classify(t) {
+            None => {
+                return Verdict::unchecked(
+                    compute_id,
+                    Undecided::new(
+                        format!("'{t}' is not a known EC2 instance type (EC2001), so its hypervisor is not known"),
+                        value,
+                    ),
+                )
+            }
+            Some(class) => match self.model.forbids(&class, P::KIND) {
+                None => return Verdict::Pass,
+                Some(reason) => (t.as_str(), class, reason),
+            },
+        }
+        } else {
+            let why = type_use
+                .value
+                .undecided(ctx.graph)
+                .expect("not known")
+                .context("instance type unknown");
+            return match endpoint {
+                None => subnets_unknown(ctx, users),
+                Some(_) => Verdict::unchecked(compute_id, why),
+            };
+        };
+        let Some(endpoint) = endpoint else {
+            return subnets_unknown(ctx, users);
+        };
+        // The first user whose path is of this kind is the witness; the others are named.
+        let mut witness: Option<&Reachable> = None;
+        let mut others: Vec<&str> = Vec::new();
+        let mut undecided: Option<(ResourceId, &Undecided)> = None;
+        for &(i, _) in users {
+            let compute = &analysis.computes[i];
+            let entries = self
+                .pairs
+                .get(&(i, endpoint))
+                .map_or(&[][..], Vec::as_slice);
+            for r in entries.iter().map(|&n| &analysis.reachable[n]) {
+                match &r.path {
+                    Ok(path) if path.kind == P::KIND => {
+                        match witness {
+                            None => witness = Some(r),
+                            Some(w) if analysis.computes[w.compute].id != compute.id => {
+                                let address = ctx.graph.get(compute.id).address.as_str();
+                                if !others.contains(&address) {
+                                    others.push(address);
+                                }
+                            }
+                            Some(_) => {}
+                        }
+                        break;
+                    }
+                    Ok(_) => {}
+                    Err(why) => {
+                        undecided.get_or_insert((compute.id, why));
+                    }
+                }
+            }
+        }
+        let Some(reachable) = witness else {
+            return match undecided {
+                Some((compute, why)) => Verdict::unchecked(compute, why.clone()),
+                None => Verdict::Pass,
+            };
+        };
+        let Ok(path) = &reachable.path else {
+            unreachable!("a witness has a path");
+        };
+        let mut finding = self.finding(
+            ctx,
+            meta,
+            &Witness {
+                compute: analysis.computes[reachable.compute].id,
+                type_use,
+                instance_type,
+                class: &class,
+                model_reason: &model_reason,
+                subnet: reachable.subnet,
+                endpoint,
+                path,
+            },
+        );
         if !others.is_empty() {
-            let message = &mut out[position].message;
-            message.push_str(" (and ");
-            message.push_str(&others.join(", "));
-            message.push(')');
+            finding.message.push_str(" (and ");
+            finding.message.push_str(&others.join(", "));
+            finding.message.push(')');
+        }
+        Verdict::finding(finding)
+    }
+
+    fn name(&self, ctx: &RuleContext<'_>, q: &Question) -> String {
+        match q {
+            Question::Use {
+                value,
+                text,
+                endpoint,
+                ..
+            } => format!(
+                "{}:{}..{}={} -> {}",
+                value.file.0,
+                value.start,
+                value.end,
+                text.as_deref().unwrap_or("?"),
+                endpoint.map_or_else(|| "?".to_owned(), |e| resource_name(ctx, e))
+            ),
+            Question::UntypedEndpoint(i) => {
+                resource_name(ctx, ctx.analysis.untyped_endpoints[*i].0)
+            }
+        }
+    }
+}
+
+/// A type value (where written, and the type when known) and the endpoint asked about.
+type Key = (Span, Option<String>, Option<ResourceId>);
+
+/// The users' subnets are not known, so neither is which endpoints they reach.
+fn subnets_unknown(ctx: &RuleContext<'_>, users: &[(usize, usize)]) -> Verdict {
+    let compute = &ctx.analysis.computes[users[0].0];
+    let Err(why) = &compute.subnets else {
+        unreachable!("asked only for compute resources whose subnets are not known");
+    };
+    Verdict::Unchecked(Unchecked {
+        resource: compute.id,
+        why: why.clone().context("subnets unknown"),
+        if_endpoints_elsewhere: ctx.analysis.endpoints.is_empty(),
+    })
+}
+
+/// What a finding shows: the compute resource, its type, the path that reached the
+/// endpoint.
+struct Witness<'a> {
+    compute: ResourceId,
+    type_use: &'a TypeUse,
+    instance_type: &'a str,
+    class: &'a Classification,
+    model_reason: &'a str,
+    subnet: ResourceId,
+    endpoint: ResourceId,
+    path: &'a Path,
+}
+
+impl<P: Crossing> EndpointAccess<P> {
+    /// Could this instance type be one the model forbids over this path kind?
+    fn may_forbid(&self, value: &crate::model::Prop<String>) -> bool {
+        match value.known_value() {
+            Some(t) => instance_types::classify(t)
+                .is_none_or(|class| self.model.forbids(&class, P::KIND).is_some()),
+            None => true,
+        }
+    }
+
+    fn finding(
+        &self,
+        ctx: &RuleContext<'_>,
+        meta: &'static RuleMeta,
+        w: &Witness<'_>,
+    ) -> Diagnostic {
+        let graph = ctx.graph;
+        let model = self.model;
+        let resource = graph.get(w.compute);
+        let endpoint = graph.get(w.endpoint);
+        let connection = w.path.connection.map(|c| graph.get(c));
+        let service = match &endpoint.kind {
+            Kind::Endpoint(e) => e
+                .service_name
+                .as_ref()
+                .and_then(|s| s.known_value().map(ToString::to_string))
+                .unwrap_or_else(|| "the service".to_owned()),
+            _ => "the service".to_owned(),
+        };
+        let hypervisor = match (w.class.hypervisor, w.class.bare_metal) {
+            (Hypervisor::Nitro, true) => "Nitro, bare metal".to_owned(),
+            (h, _) => h.to_string(),
+        };
+        let connection_name = connection.map_or("(unnamed)", |c| c.address.as_str());
+        let suggestion = model.suggestion(w.class);
+        let args = [
+            ("resource", resource.address.as_str()),
+            ("instance_type", w.instance_type),
+            ("hypervisor", hypervisor.as_str()),
+            ("endpoint", endpoint.address.as_str()),
+            ("connection", connection_name),
+            ("model_reason", w.model_reason),
+            ("service", service.as_str()),
+            ("suggestion", suggestion.as_str()),
+        ];
+        let mut finding = meta.finding(&args, &resource.address, w.type_use.value.span, w.compute);
+        if let Some(assumption) = &w.path.assumption {
+            finding.message.push_str(" (");
+            finding.message.push_str(assumption);
+            finding.message.push(')');
+            finding.assumptions.push(assumption.clone());
+        }
+        let mut path = vec![resource.address.clone()];
+        let mut related = Vec::new();
+        if let Some(via) = w.type_use.via {
+            let template = graph.get(via);
+            path.push(template.address.clone());
+            related.push(Related {
+                resource: resource.address.clone(),
+                span: resource.span,
+                message: format!("launches instances from {}", template.address),
+            });
+        }
+        witness::extend(graph, &mut path, &mut related, w.subnet, w.path, w.endpoint);
+        related.push(Related {
+            resource: endpoint.address.clone(),
+            span: endpoint.span,
+            message: "interface endpoint reached".to_owned(),
+        });
+        Diagnostic {
+            related,
+            path,
+            ..finding
         }
     }
 }

@@ -7,29 +7,38 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::service_dns::{dns_name, domain_covers};
+use super::service_dns::dns_name;
+use super::verdict::{resource_name, Rule, Verdict};
 use super::{witness, RuleContext, RuleMeta};
 use crate::diagnostic::{Diagnostic, Related};
 use crate::model::cidr::parse_ipv4;
-use crate::model::{Graph, Index, Kind, Prop, ResourceId, Val};
-use crate::reach::{vpc_cidrs, PathKind, VpcReach};
+use crate::model::{Endpoint, Graph, Index, Kind, Prop, ResourceId, SymStr, Undecided, Val};
+use crate::reach::{vpc_cidrs, Path, PathKind, VpcReach};
 
 /// Whether something makes the name resolve in the consumer VPC.
 enum Resolution {
     Resolves,
     /// The code may make it resolve, but a value is not known.
-    Unknown,
+    Unknown(Undecided),
     DoesNot,
 }
 
 impl Resolution {
-    /// Folds two answers: any "resolves" wins, then any "unknown".
+    /// Folds two answers: any "resolves" wins, then the first "unknown".
     fn or(self, other: Resolution) -> Resolution {
         match (self, other) {
             (Resolution::Resolves, _) | (_, Resolution::Resolves) => Resolution::Resolves,
-            (Resolution::Unknown, _) | (_, Resolution::Unknown) => Resolution::Unknown,
+            (u @ Resolution::Unknown(_), _) | (_, u @ Resolution::Unknown(_)) => u,
             _ => Resolution::DoesNot,
         }
+    }
+
+    /// "Unknown" when a value is not known, with what it left undecided.
+    fn unknown(prop: &Prop<impl Sized>, graph: &Graph, what: impl std::fmt::Display) -> Self {
+        let why = prop.undecided(graph).unwrap_or_else(|| {
+            Undecided::new("a literal id of a resource outside the code", prop.span)
+        });
+        Resolution::Unknown(why.context(what))
     }
 }
 
@@ -37,30 +46,146 @@ impl Resolution {
 struct Target<'a> {
     endpoint: ResourceId,
     endpoint_vpc: ResourceId,
-    service: &'a str,
-    name: &'a str,
+    service: &'a SymStr,
+    name: &'a SymStr,
 }
 
-pub fn check(ctx: &RuleContext<'_>, meta: &'static RuleMeta, out: &mut Vec<Diagnostic>) {
-    let graph = ctx.graph;
-    if ctx.analysis.vpc_reach.is_empty() {
-        return;
+pub struct Dns001 {
+    resources: DnsResources,
+    dns_resolution_on: HashSet<ResourceId>,
+}
+
+/// One question: does the endpoint's name resolve to it in a VPC that reaches it?
+pub enum Question {
+    /// Index into the analysis' `vpc_reach`.
+    Consumer(usize),
+    /// An endpoint whose type is not known, that may have private DNS (index into the
+    /// analysis' `untyped_endpoints`).
+    UntypedEndpoint(usize),
+    /// A subnet whose VPC is not known: any VPC may reach endpoints through it (index into
+    /// the index's floating subnets).
+    UnplacedSubnet(usize),
+}
+
+/// Private DNS as written: on, off (the default when omitted), or not known.
+fn private_dns(e: &Endpoint) -> Option<&Prop<bool>> {
+    e.private_dns
+        .as_ref()
+        .filter(|p| p.known_value() != Some(&false))
+}
+
+impl Rule for Dns001 {
+    type Subject = Question;
+
+    fn new(ctx: &RuleContext<'_>) -> Self {
+        if ctx.analysis.vpc_reach.is_empty() {
+            return Dns001 {
+                resources: DnsResources::default(),
+                dns_resolution_on: HashSet::new(),
+            };
+        }
+        Dns001 {
+            resources: dns_resources(ctx.graph),
+            dns_resolution_on: peerings_with_dns_resolution(ctx.graph),
+        }
     }
-    let by_vpc = dns_resources_by_vpc(graph);
-    let dns_resolution_on = peerings_with_dns_resolution(graph);
-    for reach in &ctx.analysis.vpc_reach {
-        let endpoint = graph.get(reach.endpoint);
-        let Kind::Endpoint(e) = &endpoint.kind else {
-            continue;
+
+    fn subjects(&self, ctx: &RuleContext<'_>) -> Vec<Question> {
+        let graph = ctx.graph;
+        let analysis = ctx.analysis;
+        let with_private_dns = |id: ResourceId| match &graph.get(id).kind {
+            Kind::Endpoint(e) => private_dns(e).is_some(),
+            _ => false,
         };
-        let (Some(service), Some(endpoint_vpc)) = (
-            e.service_name.as_ref().and_then(|s| s.known_value()),
-            e.vpc.target(),
-        ) else {
-            continue;
+        let mut out: Vec<Question> = analysis
+            .vpc_reach
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| with_private_dns(r.endpoint))
+            .map(|(n, _)| Question::Consumer(n))
+            .collect();
+        out.extend(
+            analysis
+                .untyped_endpoints
+                .iter()
+                .enumerate()
+                .filter(|(_, (e, _))| with_private_dns(*e))
+                .map(|(n, _)| Question::UntypedEndpoint(n)),
+        );
+        if analysis.endpoints.iter().any(|&e| with_private_dns(e)) {
+            out.extend((0..ctx.index.floating.subnets.len()).map(Question::UnplacedSubnet));
+        }
+        out
+    }
+
+    fn decide(&self, ctx: &RuleContext<'_>, meta: &'static RuleMeta, q: &Question) -> Verdict {
+        let graph = ctx.graph;
+        let reach = match *q {
+            Question::UntypedEndpoint(n) => {
+                let (endpoint, why) = &ctx.analysis.untyped_endpoints[n];
+                return Verdict::unchecked(*endpoint, why.clone());
+            }
+            Question::UnplacedSubnet(n) => {
+                let (subnet, why) = &ctx.index.floating.subnets[n];
+                return Verdict::unchecked(*subnet, why.clone());
+            }
+            Question::Consumer(n) => &ctx.analysis.vpc_reach[n],
+        };
+        let Kind::Endpoint(e) = &graph.get(reach.endpoint).kind else {
+            unreachable!("vpc_reach leads to endpoints");
+        };
+        let address = &graph.get(reach.endpoint).address;
+        let dns = private_dns(e).expect("subjects have private DNS");
+        if let Some(why) = dns.undecided(graph) {
+            return Verdict::unchecked(
+                reach.endpoint,
+                why.context(format!("whether {address} has private DNS is not known")),
+            );
+        }
+        let path = match &reach.path {
+            Ok(path) => path,
+            Err(why) => return Verdict::unchecked(reach.vpc, why.clone()),
+        };
+        let Some(endpoint_vpc) = e.vpc.target() else {
+            unreachable!("reached endpoints have a VPC");
+        };
+        let service = match e.service_name.as_ref() {
+            Some(Prop {
+                val: Val::Known(service),
+                ..
+            }) => service,
+            Some(p) => {
+                let why = p.undecided(graph).expect("not known");
+                return Verdict::unchecked(
+                    reach.endpoint,
+                    why.context(format!("the service name of {address} is not known")),
+                );
+            }
+            None => {
+                return Verdict::unchecked(
+                    reach.endpoint,
+                    Undecided::new(
+                        format!("{address} has no service name"),
+                        graph.get(reach.endpoint).span,
+                    ),
+                )
+            }
         };
         let Some(name) = dns_name(service) else {
-            continue;
+            let span = e
+                .service_name
+                .as_ref()
+                .map_or(graph.get(reach.endpoint).span, |p| p.span);
+            return Verdict::unchecked(
+                reach.endpoint,
+                Undecided::new(
+                    format!(
+                        "the private DNS name of {service} is chosen by the service's provider"
+                    ),
+                    span,
+                )
+                .context(format!("the DNS name {address} answers for is not known")),
+            );
         };
         let target = Target {
             endpoint: reach.endpoint,
@@ -68,14 +193,33 @@ pub fn check(ctx: &RuleContext<'_>, meta: &'static RuleMeta, out: &mut Vec<Diagn
             service,
             name: &name,
         };
-        let candidates = by_vpc.get(&reach.vpc).map_or(&[][..], Vec::as_slice);
-        if !matches!(
-            resolution(graph, ctx.index, candidates, reach.vpc, &target),
-            Resolution::DoesNot
-        ) {
-            continue;
+        match resolution(graph, ctx.index, &self.resources, reach.vpc, &target) {
+            Resolution::Resolves => Verdict::Pass,
+            Resolution::Unknown(why) => Verdict::unchecked(reach.vpc, why),
+            Resolution::DoesNot => Verdict::finding(diagnostic(
+                graph,
+                meta,
+                reach,
+                path,
+                &target,
+                &self.dns_resolution_on,
+            )),
         }
-        out.push(diagnostic(graph, meta, reach, &target, &dns_resolution_on));
+    }
+
+    fn name(&self, ctx: &RuleContext<'_>, q: &Question) -> String {
+        match *q {
+            Question::Consumer(n) => {
+                let r = &ctx.analysis.vpc_reach[n];
+                format!(
+                    "{} -> {}",
+                    resource_name(ctx, r.vpc),
+                    resource_name(ctx, r.endpoint)
+                )
+            }
+            Question::UntypedEndpoint(n) => resource_name(ctx, ctx.analysis.untyped_endpoints[n].0),
+            Question::UnplacedSubnet(n) => resource_name(ctx, ctx.index.floating.subnets[n].0),
+        }
     }
 }
 
@@ -83,20 +227,22 @@ fn diagnostic(
     graph: &Graph,
     meta: &'static RuleMeta,
     reach: &VpcReach,
+    found: &Path,
     target: &Target<'_>,
     dns_resolution_on: &HashSet<ResourceId>,
 ) -> Diagnostic {
     let vpc = graph.get(reach.vpc);
     let endpoint = graph.get(target.endpoint);
     let endpoint_vpc = graph.get(target.endpoint_vpc);
-    let connection = reach.path.connection.map(|c| graph.get(c));
+    let connection = found.connection.map(|c| graph.get(c));
     let connection_name = connection.map_or("", |c| c.address.as_str());
-    let note = look_alike_note(reach, dns_resolution_on);
-    let path_kind = reach.path.kind.describe();
+    let note = look_alike_note(found, dns_resolution_on);
+    let path_kind = found.kind.describe();
+    let dns_name = target.name.to_string();
     let args = [
         ("vpc", vpc.address.as_str()),
         ("endpoint", endpoint.address.as_str()),
-        ("dns_name", target.name),
+        ("dns_name", dns_name.as_str()),
         ("path_kind", path_kind),
         ("connection", connection_name),
         ("endpoint_vpc", endpoint_vpc.address.as_str()),
@@ -109,7 +255,7 @@ fn diagnostic(
         &mut path,
         &mut related,
         reach.subnet,
-        &reach.path,
+        found,
         target.endpoint,
     );
     let private_dns_span = match &endpoint.kind {
@@ -132,11 +278,11 @@ fn diagnostic(
 }
 
 /// The options that look like a fix but are not, when the design uses them.
-fn look_alike_note(reach: &VpcReach, dns_resolution_on: &HashSet<ResourceId>) -> String {
-    let Some(connection) = reach.path.connection else {
+fn look_alike_note(found: &Path, dns_resolution_on: &HashSet<ResourceId>) -> String {
+    let Some(connection) = found.connection else {
         return String::new();
     };
-    match reach.path.kind {
+    match found.kind {
         PathKind::IntraRegionPeering | PathKind::InterRegionPeering => {
             if dns_resolution_on.contains(&connection) {
                 "; DNS resolution over the peering (allow_remote_vpc_dns_resolution) does not \
@@ -180,111 +326,235 @@ fn peerings_with_dns_resolution(graph: &Graph) -> HashSet<ResourceId> {
     out
 }
 
-/// The resources that can make a name resolve in a VPC, by VPC: its endpoints, resolver
-/// rule, hosted zone, profile and DHCP options associations, and zones naming it.
-fn dns_resources_by_vpc(graph: &Graph) -> HashMap<ResourceId, Vec<ResourceId>> {
-    let mut by_vpc: HashMap<ResourceId, Vec<ResourceId>> = HashMap::new();
+/// The resources that can make a name resolve in a VPC: its endpoints, resolver rule,
+/// hosted zone, profile and DHCP options associations, and zones naming it.
+#[derive(Default)]
+struct DnsResources {
+    by_vpc: HashMap<ResourceId, Vec<ResourceId>>,
+    /// Those whose VPC is not known: they may apply to any VPC.
+    floating: Vec<(ResourceId, Undecided)>,
+}
+
+fn dns_resources(graph: &Graph) -> DnsResources {
+    let mut out = DnsResources::default();
     for (id, r) in graph.iter() {
-        let vpcs: Vec<ResourceId> = match &r.kind {
-            Kind::Endpoint(e) => e.vpc.target().into_iter().collect(),
-            Kind::ResolverRuleAssociation(a) => a.vpc.target().into_iter().collect(),
-            Kind::HostedZone(z) => z.vpcs.iter().filter_map(Prop::target).collect(),
-            Kind::HostedZoneAssociation(a) => a.vpc.target().into_iter().collect(),
-            Kind::Route53ProfileAssociation(a) => a.vpc.target().into_iter().collect(),
-            Kind::DhcpOptionsAssociation(a) => a.vpc.target().into_iter().collect(),
+        let vpcs: Vec<&Prop<()>> = match &r.kind {
+            Kind::Endpoint(e) => vec![&e.vpc],
+            Kind::ResolverRuleAssociation(a) => vec![&a.vpc],
+            Kind::HostedZone(z) => z.vpcs.iter().collect(),
+            Kind::HostedZoneAssociation(a) => vec![&a.vpc],
+            Kind::Route53ProfileAssociation(a) => vec![&a.vpc],
+            Kind::DhcpOptionsAssociation(a) => vec![&a.vpc],
             _ => Vec::new(),
         };
         for vpc in vpcs {
-            by_vpc.entry(vpc).or_default().push(id);
+            if let Some(vpc) = vpc.target() {
+                out.by_vpc.entry(vpc).or_default().push(id);
+            } else {
+                let why = vpc
+                    .undecided(graph)
+                    .unwrap_or_else(|| Undecided::new("a literal VPC id", vpc.span));
+                out.floating.push((
+                    id,
+                    why.context(format!("the VPC {} applies to is not known", r.address)),
+                ));
+            }
         }
     }
-    by_vpc
+    out
 }
 
 /// Does anything in the code make `target.name` resolve to the endpoint in `consumer`?
 fn resolution(
     graph: &Graph,
     index: &Index,
-    candidates: &[ResourceId],
+    resources: &DnsResources,
     consumer: ResourceId,
     target: &Target<'_>,
 ) -> Resolution {
     let mut answer = Resolution::DoesNot;
-    for &id in candidates {
-        let r = graph.get(id);
-        let this = match &r.kind {
-            Kind::Endpoint(e) if e.vpc.target() == Some(consumer) => own_endpoint(e, target),
-            Kind::ResolverRuleAssociation(a) if a.vpc.target() == Some(consumer) => {
-                match a.rule.target() {
-                    Some(rule) => forward_rule(graph, rule, target),
-                    None => Resolution::Unknown,
-                }
+    for &id in resources.by_vpc.get(&consumer).into_iter().flatten() {
+        answer = answer.or(fix(graph, index, id, target));
+    }
+    if !matches!(answer, Resolution::Resolves) {
+        // One whose VPC is not known would fix it if it applies to the consumer.
+        for (id, why) in &resources.floating {
+            if !matches!(fix(graph, index, *id, target), Resolution::DoesNot) {
+                answer = answer.or(Resolution::Unknown(why.clone()));
             }
-            Kind::HostedZone(z) if z.vpcs.iter().any(|v| v.target() == Some(consumer)) => {
-                zone(graph, id, target)
-            }
-            Kind::HostedZoneAssociation(a) if a.vpc.target() == Some(consumer) => {
-                match a.zone.target() {
-                    Some(zone_id) => zone(graph, zone_id, target),
-                    None => Resolution::Unknown,
-                }
-            }
-            Kind::Route53ProfileAssociation(a) if a.vpc.target() == Some(consumer) => {
-                match a.profile.target() {
-                    Some(profile) => profile_resources(graph, profile, target),
-                    None => Resolution::Unknown,
-                }
-            }
-            Kind::DhcpOptionsAssociation(a) if a.vpc.target() == Some(consumer) => {
-                match a.dhcp_options.target() {
-                    Some(options) => dhcp_forwarder(graph, index, options, target),
-                    None => Resolution::Unknown,
-                }
-            }
-            _ => Resolution::DoesNot,
-        };
-        answer = answer.or(this);
+        }
     }
     answer
 }
 
+/// Whether one resource that applies to the consumer makes the name resolve there.
+fn fix(graph: &Graph, index: &Index, id: ResourceId, target: &Target<'_>) -> Resolution {
+    let r = graph.get(id);
+    match &r.kind {
+        Kind::Endpoint(e) => own_endpoint(graph, id, e, target),
+        Kind::ResolverRuleAssociation(a) => match a.rule.target() {
+            Some(rule) => forward_rule(graph, rule, target),
+            None => Resolution::unknown(
+                &a.rule,
+                graph,
+                format!("the rule {} associates is not known", r.address),
+            ),
+        },
+        Kind::HostedZone(_) => zone(graph, id, target),
+        Kind::HostedZoneAssociation(a) => match a.zone.target() {
+            Some(zone_id) => zone(graph, zone_id, target),
+            None => Resolution::unknown(
+                &a.zone,
+                graph,
+                format!("the zone {} associates is not known", r.address),
+            ),
+        },
+        Kind::Route53ProfileAssociation(a) => match a.profile.target() {
+            Some(profile) => profile_resources(graph, profile, target),
+            None => Resolution::unknown(
+                &a.profile,
+                graph,
+                format!("the profile {} associates is not known", r.address),
+            ),
+        },
+        Kind::DhcpOptionsAssociation(a) => match a.dhcp_options.target() {
+            Some(options) => dhcp_forwarder(graph, index, options, target),
+            None => Resolution::unknown(
+                &a.dhcp_options,
+                graph,
+                format!("the DHCP options {} associates are not known", r.address),
+            ),
+        },
+        _ => Resolution::DoesNot,
+    }
+}
+
 /// (a) The consumer's own interface endpoint for the same service, with private DNS.
-fn own_endpoint(e: &crate::model::Endpoint, target: &Target<'_>) -> Resolution {
-    match (
-        e.is_interface(),
-        e.service_name.as_ref().map(|s| &s.val),
-        e.private_dns.as_ref().map(|p| &p.val),
-    ) {
-        (Some(true), Some(Val::Known(s)), Some(Val::Known(true))) if s == target.service => {
-            Resolution::Resolves
+fn own_endpoint(graph: &Graph, id: ResourceId, e: &Endpoint, target: &Target<'_>) -> Resolution {
+    let address = &graph.get(id).address;
+    match e.is_interface() {
+        Some(false) => return Resolution::DoesNot,
+        Some(true) => {}
+        None => {
+            let t = e
+                .endpoint_type
+                .as_ref()
+                .expect("a type that is not known is written");
+            return Resolution::unknown(t, graph, format!("the type of {address} is not known"));
         }
-        (Some(false), _, _)
-        | (_, Some(Val::Known(_)), _)
-        | (_, _, None | Some(Val::Known(false))) => Resolution::DoesNot,
-        _ => Resolution::Unknown,
+    }
+    let same_service = match e.service_name.as_ref().map(|s| (s, &s.val)) {
+        Some((_, Val::Known(s))) => s.eq_ignore_case(target.service),
+        Some((p, _)) => {
+            return Resolution::unknown(
+                p,
+                graph,
+                format!("the service name of {address} is not known"),
+            )
+        }
+        None => Some(false),
+    };
+    let private_dns = match e.private_dns.as_ref().map(|p| (p, &p.val)) {
+        None | Some((_, Val::Known(false))) => return Resolution::DoesNot,
+        Some((_, Val::Known(true))) => true,
+        Some((p, _)) => {
+            return match same_service {
+                Some(false) => Resolution::DoesNot,
+                _ => Resolution::unknown(
+                    p,
+                    graph,
+                    format!("whether {address} has private DNS is not known"),
+                ),
+            }
+        }
+    };
+    match same_service {
+        Some(true) if private_dns => Resolution::Resolves,
+        Some(_) => Resolution::DoesNot,
+        None => Resolution::Unknown(symbolic_mismatch(
+            e.service_name.as_ref().expect("known"),
+            target.service,
+            &format!("whether {address} is for the same service is not known"),
+        )),
+    }
+}
+
+/// Why a comparison of two partly known strings is not decided: the unknown parts (the
+/// cause, shared by every such comparison), and the two strings.
+fn symbolic_mismatch(prop: &Prop<SymStr>, other: &SymStr, what: &str) -> Undecided {
+    let value = prop.known_value().cloned().unwrap_or_default();
+    let cause = value
+        .unknown_part()
+        .or_else(|| other.unknown_part())
+        .unwrap_or_else(|| "a value is not known".to_owned());
+    Undecided::new(cause, prop.span).context(format!("{what} ({value} against {other})"))
+}
+
+/// Does a zone or rule `domain` cover the name? Unknown when it depends on a value the code
+/// does not give.
+fn covers(
+    graph: &Graph,
+    domain: Option<&Prop<SymStr>>,
+    owner: ResourceId,
+    name: &SymStr,
+) -> Result<bool, Undecided> {
+    let address = &graph.get(owner).address;
+    match domain.map(|d| (d, &d.val)) {
+        Some((d, Val::Known(domain))) => name.covered_by(domain).ok_or_else(|| {
+            symbolic_mismatch(
+                d,
+                name,
+                &format!("whether {address} covers {name} is not known"),
+            )
+        }),
+        Some((d, _)) => Err(d
+            .undecided(graph)
+            .expect("not known")
+            .context(format!("the domain of {address} is not known"))),
+        None => Err(Undecided::new(
+            format!("{address} has no domain name"),
+            graph.get(owner).span,
+        )),
     }
 }
 
 /// (b) A FORWARD rule for the name (or a parent) whose targets are an inbound resolver
 /// endpoint in the endpoint's VPC.
 fn forward_rule(graph: &Graph, rule: ResourceId, target: &Target<'_>) -> Resolution {
+    let address = &graph.get(rule).address;
     let Kind::ResolverRule(r) = &graph.get(rule).kind else {
-        return Resolution::Unknown;
+        return Resolution::Unknown(Undecided::new(
+            format!("{address} is not a resolver rule vpclint models"),
+            graph.get(rule).span,
+        ));
     };
-    let (Some(Val::Known(domain)), Some(Val::Known(rule_type))) = (
-        r.domain_name.as_ref().map(|d| &d.val),
-        r.rule_type.as_ref().map(|t| &t.val),
-    ) else {
-        return Resolution::Unknown;
-    };
-    if !rule_type.eq_ignore_ascii_case("FORWARD") || !domain_covers(domain, target.name) {
-        return Resolution::DoesNot;
+    match r.rule_type.as_ref().map(|t| (t, &t.val)) {
+        Some((_, Val::Known(t))) if t.eq_ignore_ascii_case("FORWARD") => {}
+        Some((_, Val::Known(_))) => return Resolution::DoesNot,
+        Some((t, _)) => {
+            return Resolution::unknown(t, graph, format!("the type of {address} is not known"))
+        }
+        None => {
+            return Resolution::Unknown(Undecided::new(
+                format!("{address} has no rule type"),
+                graph.get(rule).span,
+            ))
+        }
+    }
+    match covers(graph, r.domain_name.as_ref(), rule, target.name) {
+        Ok(true) => {}
+        Ok(false) => return Resolution::DoesNot,
+        Err(why) => return Resolution::Unknown(why),
     }
     let mut answer = Resolution::DoesNot;
     for ip in &r.target_ips {
-        answer = answer.or(match ip.known_value().and_then(|ip| parse_ipv4(ip)) {
-            Some(addr) => inbound_ip_in(graph, addr, target.endpoint_vpc),
-            None => Resolution::Unknown,
+        answer = answer.or(match ip.known_value().map(|ip| parse_ipv4(ip)) {
+            Some(Some(addr)) => inbound_ip_in(graph, addr, target.endpoint_vpc),
+            // A name, or an IPv6 address: not an inbound endpoint vpclint can place.
+            Some(None) => Resolution::DoesNot,
+            None => {
+                Resolution::unknown(ip, graph, format!("a target IP of {address} is not known"))
+            }
         });
     }
     answer
@@ -325,10 +595,15 @@ fn inbound_ip_in(graph: &Graph, addr: u32, vpc: ResourceId) -> Resolution {
                 .is_some_and(|c| c.contains_addr(addr));
             let matches_fixed = fixed.is_empty() || fixed.contains(&addr);
             if in_subnet && matches_fixed {
-                answer = answer.or(if inbound.is_some() {
-                    Resolution::Resolves
-                } else {
-                    Resolution::Unknown
+                answer = answer.or(match inbound {
+                    Some(_) => Resolution::Resolves,
+                    None => Resolution::unknown(
+                        e.direction
+                            .as_ref()
+                            .expect("a direction that is not known is written"),
+                        graph,
+                        format!("the direction of {} is not known", r.address),
+                    ),
                 });
             }
         }
@@ -339,12 +614,18 @@ fn inbound_ip_in(graph: &Graph, addr: u32, vpc: ResourceId) -> Resolution {
 /// (c) A private hosted zone for the name or a parent.
 fn zone(graph: &Graph, zone: ResourceId, target: &Target<'_>) -> Resolution {
     match &graph.get(zone).kind {
-        Kind::HostedZone(z) => match z.name.as_ref().map(|n| &n.val) {
-            Some(Val::Known(name)) if domain_covers(name, target.name) => Resolution::Resolves,
-            Some(Val::Known(_)) => Resolution::DoesNot,
-            _ => Resolution::Unknown,
+        Kind::HostedZone(z) => match covers(graph, z.name.as_ref(), zone, target.name) {
+            Ok(true) => Resolution::Resolves,
+            Ok(false) => Resolution::DoesNot,
+            Err(why) => Resolution::Unknown(why),
         },
-        _ => Resolution::Unknown,
+        _ => Resolution::Unknown(Undecided::new(
+            format!(
+                "{} is not a hosted zone vpclint models",
+                graph.get(zone).address
+            ),
+            graph.get(zone).span,
+        )),
     }
 }
 
@@ -356,17 +637,36 @@ fn profile_resources(graph: &Graph, profile: ResourceId, target: &Target<'_>) ->
         let Kind::Route53ProfileResourceAssociation(a) = &r.kind else {
             continue;
         };
-        if a.profile.target() != Some(profile) {
-            continue;
-        }
-        answer = answer.or(match a.resource.target() {
+        // An association whose profile is not known may be this profile's.
+        let maybe = match a.profile.target() {
+            Some(p) if p == profile => None,
+            Some(_) => continue,
+            None => Some(&a.profile),
+        };
+        let this = match a.resource.target() {
             Some(id) if id == target.endpoint => Resolution::Resolves,
             Some(id) => match &graph.get(id).kind {
                 Kind::HostedZone(_) => zone(graph, id, target),
                 Kind::ResolverRule(_) => forward_rule(graph, id, target),
                 _ => Resolution::DoesNot,
             },
-            None => Resolution::Unknown,
+            None => Resolution::unknown(
+                &a.resource,
+                graph,
+                format!(
+                    "the resource {} adds to the profile is not known",
+                    r.address
+                ),
+            ),
+        };
+        answer = answer.or(match (maybe, this) {
+            (Some(p), this) if !matches!(this, Resolution::DoesNot) => Resolution::unknown(
+                p,
+                graph,
+                format!("the profile {} adds a resource to is not known", r.address),
+            ),
+            (Some(_), _) => Resolution::DoesNot,
+            (None, this) => this,
         });
     }
     answer
@@ -381,26 +681,45 @@ fn dhcp_forwarder(
     options: ResourceId,
     target: &Target<'_>,
 ) -> Resolution {
+    let address = &graph.get(options).address;
     let Kind::DhcpOptions(d) = &graph.get(options).kind else {
-        return Resolution::Unknown;
+        return Resolution::Unknown(Undecided::new(
+            format!("{address} is not DHCP options vpclint models"),
+            graph.get(options).span,
+        ));
     };
     let Some(servers) = &d.domain_name_servers else {
         return Resolution::DoesNot;
     };
     // `domain_name_servers = aws_directory_service_directory.x.dns_ip_addresses` is a
     // reference to a whole list; a written list is checked item by item.
-    let items: Vec<Val<String>> = match &servers.val {
-        Val::Known(items) => items.iter().map(|p| p.val.clone()).collect(),
-        Val::Ref(id, attr) => vec![Val::Ref(*id, attr.clone())],
-        Val::Unknown(reason) => vec![Val::Unknown(reason.clone())],
+    let items: Vec<Prop<String>> = match &servers.val {
+        Val::Known(items) => items.clone(),
+        _ => vec![Prop {
+            val: match &servers.val {
+                Val::Ref(id, attr) => Val::Ref(*id, attr.clone()),
+                Val::Unknown(reason) => Val::Unknown(reason.clone()),
+                Val::Known(_) => unreachable!("matched above"),
+            },
+            span: servers.span,
+        }],
     };
-    let cidrs: Vec<_> = vpc_cidrs(graph, index, target.endpoint_vpc)
-        .into_iter()
-        .filter_map(|c| c.known_value().copied())
-        .collect();
+    let mut cidrs = Vec::new();
+    for cidr in vpc_cidrs(graph, index, target.endpoint_vpc) {
+        match cidr.known_value() {
+            Some(c) => cidrs.push(*c),
+            None => {
+                return Resolution::unknown(
+                    &cidr,
+                    graph,
+                    "the CIDR of the endpoint's VPC is not known",
+                )
+            }
+        }
+    }
     let mut answer = Resolution::DoesNot;
     for item in &items {
-        answer = answer.or(match item {
+        answer = answer.or(match &item.val {
             Val::Known(server) => match parse_ipv4(server) {
                 Some(addr) => {
                     let inside = cidrs.iter().any(|c| c.contains_addr(addr));
@@ -415,9 +734,15 @@ fn dhcp_forwarder(
                 None => Resolution::DoesNot,
             },
             Val::Ref(id, _) => match &graph.get(*id).kind {
-                Kind::Directory(dir) if dir.vpc.as_ref().and_then(Prop::target) == Some(target.endpoint_vpc) => {
-                    Resolution::Resolves
-                }
+                Kind::Directory(dir) => match dir.vpc.as_ref().map(|v| (v, v.target())) {
+                    Some((_, Some(vpc))) if vpc == target.endpoint_vpc => Resolution::Resolves,
+                    Some((v, None)) => Resolution::unknown(
+                        v,
+                        graph,
+                        format!("the VPC of {} is not known", graph.get(*id).address),
+                    ),
+                    _ => Resolution::DoesNot,
+                },
                 Kind::ResolverEndpoint(e)
                     if e.subnets.iter().filter_map(Prop::target).any(|s| {
                         matches!(&graph.get(s).kind, Kind::Subnet(sub) if sub.vpc.target() == Some(target.endpoint_vpc))
@@ -425,10 +750,10 @@ fn dhcp_forwarder(
                 {
                     Resolution::Resolves
                 }
-                Kind::Directory(_) | Kind::ResolverEndpoint(_) => Resolution::DoesNot,
-                _ => Resolution::Unknown,
+                Kind::ResolverEndpoint(_) => Resolution::DoesNot,
+                _ => Resolution::unknown(item, graph, format!("the DNS servers of {address} are not known")),
             },
-            Val::Unknown(_) => Resolution::Unknown,
+            Val::Unknown(_) => Resolution::unknown(item, graph, format!("the DNS servers of {address} are not known")),
         });
     }
     answer

@@ -1,99 +1,163 @@
 //! NET001: an interface endpoint's security groups admit no HTTPS (TCP 443) from a
 //! consumer in another VPC that routes to it.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
+use super::verdict::{resource_name, Rule, Unchecked, Verdict};
 use super::{witness, RuleContext, RuleMeta};
 use crate::diagnostic::{Diagnostic, Related};
-use crate::model::{Graph, Index, IngressRule, Ipv4Net, Kind, Prop, ResourceId, Val};
+use crate::model::{Graph, Index, IngressRule, Ipv4Net, Kind, Prop, ResourceId, Undecided, Val};
 
-/// Does one rule admit TCP 443 from `cidr`? `None` when it depends on something unknown.
-fn admits(rule: &IngressRule, cidr: Ipv4Net) -> Option<bool> {
-    let protocol = match rule.protocol.as_ref().map(|p| &p.val) {
-        Some(Val::Known(p)) => p.to_ascii_lowercase(),
+/// Does one rule admit TCP 443 from `cidr`? Why not known, when it depends on something
+/// unknown.
+fn admits(graph: &Graph, rule: &IngressRule, cidr: Ipv4Net) -> Result<bool, Undecided> {
+    let protocol = match rule.protocol.as_ref() {
+        Some(p) => match &p.val {
+            Val::Known(p) => p.to_ascii_lowercase(),
+            _ => {
+                return Err(p
+                    .undecided(graph)
+                    .expect("not known")
+                    .context("an ingress rule's protocol is not known"))
+            }
+        },
         // CloudFormation and Terraform both require the protocol; absent means unreadable.
-        _ => return None,
+        None => return Err(Undecided::new("an ingress rule has no protocol", rule.span)),
     };
     let all_traffic = matches!(protocol.as_str(), "-1" | "all");
     if !(all_traffic || matches!(protocol.as_str(), "tcp" | "6")) {
-        return Some(false);
+        return Ok(false);
     }
     if !all_traffic {
-        let from = rule.from_port.as_ref().map(|p| &p.val);
-        let to = rule.to_port.as_ref().map(|p| &p.val);
-        match (from, to) {
-            (Some(Val::Known(from)), Some(Val::Known(to))) => {
-                let covers = (*from <= 443 && 443 <= *to) || (*from == -1 && *to == -1);
-                if !covers {
-                    return Some(false);
-                }
-            }
-            _ => return None,
+        let port = |p: Option<&Prop<i64>>| match p {
+            Some(Prop {
+                val: Val::Known(n), ..
+            }) => Ok(*n),
+            Some(p) => Err(p
+                .undecided(graph)
+                .expect("not known")
+                .context("an ingress rule's port is not known")),
+            None => Err(Undecided::new(
+                "an ingress rule has no port range",
+                rule.span,
+            )),
+        };
+        let from = port(rule.from_port.as_ref())?;
+        let to = port(rule.to_port.as_ref())?;
+        let covers = (from <= 443 && 443 <= to) || (from == -1 && to == -1);
+        if !covers {
+            return Ok(false);
         }
     }
-    let mut answer = Some(false);
+    let mut answer = Ok(false);
     if let Some(cidrs) = &rule.cidrs {
         match &cidrs.val {
             Val::Known(items) => {
                 for c in items {
                     match &c.val {
-                        Val::Known(net) if net.overlaps(cidr) => return Some(true),
+                        Val::Known(net) if net.overlaps(cidr) => return Ok(true),
                         Val::Known(_) => {}
-                        _ => answer = None,
+                        _ => {
+                            if answer.is_ok() {
+                                answer = Err(c
+                                    .undecided(graph)
+                                    .expect("not known")
+                                    .context("an ingress rule's CIDR is not known"));
+                            }
+                        }
                     }
                 }
             }
-            _ => answer = None,
+            _ => {
+                answer = Err(cidrs
+                    .undecided(graph)
+                    .expect("not known")
+                    .context("an ingress rule's CIDRs are not known"));
+            }
         }
     }
-    // Membership of another group, or a prefix list's contents: not in the model.
-    let references = rule
-        .source_security_groups
-        .as_ref()
-        .is_some_and(|g| !matches!(&g.val, Val::Known(items) if items.is_empty()));
-    if references || rule.prefix_lists.is_some() {
-        answer = None;
+    // Membership of another group, or a prefix list's contents: not in the model. The
+    // first unknown is the one reported.
+    if let Some(groups) = &rule.source_security_groups {
+        if answer.is_ok() && !matches!(&groups.val, Val::Known(items) if items.is_empty()) {
+            answer = Err(Undecided::new(
+                "the members of a security group it references are not known",
+                groups.span,
+            )
+            .context("an ingress rule admits a security group"));
+        }
+    }
+    if let (Some(span), Ok(_)) = (rule.prefix_lists, &answer) {
+        answer = Err(Undecided::new(
+            "the entries of a managed prefix list are not in the code",
+            span,
+        )
+        .context("an ingress rule admits a prefix list"));
     }
     answer
 }
 
-/// The rules of the endpoint's groups, and how to name the groups; `None` when the groups
-/// are not known.
+/// The rules of the endpoint's groups, and how to name the groups; why not known, when the
+/// groups are not.
 fn endpoint_rules<'g>(
     graph: &'g Graph,
     index: &Index,
     endpoint: ResourceId,
-) -> Option<(Vec<&'g IngressRule>, String)> {
-    let Kind::Endpoint(e) = &graph.get(endpoint).kind else {
-        return None;
+) -> Result<(Vec<&'g IngressRule>, String), Undecided> {
+    let resource = graph.get(endpoint);
+    let Kind::Endpoint(e) = &resource.kind else {
+        unreachable!("asked about endpoints");
     };
-    let associated: Vec<&Prop<()>> = index
+    let not_known = |p: &Prop<()>| {
+        p.undecided(graph)
+            .unwrap_or_else(|| Undecided::new("a literal security group id", p.span))
+            .context("the endpoint's security groups are not known")
+    };
+    // The groups written on the endpoint and added by association resources; none (an
+    // omitted or empty list) means the VPC's default security group.
+    let mut groups: Vec<ResourceId> = Vec::new();
+    if let Some(list) = &e.security_groups {
+        match &list.val {
+            Val::Known(items) => {
+                for item in items {
+                    groups.push(item.target().ok_or_else(|| not_known(item))?);
+                }
+            }
+            _ => {
+                return Err(list
+                    .undecided(graph)
+                    .expect("not known")
+                    .context("the endpoint's security groups are not known"))
+            }
+        }
+    }
+    for &a in index
         .endpoint_associations
         .get(&endpoint)
         .into_iter()
         .flatten()
-        .filter_map(|&a| match &graph.get(a).kind {
-            Kind::EndpointAssociation(assoc) => assoc.security_group.as_ref(),
-            _ => None,
-        })
-        .collect();
-    // The groups written on the endpoint and added by association resources; none (an
-    // omitted or empty list) means the VPC's default security group.
-    let mut groups: Vec<ResourceId> = match &e.security_groups {
-        None => Vec::new(),
-        Some(list) => list.targets()?,
-    };
-    for group in associated {
-        groups.push(group.target()?);
+    {
+        if let Kind::EndpointAssociation(assoc) = &graph.get(a).kind {
+            if let Some(group) = &assoc.security_group {
+                groups.push(group.target().ok_or_else(|| not_known(group))?);
+            }
+        }
     }
     let uses_default_group = groups.is_empty();
     if uses_default_group {
-        let vpc = e.vpc.target()?;
+        let vpc = e.vpc.target().ok_or_else(|| {
+            e.vpc
+                .undecided(graph)
+                .unwrap_or_else(|| Undecided::new("a literal VPC id", e.vpc.span))
+                .context(
+                    "the endpoint uses its VPC's default security group, and its VPC is not known",
+                )
+        })?;
         match index.vpc_default_security_group.get(&vpc) {
             Some(&group) => groups.push(group),
             // The unmanaged default group admits only its own members.
             None => {
-                return Some((
+                return Ok((
                     Vec::new(),
                     "the VPC's default security group, which admits only its own members"
                         .to_owned(),
@@ -104,7 +168,10 @@ fn endpoint_rules<'g>(
     let mut rules = Vec::new();
     for &group in &groups {
         let Kind::SecurityGroup(g) = &graph.get(group).kind else {
-            return None;
+            return Err(Undecided::new(
+                format!("{} is not a security group", graph.get(group).address),
+                resource.span,
+            ));
         };
         rules.extend(g.ingress.iter());
         for &rule in index.group_ingress.get(&group).into_iter().flatten() {
@@ -122,45 +189,207 @@ fn endpoint_rules<'g>(
     } else {
         format!("its security groups {}", names.join(", "))
     };
-    Some((rules, label))
+    Ok((rules, label))
 }
 
-pub fn check(ctx: &RuleContext<'_>, meta: &'static RuleMeta, out: &mut Vec<Diagnostic>) {
+/// Why the endpoint's groups may admit `cidr` after all: an ingress rule whose group is not
+/// known, or a security group added to an endpoint that is not known, that would admit it.
+fn floating_admission(ctx: &RuleContext<'_>, cidr: Ipv4Net) -> Option<Undecided> {
     let graph = ctx.graph;
-    let mut seen = BTreeSet::new();
-    for reachable in &ctx.analysis.reachable {
-        if !reachable.path.kind.is_crossing()
-            || !seen.insert((reachable.endpoint, reachable.subnet))
-        {
+    for &id in &ctx.index.floating.ingress {
+        let Kind::SecurityGroupIngress(i) = &graph.get(id).kind else {
             continue;
+        };
+        if admits(graph, &i.rule, cidr) != Ok(false) {
+            return Some(i.group.undecided(graph).map_or_else(
+                || Undecided::new("a literal security group id", i.group.span),
+                |why| {
+                    why.context(format!(
+                        "the group {} adds a rule to is not known",
+                        graph.get(id).address
+                    ))
+                },
+            ));
         }
-        let Kind::Subnet(subnet) = &graph.get(reachable.subnet).kind else {
+    }
+    for &id in &ctx.index.floating.endpoint_associations {
+        let Kind::EndpointAssociation(a) = &graph.get(id).kind else {
             continue;
         };
-        let Some(cidr) = subnet.cidr.as_ref().and_then(Prop::known_value).copied() else {
+        let Some(group) = &a.security_group else {
             continue;
         };
-        let Some((rules, groups)) = endpoint_rules(graph, ctx.index, reachable.endpoint) else {
-            continue;
-        };
-        let mut verdict = Some(false);
-        for rule in &rules {
-            match admits(rule, cidr) {
-                Some(true) => {
-                    verdict = Some(true);
-                    break;
+        let admitted = match group.target().map(|g| &graph.get(g).kind) {
+            Some(Kind::SecurityGroup(g)) => {
+                let mut rules: Vec<&IngressRule> = g.ingress.iter().collect();
+                for &r in ctx
+                    .index
+                    .group_ingress
+                    .get(&group.target().expect("matched"))
+                    .into_iter()
+                    .flatten()
+                {
+                    if let Kind::SecurityGroupIngress(i) = &graph.get(r).kind {
+                        rules.push(&i.rule);
+                    }
                 }
-                Some(false) => {}
-                None => verdict = None,
+                rules.iter().any(|r| admits(graph, r, cidr) != Ok(false))
+            }
+            _ => true,
+        };
+        if admitted {
+            return Some(a.endpoint.undecided(graph).map_or_else(
+                || Undecided::new("a literal endpoint id", a.endpoint.span),
+                |why| {
+                    why.context(format!(
+                        "the endpoint {} adds a security group to is not known",
+                        graph.get(id).address
+                    ))
+                },
+            ));
+        }
+    }
+    None
+}
+
+pub struct Net001 {
+    /// (endpoint, consumer subnet) → the analysis' `reachable` entries, in order.
+    pairs: BTreeMap<(ResourceId, ResourceId), Vec<usize>>,
+}
+
+/// One question: do the endpoint's security groups admit the consumer?
+pub enum Question {
+    /// From a subnet whose routes may cross to the endpoint.
+    Subnet {
+        endpoint: ResourceId,
+        subnet: ResourceId,
+    },
+    /// From a compute resource whose subnets are not known.
+    UnknownSubnets(usize),
+    /// To an endpoint whose type is not known.
+    UntypedEndpoint(usize),
+}
+
+impl Rule for Net001 {
+    type Subject = Question;
+
+    fn new(ctx: &RuleContext<'_>) -> Self {
+        let mut pairs: BTreeMap<(ResourceId, ResourceId), Vec<usize>> = BTreeMap::new();
+        for (n, r) in ctx.analysis.reachable.iter().enumerate() {
+            let relevant = match &r.path {
+                Ok(path) => path.kind.is_crossing(),
+                Err(_) => true,
+            };
+            if relevant {
+                pairs.entry((r.endpoint, r.subnet)).or_default().push(n);
             }
         }
-        if verdict != Some(false) {
-            continue;
+        Net001 { pairs }
+    }
+
+    fn subjects(&self, ctx: &RuleContext<'_>) -> Vec<Question> {
+        let analysis = ctx.analysis;
+        let mut out: Vec<Question> = self
+            .pairs
+            .keys()
+            .map(|&(endpoint, subnet)| Question::Subnet { endpoint, subnet })
+            .collect();
+        out.extend(
+            (0..analysis.computes.len())
+                .filter(|&i| analysis.computes[i].subnets.is_err())
+                .map(Question::UnknownSubnets),
+        );
+        if !analysis.computes.is_empty() {
+            out.extend((0..analysis.untyped_endpoints.len()).map(Question::UntypedEndpoint));
         }
-        let endpoint = graph.get(reachable.endpoint);
-        let compute = graph.get(ctx.analysis.computes[reachable.compute].id);
+        out
+    }
+
+    fn decide(&self, ctx: &RuleContext<'_>, meta: &'static RuleMeta, q: &Question) -> Verdict {
+        let graph = ctx.graph;
+        let analysis = ctx.analysis;
+        let (endpoint_id, subnet_id) = match *q {
+            Question::UnknownSubnets(i) => {
+                let compute = &analysis.computes[i];
+                let Err(why) = &compute.subnets else {
+                    unreachable!("asked only for compute resources whose subnets are not known");
+                };
+                return Verdict::Unchecked(Unchecked {
+                    resource: compute.id,
+                    why: why.clone().context("subnets unknown"),
+                    if_endpoints_elsewhere: analysis.endpoints.is_empty(),
+                });
+            }
+            Question::UntypedEndpoint(i) => {
+                let (endpoint, why) = &analysis.untyped_endpoints[i];
+                return Verdict::unchecked(*endpoint, why.clone());
+            }
+            Question::Subnet { endpoint, subnet } => (endpoint, subnet),
+        };
+        let entries: Vec<_> = self.pairs[&(endpoint_id, subnet_id)]
+            .iter()
+            .map(|&n| &analysis.reachable[n])
+            .collect();
+        let crossing = entries.iter().find(|r| r.path.is_ok());
+        let consumer = analysis.computes[crossing.unwrap_or(&entries[0]).compute].id;
+        let Kind::Subnet(subnet) = &graph.get(subnet_id).kind else {
+            unreachable!("reachable entries are from subnets");
+        };
+        let cidr = match subnet.cidr.as_ref().map(|c| (c, &c.val)) {
+            Some((_, Val::Known(cidr))) => *cidr,
+            Some((c, _)) => {
+                return Verdict::unchecked(
+                    consumer,
+                    c.undecided(graph)
+                        .expect("not known")
+                        .context("the consumer subnet's CIDR is not known"),
+                )
+            }
+            None => {
+                return Verdict::unchecked(
+                    consumer,
+                    Undecided::new("the consumer subnet has no CIDR", graph.get(subnet_id).span),
+                )
+            }
+        };
+        let (rules, groups) = match endpoint_rules(graph, ctx.index, endpoint_id) {
+            Ok(found) => found,
+            Err(why) => return Verdict::unchecked(endpoint_id, why),
+        };
+        // The groups decide first: a consumer they admit passes whatever the path.
+        let mut verdict = Ok(false);
+        for rule in &rules {
+            match admits(graph, rule, cidr) {
+                Ok(true) => return Verdict::Pass,
+                Ok(false) => {}
+                Err(why) => {
+                    if verdict.is_ok() {
+                        verdict = Err(why);
+                    }
+                }
+            }
+        }
+        let Some(reachable) = crossing else {
+            let Err(why) = &entries[0].path else {
+                unreachable!("an entry without a crossing path is undecided");
+            };
+            return Verdict::unchecked(consumer, why.clone());
+        };
+        if let Err(why) = verdict {
+            return Verdict::unchecked(endpoint_id, why);
+        }
+        // No rule of the endpoint's groups admits the consumer: a rule or group that may
+        // belong to them (its group or endpoint is not known) decides instead.
+        if let Some(why) = floating_admission(ctx, cidr) {
+            return Verdict::unchecked(endpoint_id, why);
+        }
+        let Ok(path) = &reachable.path else {
+            unreachable!("found crossing");
+        };
+        let endpoint = graph.get(endpoint_id);
+        let compute = graph.get(consumer);
         let cidr_text = cidr.to_string();
-        let path_kind = reachable.path.kind.describe();
+        let path_kind = path.kind.describe();
         let args = [
             ("endpoint", endpoint.address.as_str()),
             ("consumer", compute.address.as_str()),
@@ -177,20 +406,34 @@ pub fn check(ctx: &RuleContext<'_>, meta: &'static RuleMeta, out: &mut Vec<Diagn
             span: compute.span,
             message: format!("consumer in {cidr_text}"),
         }];
-        let mut path = vec![compute.address.clone()];
+        let mut witness_path = vec![compute.address.clone()];
         witness::extend(
             graph,
-            &mut path,
+            &mut witness_path,
             &mut related,
-            reachable.subnet,
-            &reachable.path,
-            reachable.endpoint,
-        );
-        out.push(Diagnostic {
-            related,
+            subnet_id,
             path,
-            ..meta.finding(&args, &endpoint.address, span, reachable.endpoint)
-        });
+            endpoint_id,
+        );
+        Verdict::finding(Diagnostic {
+            related,
+            path: witness_path,
+            ..meta.finding(&args, &endpoint.address, span, endpoint_id)
+        })
+    }
+
+    fn name(&self, ctx: &RuleContext<'_>, q: &Question) -> String {
+        match *q {
+            Question::Subnet { endpoint, subnet } => {
+                format!(
+                    "{} <- {}",
+                    resource_name(ctx, endpoint),
+                    resource_name(ctx, subnet)
+                )
+            }
+            Question::UnknownSubnets(i) => resource_name(ctx, ctx.analysis.computes[i].id),
+            Question::UntypedEndpoint(i) => resource_name(ctx, ctx.analysis.untyped_endpoints[i].0),
+        }
     }
 }
 
@@ -216,31 +459,35 @@ mod tests {
         }
     }
 
+    fn decide(r: &IngressRule, cidr: Ipv4Net) -> Option<bool> {
+        admits(&Graph::default(), r, cidr).ok()
+    }
+
     #[test]
     fn https_from_an_overlapping_cidr_is_admitted() {
         let consumer: Ipv4Net = "172.16.0.0/24".parse().unwrap();
         assert_eq!(
-            admits(&rule("tcp", 443, 443, "172.16.0.0/16"), consumer),
+            decide(&rule("tcp", 443, 443, "172.16.0.0/16"), consumer),
             Some(true)
         );
         assert_eq!(
-            admits(&rule("6", 0, 65535, "0.0.0.0/0"), consumer),
+            decide(&rule("6", 0, 65535, "0.0.0.0/0"), consumer),
             Some(true)
         );
         assert_eq!(
-            admits(&rule("-1", 0, 0, "172.16.0.128/25"), consumer),
+            decide(&rule("-1", 0, 0, "172.16.0.128/25"), consumer),
             Some(true)
         );
         assert_eq!(
-            admits(&rule("tcp", 80, 80, "172.16.0.0/16"), consumer),
+            decide(&rule("tcp", 80, 80, "172.16.0.0/16"), consumer),
             Some(false)
         );
         assert_eq!(
-            admits(&rule("udp", 443, 443, "172.16.0.0/16"), consumer),
+            decide(&rule("udp", 443, 443, "172.16.0.0/16"), consumer),
             Some(false)
         );
         assert_eq!(
-            admits(&rule("tcp", 443, 443, "10.0.0.0/16"), consumer),
+            decide(&rule("tcp", 443, 443, "10.0.0.0/16"), consumer),
             Some(false)
         );
     }
@@ -251,9 +498,9 @@ mod tests {
         let span = Span::new(FileId(0), 0..0);
         let mut r = rule("tcp", 443, 443, "10.0.0.0/16");
         r.source_security_groups = Some(Prop::known(vec![Prop::unknown("sg", span)], span));
-        assert_eq!(admits(&r, consumer), None);
+        assert_eq!(decide(&r, consumer), None);
         let mut r = rule("tcp", 443, 443, "10.0.0.0/16");
         r.prefix_lists = Some(span);
-        assert_eq!(admits(&r, consumer), None);
+        assert_eq!(decide(&r, consumer), None);
     }
 }

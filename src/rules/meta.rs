@@ -61,8 +61,24 @@ impl RuleMeta {
         render(&self.help, args)
     }
 
+    /// The `{placeholders}` of the message and help templates, in order, each once.
+    #[must_use]
+    pub fn placeholders(&self) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for name in placeholders(&self.message).chain(placeholders(&self.help)) {
+            if !out.contains(&name) {
+                out.push(name);
+            }
+        }
+        out
+    }
+
     /// A finding of this rule about `resource`, at `span`, with its message and help filled
     /// from `args`; its path starts at the resource and it has no related locations yet.
+    ///
+    /// The arguments must be exactly the templates' placeholders (checked in debug builds,
+    /// so that every fixture run checks it): a renamed placeholder cannot print `{x}`, and
+    /// an argument the templates no longer use is not computed for nothing.
     #[must_use]
     pub fn finding(
         &'static self,
@@ -71,6 +87,17 @@ impl RuleMeta {
         span: Span,
         subject: ResourceId,
     ) -> Diagnostic {
+        if cfg!(debug_assertions) {
+            let mut given: Vec<&str> = args.iter().map(|(k, _)| *k).collect();
+            let mut wanted = self.placeholders();
+            given.sort_unstable();
+            wanted.sort_unstable();
+            assert_eq!(
+                given, wanted,
+                "{}: the finding's arguments must be the message and help placeholders",
+                self.id
+            );
+        }
         Diagnostic {
             rule: &self.id,
             name: &self.name,
@@ -81,9 +108,24 @@ impl RuleMeta {
             related: Vec::new(),
             path: vec![resource.to_owned()],
             help: self.render_help(args),
+            assumptions: Vec::new(),
             subject: Some(subject),
         }
     }
+}
+
+/// The `{name}` placeholders of a template: braces around a `snake_case` name (other braces,
+/// as in `{vpclint: {ignore: …}}`, are text).
+fn placeholders(template: &str) -> impl Iterator<Item = &str> {
+    template.split('{').skip(1).filter_map(|part| {
+        let (name, _) = part.split_once('}')?;
+        let snake = !name.is_empty()
+            && name.starts_with(|c: char| c.is_ascii_lowercase())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        snake.then_some(name)
+    })
 }
 
 fn render(template: &str, args: &[(&str, &str)]) -> String {

@@ -3,6 +3,8 @@
 //! reachability analysis. Rules never see HCL or YAML.
 
 pub mod amazon_dns_queried_across_vpcs;
+#[cfg(test)]
+mod completeness;
 pub mod docs;
 pub mod endpoint_access;
 pub mod endpoint_private_dns_not_visible;
@@ -12,6 +14,7 @@ pub mod meta;
 pub mod private_dns_without_vpc_dns_attributes;
 pub mod service_dns;
 pub mod unknown_instance_type;
+pub mod verdict;
 pub mod witness;
 pub mod xen_instance_in_ipv6_only_subnet;
 
@@ -19,30 +22,48 @@ use std::sync::LazyLock;
 
 pub use endpoint_access::AccessModel;
 pub use meta::RuleMeta;
+pub use verdict::{Judged, Unchecked, Verdict};
 
-use crate::diagnostic::Diagnostic;
 use crate::model::{Graph, Index};
 use crate::reach::Analysis;
 
-/// The rule files, embedded. The order is the order of `vpclint rules`.
-const RULE_FILES: &[(&str, &str)] = &[
-    ("VPC001", include_str!("../../rules/VPC001.toml")),
-    ("VPC002", include_str!("../../rules/VPC002.toml")),
-    ("VPC003", include_str!("../../rules/VPC003.toml")),
-    ("EC2001", include_str!("../../rules/EC2001.toml")),
-    ("EC2002", include_str!("../../rules/EC2002.toml")),
-    ("DNS001", include_str!("../../rules/DNS001.toml")),
-    ("DNS002", include_str!("../../rules/DNS002.toml")),
-    ("DNS003", include_str!("../../rules/DNS003.toml")),
-    ("NET001", include_str!("../../rules/NET001.toml")),
-    ("SUP001", include_str!("../../rules/SUP001.toml")),
-    ("SUP002", include_str!("../../rules/SUP002.toml")),
-];
+/// The registry: each rule once, by id. A query rule names the type that implements its
+/// [`verdict::Rule`]; its metadata and docs are `rules/<ID>.toml`, embedded. The order is
+/// the order of `vpclint rules`.
+macro_rules! registry {
+    (
+        queries { $($id:ident => $rule:ty,)* }
+        suppressions { $($sup:ident,)* }
+    ) => {
+        const RULE_FILES: &[(&str, &str)] = &[
+            $((stringify!($id), include_str!(concat!("../../rules/", stringify!($id), ".toml"))),)*
+            $((stringify!($sup), include_str!(concat!("../../rules/", stringify!($sup), ".toml"))),)*
+        ];
+        const QUERIES: &[(&str, Query)] = &[$((stringify!($id), verdict::judge::<$rule>),)*];
+        /// Rules about the suppression directives themselves. They have no query here: they
+        /// need the other rules' findings and the source text, so `crate::suppress` checks
+        /// them after every query ran (see that module).
+        pub const SUPPRESSION_RULES: &[&str] = &[$(stringify!($sup),)*];
+    };
+}
 
-/// Rules about the suppression directives themselves. They have no query here: they need
-/// the other rules' findings and the source text, so `crate::suppress` checks them after
-/// every query ran (see that module).
-pub const SUPPRESSION_RULES: &[&str] = &["SUP001", "SUP002"];
+registry! {
+    queries {
+        VPC001 => endpoint_access::Vpc001,
+        VPC002 => endpoint_access::Vpc002,
+        VPC003 => endpoint_access::Vpc003,
+        EC2001 => unknown_instance_type::Ec2001,
+        EC2002 => xen_instance_in_ipv6_only_subnet::Ec2002,
+        DNS001 => endpoint_private_dns_not_visible::Dns001,
+        DNS002 => private_dns_without_vpc_dns_attributes::Dns002,
+        DNS003 => amazon_dns_queried_across_vpcs::Dns003,
+        NET001 => endpoint_security_group_blocks_consumer::Net001,
+    }
+    suppressions {
+        SUP001,
+        SUP002,
+    }
+}
 
 /// What a rule sees.
 pub struct RuleContext<'a> {
@@ -58,20 +79,8 @@ pub struct Settings {
     pub access_model: AccessModel,
 }
 
-type RuleFn = fn(&RuleContext<'_>, &'static RuleMeta, &mut Vec<Diagnostic>);
-
-/// Rule id → its query.
-const RULES: &[(&str, RuleFn)] = &[
-    ("VPC001", endpoint_access::check_vpc001),
-    ("VPC002", endpoint_access::check_vpc002),
-    ("VPC003", endpoint_access::check_vpc003),
-    ("EC2001", unknown_instance_type::check),
-    ("EC2002", xen_instance_in_ipv6_only_subnet::check),
-    ("DNS001", endpoint_private_dns_not_visible::check),
-    ("DNS002", private_dns_without_vpc_dns_attributes::check),
-    ("DNS003", amazon_dns_queried_across_vpcs::check),
-    ("NET001", endpoint_security_group_blocks_consumer::check),
-];
+/// A rule's query over one unit: a verdict per subject.
+type Query = fn(&RuleContext<'_>, &'static RuleMeta) -> Vec<Judged>;
 
 static METAS: LazyLock<Vec<RuleMeta>> = LazyLock::new(|| {
     RULE_FILES
@@ -97,37 +106,23 @@ pub fn meta(id: &str) -> Option<&'static RuleMeta> {
     all().iter().find(|m| m.id == id)
 }
 
-/// Runs every rule.
+/// Runs one rule's query: a verdict for every question it asks of the unit; nothing for
+/// an id without a query (the suppression rules).
 #[must_use]
-pub fn run(ctx: &RuleContext<'_>) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for (id, check) in RULES {
-        let meta = meta(id).expect("every registered rule has a rule file");
-        check(ctx, meta, &mut out);
+pub fn judge(id: &str, ctx: &RuleContext<'_>) -> Vec<Judged> {
+    match QUERIES.iter().find(|(rule, _)| *rule == id) {
+        Some((id, query)) => query(
+            ctx,
+            meta(id).expect("every registered rule has a rule file"),
+        ),
+        None => Vec::new(),
     }
-    out
 }
 
-/// Runs one rule's query; nothing for an id without one (the suppression rules).
-#[must_use]
-pub fn run_one(id: &str, ctx: &RuleContext<'_>) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    if let Some((id, check)) = RULES.iter().find(|(rule, _)| *rule == id) {
-        let meta = meta(id).expect("every registered rule has a rule file");
-        check(ctx, meta, &mut out);
-    }
-    out
-}
-
-/// The ids of the rules that have code: the queries, then the suppression rules (for the
-/// registry/fixture consistency test).
+/// Every rule id, in registry order: the queries, then the suppression rules.
 #[must_use]
 pub fn registered_ids() -> Vec<&'static str> {
-    RULES
-        .iter()
-        .map(|(id, _)| *id)
-        .chain(SUPPRESSION_RULES.iter().copied())
-        .collect()
+    RULE_FILES.iter().map(|(id, _)| *id).collect()
 }
 
 #[cfg(test)]

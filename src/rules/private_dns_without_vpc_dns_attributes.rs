@@ -1,45 +1,101 @@
 //! DNS002: an interface endpoint with private DNS in a VPC without DNS support or DNS
 //! hostnames. AWS rejects the endpoint at apply time.
 
+use super::verdict::{resource_name, Rule, Verdict};
 use super::{RuleContext, RuleMeta};
 use crate::diagnostic::{Diagnostic, Related};
-use crate::model::{Kind, Val};
+use crate::model::{Kind, Prop, ResourceId, Undecided, Val};
+use crate::reach::vpc_of;
 
-pub fn check(ctx: &RuleContext<'_>, meta: &'static RuleMeta, out: &mut Vec<Diagnostic>) {
-    let graph = ctx.graph;
-    for (id, endpoint) in graph.iter() {
+pub struct Dns002;
+
+impl Rule for Dns002 {
+    /// An endpoint that may have private DNS.
+    type Subject = ResourceId;
+
+    fn new(_: &RuleContext<'_>) -> Self {
+        Dns002
+    }
+
+    fn subjects(&self, ctx: &RuleContext<'_>) -> Vec<ResourceId> {
+        ctx.graph
+            .iter()
+            .filter(|(_, r)| match &r.kind {
+                // Omitted private DNS is false in Terraform and CloudFormation.
+                Kind::Endpoint(e) => e
+                    .private_dns
+                    .as_ref()
+                    .is_some_and(|p| p.known_value() != Some(&false)),
+                _ => false,
+            })
+            .map(|(id, _)| id)
+            .collect()
+    }
+
+    fn decide(&self, ctx: &RuleContext<'_>, meta: &'static RuleMeta, &id: &ResourceId) -> Verdict {
+        let graph = ctx.graph;
+        let endpoint = graph.get(id);
         let Kind::Endpoint(e) = &endpoint.kind else {
-            continue;
+            unreachable!("subjects are endpoints");
         };
-        let Some(private_dns) = &e.private_dns else {
-            continue;
-        };
-        if e.is_interface() != Some(true) || private_dns.known_value() != Some(&true) {
-            continue;
+        let private_dns = e.private_dns.as_ref().expect("subjects have private DNS");
+        if let Some(why) = private_dns.undecided(graph) {
+            return Verdict::unchecked(
+                id,
+                why.context("whether private DNS is enabled is not known"),
+            );
         }
-        let Some(vpc_id) = e.vpc.target() else {
-            continue;
+        match e.is_interface() {
+            Some(true) => {}
+            Some(false) => return Verdict::Pass,
+            None => {
+                let why = e
+                    .endpoint_type
+                    .as_ref()
+                    .and_then(|t| t.undecided(graph))
+                    .expect("an endpoint type that is not known");
+                return Verdict::unchecked(id, why.context("the endpoint type is not known"));
+            }
+        }
+        let vpc_id = match vpc_of(graph, &e.vpc) {
+            Ok(vpc) => vpc,
+            Err(why) => {
+                return Verdict::unchecked(id, why.context("the endpoint's VPC is not in the code"))
+            }
         };
         let vpc = graph.get(vpc_id);
         let Kind::Vpc(v) = &vpc.kind else {
-            continue;
+            unreachable!("vpc_of gives VPCs");
         };
         let mut missing = Vec::new();
         let mut related = Vec::new();
-        if let Some(support) = &v.dns_support {
-            if support.val == Val::Known(false) {
-                missing.push("DNS support disabled");
-                related.push(Related {
-                    resource: vpc.address.clone(),
-                    span: support.span,
-                    message: "DNS support is disabled here".to_owned(),
+        let mut undecided: Option<Undecided> = None;
+        let mut attribute = |prop: Option<&Prop<bool>>, default: bool, name: &str| {
+            let Some(prop) = prop else {
+                return (!default).then_some(None);
+            };
+            if let Val::Known(on) = &prop.val {
+                (!on).then_some(Some(prop.span))
+            } else {
+                undecided.get_or_insert_with(|| {
+                    prop.undecided(graph)
+                        .expect("not known")
+                        .context(format!("{name} of {} is not known", vpc.address))
                 });
+                None
             }
+        };
+        if let Some(span) = attribute(v.dns_support.as_ref(), true, "DNS support") {
+            missing.push("DNS support disabled");
+            related.push(Related {
+                resource: vpc.address.clone(),
+                span: span.unwrap_or(vpc.span),
+                message: "DNS support is disabled here".to_owned(),
+            });
         }
-        match &v.dns_hostnames {
-            // A default VPC has DNS hostnames enabled unless the code turns them off.
-            None if v.default_vpc => {}
-            None => {
+        // DNS hostnames default to off, except on a default VPC.
+        match attribute(v.dns_hostnames.as_ref(), v.default_vpc, "DNS hostnames") {
+            Some(None) => {
                 missing.push("DNS hostnames disabled (the default for a non-default VPC)");
                 related.push(Related {
                     resource: vpc.address.clone(),
@@ -47,18 +103,21 @@ pub fn check(ctx: &RuleContext<'_>, meta: &'static RuleMeta, out: &mut Vec<Diagn
                     message: "DNS hostnames are not enabled on this VPC".to_owned(),
                 });
             }
-            Some(h) if h.val == Val::Known(false) => {
+            Some(Some(span)) => {
                 missing.push("DNS hostnames disabled");
                 related.push(Related {
                     resource: vpc.address.clone(),
-                    span: h.span,
+                    span,
                     message: "DNS hostnames are disabled here".to_owned(),
                 });
             }
-            Some(_) => {}
+            None => {}
         }
         if missing.is_empty() {
-            continue;
+            return match undecided {
+                Some(why) => Verdict::unchecked(id, why),
+                None => Verdict::Pass,
+            };
         }
         let missing = missing.join(" and ");
         let args = [
@@ -66,10 +125,14 @@ pub fn check(ctx: &RuleContext<'_>, meta: &'static RuleMeta, out: &mut Vec<Diagn
             ("vpc", vpc.address.as_str()),
             ("missing", missing.as_str()),
         ];
-        out.push(Diagnostic {
+        Verdict::finding(Diagnostic {
             related,
             path: vec![endpoint.address.clone(), vpc.address.clone()],
             ..meta.finding(&args, &endpoint.address, private_dns.span, id)
-        });
+        })
+    }
+
+    fn name(&self, ctx: &RuleContext<'_>, &id: &ResourceId) -> String {
+        resource_name(ctx, id)
     }
 }

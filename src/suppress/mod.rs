@@ -265,6 +265,7 @@ fn diagnostic(id: &'static str, span: Span, resource: &str, args: &[(&str, &str)
         related: Vec::new(),
         path: Vec::new(),
         help: meta.render_help(args),
+        assumptions: Vec::new(),
         subject: None,
     }
 }

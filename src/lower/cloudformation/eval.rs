@@ -19,7 +19,7 @@ use std::ops::Range;
 
 use super::functions::{self, SubPart};
 use crate::lower::{LowerError, Scalar};
-use crate::model::ResourceId;
+use crate::model::{HoleKind, ResourceId, SymStr};
 use crate::source::{FileId, Span};
 use crate::syntax::tree::{Node, Value};
 
@@ -72,6 +72,9 @@ pub(super) enum EVal {
         label: String,
         reason: String,
         allowed: Option<Vec<String>>,
+        /// What it is in strings built from it, for the pseudo parameters whose unknown
+        /// value is the same across the unit (`AWS::Region` as `<region>`).
+        sym: Option<SymStr>,
     },
     /// `Fn::Join` over deploy-time values: kept as its pieces, so that `Fn::Split` with the
     /// same delimiter gives them back (the cross-stack subnet-list pattern).
@@ -108,7 +111,7 @@ impl Spanned {
 
     fn text(&self) -> Option<String> {
         match &self.val {
-            EVal::Scalar(s) => Some(s.clone().into_string()),
+            EVal::Scalar(s) => s.clone().into_string().ok(),
             _ => None,
         }
     }
@@ -420,6 +423,15 @@ impl<'a> World<'a> {
 
     fn equals(&self, i: usize, left: &Spanned, right: &Spanned, node: &Node) -> Option<bool> {
         match (&left.val, &right.val) {
+            // A string built from an input compares by its known parts.
+            (EVal::Scalar(Scalar::Sym(a)), EVal::Scalar(b))
+            | (EVal::Scalar(b), EVal::Scalar(Scalar::Sym(a))) => {
+                let b = match b {
+                    Scalar::Sym(b) => b.clone(),
+                    other => SymStr::literal(&other.clone().into_string().unwrap_or_default()),
+                };
+                a.eq_ignore_case(&b).or_else(|| self.opaque(i, node))
+            }
             (EVal::Scalar(_), EVal::Scalar(_)) => Some(left.text() == right.text()),
             (EVal::List(xs), EVal::List(ys)) => {
                 let texts = |l: &[Spanned]| l.iter().map(Spanned::text).collect::<Option<Vec<_>>>();
@@ -430,9 +442,10 @@ impl<'a> World<'a> {
             }
             (EVal::Input { key: k1, .. }, EVal::Input { key: k2, .. }) if k1 == k2 => Some(true),
             (input @ EVal::Input { .. }, EVal::Scalar(s))
-            | (EVal::Scalar(s), input @ EVal::Input { .. }) => {
-                self.input_equals(input, &s.clone().into_string(), i, node)
-            }
+            | (EVal::Scalar(s), input @ EVal::Input { .. }) => match s.clone().into_string() {
+                Ok(literal) => self.input_equals(input, &literal, i, node),
+                Err(_) => self.opaque(i, node),
+            },
             (
                 EVal::Res {
                     inst,
@@ -659,7 +672,14 @@ impl<'a> World<'a> {
         }
     }
 
-    fn input(&self, i: usize, name: &str, reason: String, allowed: Option<Vec<String>>) -> EVal {
+    fn input(
+        &self,
+        i: usize,
+        name: &str,
+        reason: String,
+        allowed: Option<Vec<String>>,
+        sym: Option<SymStr>,
+    ) -> EVal {
         let inst = &self.instances[i];
         let key = format!("{}:{name}", inst.key);
         if let Some(Choice::Value(v)) = self.assignment.get(&key) {
@@ -670,6 +690,7 @@ impl<'a> World<'a> {
             label: format!("{}{name}", inst.label),
             reason,
             allowed,
+            sym,
         }
     }
 
@@ -682,21 +703,34 @@ impl<'a> World<'a> {
             ("AWS::Region", Some(r)) => known(r),
             ("AWS::Partition", Some(r)) => known(functions::partition(r)),
             ("AWS::URLSuffix", Some(r)) => known(functions::url_suffix(r)),
-            ("AWS::Region" | "AWS::Partition" | "AWS::URLSuffix", None) => self.input(
-                i,
-                name,
-                format!("{name} is not known (pass --region)"),
-                None,
-            ),
+            ("AWS::Region" | "AWS::Partition" | "AWS::URLSuffix", None) => {
+                // Every template of a unit is deployed to one region (nesting, exports and
+                // imports do not cross regions): one unknown region, the same everywhere.
+                let hole = match name {
+                    "AWS::Region" => HoleKind::Region,
+                    "AWS::Partition" => HoleKind::Partition,
+                    _ => HoleKind::UrlSuffix,
+                };
+                self.input(
+                    i,
+                    name,
+                    format!("{name} is not known (pass --region)"),
+                    None,
+                    Some(SymStr::hole(hole, 0)),
+                )
+            }
             ("AWS::StackName", _) if inst.stack_name.is_some() => {
                 known(inst.stack_name.as_deref().unwrap_or_default())
             }
             ("AWS::StackName" | "AWS::AccountId" | "AWS::StackId" | "AWS::NotificationARNs", _) => {
+                // Likewise one account (a stack set deploys each copy within one account).
+                let sym = (name == "AWS::AccountId").then(|| SymStr::hole(HoleKind::AccountId, 0));
                 self.input(
                     i,
                     name,
                     format!("the pseudo parameter {name} is not known statically"),
                     None,
+                    sym,
                 )
             }
             _ => EVal::Unknown(format!("{name} is not a pseudo parameter")),
@@ -745,6 +779,7 @@ impl<'a> World<'a> {
                      --parameters)"
                 ),
                 allowed,
+                None,
             );
         };
         typed(ty, name, raw, at)
@@ -978,14 +1013,18 @@ impl<'a> World<'a> {
         {
             if joined == d && !d.is_empty() {
                 let pieces = items.iter().flat_map(|item| match &item.val {
-                    EVal::Scalar(s) => s
-                        .clone()
-                        .into_string()
-                        .split(d.as_str())
-                        .map(|p| {
-                            Spanned::new(EVal::Scalar(Scalar::Str(p.to_owned())), item.span.clone())
-                        })
-                        .collect::<Vec<_>>(),
+                    EVal::Scalar(s) => match s.clone().into_string() {
+                        Ok(text) => text
+                            .split(d.as_str())
+                            .map(|p| {
+                                Spanned::new(
+                                    EVal::Scalar(Scalar::Str(p.to_owned())),
+                                    item.span.clone(),
+                                )
+                            })
+                            .collect::<Vec<_>>(),
+                        Err(reason) => vec![Spanned::new(EVal::Unknown(reason), item.span.clone())],
+                    },
                     _ => vec![item.clone()],
                 });
                 return Spanned::new(EVal::List(pieces.collect()), span);
@@ -1168,12 +1207,18 @@ fn typed(ty: &str, name: &str, raw: String, at: &Range<usize>) -> EVal {
     EVal::Scalar(Scalar::Str(raw))
 }
 
-/// Concatenates the pieces of a `Fn::Sub` or `Fn::Join` when all are known.
+/// Concatenates the pieces of a `Fn::Sub` or `Fn::Join` when all are known, or known in
+/// part (`com.amazonaws.${AWS::Region}.sqs` without `--region` is
+/// `com.amazonaws.<region>.sqs`).
 fn concat(values: Vec<EVal>, function: &str) -> EVal {
-    let mut out = String::new();
+    let mut out = SymStr::default();
     for v in values {
         match v {
-            EVal::Scalar(s) => out.push_str(&s.into_string()),
+            EVal::Scalar(Scalar::Sym(s)) | EVal::Input { sym: Some(s), .. } => out.push(&s),
+            EVal::Scalar(s) => match s.into_string() {
+                Ok(text) => out.push_str(&text),
+                Err(reason) => return EVal::Unknown(reason),
+            },
             EVal::Res { logical, .. } => {
                 return EVal::Unknown(format!(
                     "{function} uses an attribute of {logical}, known only after deployment"
@@ -1182,7 +1227,10 @@ fn concat(values: Vec<EVal>, function: &str) -> EVal {
             other => return not_scalar(other, function),
         }
     }
-    EVal::Scalar(Scalar::Str(out))
+    match out.as_literal() {
+        Some(text) => EVal::Scalar(Scalar::Str(text.to_owned())),
+        None => EVal::Scalar(Scalar::Sym(out)),
+    }
 }
 
 /// Why a value that should be a scalar is not known.

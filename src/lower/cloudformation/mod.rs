@@ -37,7 +37,7 @@ use self::eval::{Assignment, Choice, Instance, NeedRec, World};
 use self::resources::Ctx;
 use self::stacks::{Reports, Template};
 use super::{LowerError, ParsedFile};
-use crate::model::{Graph, Note, Prop, ResourceId, Variant, VariantSet};
+use crate::model::{Graph, HoleKind, Note, Prop, ResourceId, SymStr, Variant, VariantSet};
 use crate::source::{FileId, Span};
 use crate::syntax::tree::{Node, Value};
 
@@ -565,10 +565,14 @@ fn lower_one<'a>(
         node: properties,
         decl,
     };
-    let region = world.instances[i]
-        .region
-        .as_ref()
-        .map(|r| Prop::known(r.clone(), decl));
+    // Without `--region` (or a CDK environment) the region is one unknown for the unit.
+    let region = Some(Prop::known(
+        world.instances[i]
+            .region
+            .as_deref()
+            .map_or_else(|| SymStr::hole(HoleKind::Region, 0), SymStr::literal),
+        decl,
+    ));
     let kind = resources::lower_resource(type_name, &ctx);
     graph.set(id, region, kind);
 }

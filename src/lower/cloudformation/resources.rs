@@ -111,6 +111,7 @@ impl<'w, 'a> Ctx<'w, 'a> {
                 Some(&id) => Val::Ref(id, attr),
                 None => Val::Unknown(format!("{logical} is not analysed under these conditions")),
             },
+            EVal::Input { sym: Some(s), .. } => Val::Known(Scalar::Sym(s)),
             EVal::Input { reason, .. } | EVal::Unknown(reason) => Val::Unknown(reason),
             EVal::List(_) => Val::Unknown("a list where a single value was expected".to_owned()),
             // A join of one item is that item, whatever the delimiter.
@@ -194,11 +195,11 @@ pub(super) fn lower_resource(type_name: &str, r: &Ctx<'_, '_>) -> Kind {
             })
         }
         "AWS::EC2::VPCPeeringConnection" => {
-            let peer_region = r.string("PeerRegion");
+            let peer_region = r.symbolic("PeerRegion");
             let inter_region_assumed = r.region().is_none()
                 && peer_region
                     .as_ref()
-                    .is_some_and(|p| p.known_value().is_some());
+                    .is_some_and(|p| p.known_value().is_some_and(|s| s.as_literal().is_some()));
             Kind::Peering(Peering {
                 vpc: r.required_reference("VpcId"),
                 peer_vpc: r.required_reference("PeerVpcId"),
@@ -346,7 +347,7 @@ pub(super) fn lower_resource(type_name: &str, r: &Ctx<'_, '_>) -> Kind {
         "AWS::EC2::VPCEndpoint" => Kind::Endpoint(Endpoint {
             vpc: r.required_reference("VpcId"),
             endpoint_type: r.string("VpcEndpointType"),
-            service_name: r.string("ServiceName"),
+            service_name: r.symbolic("ServiceName"),
             subnets: r.references("SubnetIds"),
             security_groups: r.references("SecurityGroupIds"),
             private_dns: r.boolean("PrivateDnsEnabled"),
@@ -385,7 +386,7 @@ pub(super) fn lower_resource(type_name: &str, r: &Ctx<'_, '_>) -> Kind {
             })
         }
         "AWS::Route53Resolver::ResolverRule" => Kind::ResolverRule(ResolverRule {
-            domain_name: r.string("DomainName"),
+            domain_name: r.symbolic("DomainName"),
             rule_type: r.string("RuleType"),
             resolver_endpoint: r.reference("ResolverEndpointId"),
             target_ips: r
@@ -401,7 +402,7 @@ pub(super) fn lower_resource(type_name: &str, r: &Ctx<'_, '_>) -> Kind {
             })
         }
         "AWS::Route53::HostedZone" => Kind::HostedZone(HostedZone {
-            name: r.string("Name"),
+            name: r.symbolic("Name"),
             vpcs: r
                 .children("VPCs")
                 .iter()

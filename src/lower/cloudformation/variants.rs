@@ -76,8 +76,10 @@ pub fn merge_variants(graph: &Graph, diagnostics: Vec<Diagnostic>) -> Vec<Diagno
             let set = set.and_then(|s| graph.variant_set(s));
             if let (Some(set), false) = (set, untagged) {
                 if worlds.len() < set.facts.len() {
+                    let when = describe(set, &worlds);
                     d.message.push_str("; this holds only ");
-                    d.message.push_str(&describe(set, &worlds));
+                    d.message.push_str(&when);
+                    d.assumptions.push(when);
                 }
             }
             d

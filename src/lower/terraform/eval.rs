@@ -19,7 +19,7 @@ use super::modules::{self, ModuleDef};
 use super::value::{err, key_suffix, poisoned, AttrRef, Eval, Handle, Stop, Value};
 use super::vars::{self, Raw};
 use crate::lower::LowerError;
-use crate::model::Prop;
+use crate::model::{HoleKind, Prop, SymStr};
 use crate::source::{FileId, Span};
 use crate::syntax::hcl::{
     BinaryOp, Block, Body, Expr, ExprKind, ForExpr, TemplatePart, TraversalOp, UnaryOp,
@@ -197,6 +197,9 @@ pub struct Evaluator<'a> {
     depth: Cell<usize>,
     pub errors: RefCell<Vec<LowerError>>,
     pub unevaluated: RefCell<Vec<Unevaluated>>,
+    /// The identities of the values the code does not give (a provider's region), by
+    /// where they come from: the same source is the same hole (see `model::symbolic`).
+    holes: RefCell<HashMap<String, u16>>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -218,7 +221,16 @@ impl<'a> Evaluator<'a> {
             depth: Cell::new(0),
             errors: RefCell::default(),
             unevaluated: RefCell::default(),
+            holes: RefCell::default(),
         }
+    }
+
+    /// The hole of `kind` for the unknown value identified by `source`.
+    fn hole(&self, kind: HoleKind, source: &str) -> SymStr {
+        let mut holes = self.holes.borrow_mut();
+        let next = u16::try_from(holes.len()).unwrap_or(u16::MAX);
+        let scope = *holes.entry(source.to_owned()).or_insert(next);
+        SymStr::hole(kind, scope)
     }
 
     pub fn instance(&self, inst: InstId) -> Rc<Instance<'a>> {
@@ -697,6 +709,14 @@ impl<'a> Evaluator<'a> {
             Some(v) if v != Value::Null => v,
             _ => match block.body.attribute("default") {
                 Some(d) => self.eval(&d.value, &constant)?,
+                // A root variable that is a provider's region: that region, unknown, the
+                // same wherever the variable is used (`"sqs.${var.region}.amazonaws.com"`).
+                None if instance.parent.is_none() && self.is_provider_region(inst, name) => {
+                    Value::Sym(self.hole(
+                        HoleKind::Region,
+                        &format!("{}: var.{name}", instance.address),
+                    ))
+                }
                 None if instance.parent.is_none() => Value::unknown(format!(
                     "var.{name} has no value (no default; set it in terraform.tfvars, with --var or with TF_VAR_{name})"
                 )),
@@ -710,6 +730,17 @@ impl<'a> Evaluator<'a> {
             Some(ty) => vars::convert(value, ty, &|d| self.eval(d, &constant)),
             None => Ok(value),
         }
+    }
+
+    /// Is `var.{name}` the whole `region` of one of the module's provider blocks?
+    fn is_provider_region(&self, inst: InstId, name: &str) -> bool {
+        self.def(inst).providers.values().any(|(_, block)| {
+            block
+                .body
+                .attribute("region")
+                .and_then(|a| a.value.as_reference())
+                .is_some_and(|parts| parts.len() == 2 && parts[0] == "var" && parts[1] == name)
+        })
     }
 
     /// A `--var` or `TF_VAR_` value for a variable of a complex type: HCL.
@@ -810,7 +841,9 @@ impl<'a> Evaluator<'a> {
 
     /// The region of a provider configuration as seen from a module instance. `None` when
     /// the module has no such configuration and it is the default one (no provider block).
-    pub fn provider_region(&self, inst: InstId, key: &str, at: Span) -> Option<Prop<String>> {
+    /// A region the code does not give (no `region`, or a variable without a value) is a
+    /// hole, the same for every provider block that takes it from the same place.
+    pub fn provider_region(&self, inst: InstId, key: &str, at: Span) -> Option<Prop<SymStr>> {
         let instance = self.instance(inst);
         let Some(&(declared_in, file, block)) = instance.providers.get(key) else {
             if key.contains('.') {
@@ -825,8 +858,10 @@ impl<'a> Evaluator<'a> {
             return None;
         };
         let Some(region) = block.body.attribute("region") else {
-            return Some(Prop::unknown(
-                format!("provider {key} sets no region (it comes from AWS_REGION or the AWS profile when Terraform runs)"),
+            // From AWS_REGION or the AWS profile when Terraform runs.
+            let source = format!("{file:?}@{}", block.span.start);
+            return Some(Prop::known(
+                self.hole(HoleKind::Region, &source),
                 Span::new(file, block.span.clone()),
             ));
         };
@@ -834,11 +869,14 @@ impl<'a> Evaluator<'a> {
         Some(
             match self
                 .eval(&region.value, &Env::module(declared_in))
-                .and_then(|v| v.as_string())
+                .and_then(|v| v.as_text())
             {
                 Ok(s) => Prop::known(s, span),
-                Err(Stop::Unknown(r)) => {
-                    Prop::unknown(format!("the region of provider {key}: {r}"), span)
+                Err(Stop::Unknown(reason)) => {
+                    // The same unknown (a variable of one module instance) gives the same
+                    // region, whichever provider block takes it.
+                    let source = format!("{}: {reason}", self.instance(declared_in).address);
+                    Prop::known(self.hole(HoleKind::Region, &source), span)
                 }
                 Err(Stop::Error(e)) => Prop::unknown(
                     format!("the region of provider {key} cannot be evaluated: {e}"),
@@ -944,12 +982,12 @@ impl<'a> Evaluator<'a> {
         if let [TemplatePart::Interpolation(inner)] = parts {
             return self.eval(inner, env);
         }
-        let mut out = String::new();
+        let mut out = SymStr::default();
         for part in parts {
             match part {
                 TemplatePart::Literal(s) => out.push_str(s),
                 TemplatePart::Interpolation(inner) => {
-                    out.push_str(&self.eval(inner, env)?.as_string()?);
+                    out.push(&self.eval(inner, env)?.as_text()?);
                 }
                 TemplatePart::Directive(_) => {
                     return Err(Stop::Unknown(
@@ -959,7 +997,10 @@ impl<'a> Evaluator<'a> {
                 }
             }
         }
-        Ok(Value::String(out))
+        Ok(match out.as_literal() {
+            Some(text) => Value::String(text.to_owned()),
+            None => Value::Sym(out),
+        })
     }
 
     fn call(&self, name: &str, args: &[Expr], expand_final: bool, env: &Env) -> Eval {
@@ -1323,7 +1364,10 @@ impl<'a> Evaluator<'a> {
         let key = Self::provider_key(block);
         let at = Span::new(FileId(0), 0..0);
         match self.provider_region(inst, &key, at) {
-            Some(Prop { val: crate::model::Val::Known(r), .. }) => Value::String(r),
+            Some(Prop { val: crate::model::Val::Known(r), .. }) => match r.as_literal() {
+                Some(text) => Value::String(text.to_owned()),
+                None => Value::Sym(r),
+            },
             Some(Prop { val: crate::model::Val::Unknown(r), .. }) => Value::Unknown(r),
             _ => Value::unknown(format!(
                 "data.aws_region: no region is configured for provider {key} (it comes from AWS_REGION or the AWS profile when Terraform runs)"

@@ -257,6 +257,7 @@ impl<'a> Ctx<'_, 'a> {
             Value::Null => Val::Unknown("null".to_owned()),
             Value::List(_) => Val::Unknown("a list where a single value was expected".to_owned()),
             Value::Map(_) => Val::Unknown("an object where a single value was expected".to_owned()),
+            Value::Sym(s) => Val::Known(Scalar::Sym(s)),
             Value::Unknown(r) | Value::UnknownInstances(_, r) => Val::Unknown(r),
         };
         match (&self.poison, val) {

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use super::modules::ModuleDef;
 use super::resources::{lower_resource, TfBlock};
 use crate::lower::{as_ref_prop, LowerError, Props, Scalar};
-use crate::model::{Graph, ListProp, Prop, RefProp, ResourceId, Val};
+use crate::model::{Graph, ListProp, Prop, RefProp, ResourceId, SymStr, Val};
 use crate::source::{FileId, Span};
 use crate::syntax::hcl::Body;
 use crate::syntax::tree::{Node, Value as J};
@@ -198,7 +198,7 @@ impl<'d> Plan<'_, 'd> {
 
     /// The region of the resource's provider configuration: a constant, or a root variable
     /// whose planned value the plan records.
-    fn region(&self, p: &Planned<'_>, at: Span) -> Option<Prop<String>> {
+    fn region(&self, p: &Planned<'_>, at: Span) -> Option<Prop<SymStr>> {
         if !p.type_name.starts_with("aws_") {
             return None;
         }
@@ -220,7 +220,7 @@ impl<'d> Plan<'_, 'd> {
             ));
         };
         if let Some(v) = region.get("constant_value").and_then(Node::as_scalar_str) {
-            return Some(Prop::known(v.to_owned(), at));
+            return Some(Prop::known(SymStr::literal(v), at));
         }
         let var = references(region)
             .into_iter()
@@ -233,7 +233,7 @@ impl<'d> Plan<'_, 'd> {
                 .as_scalar_str()
                 .map(str::to_owned)
         }) {
-            Some(v) => Some(Prop::known(v, at)),
+            Some(v) => Some(Prop::known(SymStr::literal(&v), at)),
             None => Some(Prop::unknown(
                 format!("the region of provider {key} is not a constant in the plan"),
                 at,

@@ -103,7 +103,7 @@ pub(crate) fn lower_resource<R: TfBlock>(type_name: &str, r: &R) -> Kind {
         "aws_vpc_peering_connection" => Kind::Peering(Peering {
             vpc: r.required_reference("vpc_id"),
             peer_vpc: r.required_reference("peer_vpc_id"),
-            peer_region: r.string("peer_region"),
+            peer_region: r.symbolic("peer_region"),
             inter_region_assumed: false,
             requester_dns_resolution: dns_option(r, "requester"),
             accepter_dns_resolution: dns_option(r, "accepter"),
@@ -216,7 +216,7 @@ pub(crate) fn lower_resource<R: TfBlock>(type_name: &str, r: &R) -> Kind {
         "aws_vpc_endpoint" => Kind::Endpoint(Endpoint {
             vpc: r.required_reference("vpc_id"),
             endpoint_type: r.string("vpc_endpoint_type"),
-            service_name: r.string("service_name"),
+            service_name: r.symbolic("service_name"),
             subnets: r.references("subnet_ids"),
             security_groups: r.references("security_group_ids"),
             private_dns: r.boolean("private_dns_enabled"),
@@ -291,7 +291,7 @@ pub(crate) fn lower_resource<R: TfBlock>(type_name: &str, r: &R) -> Kind {
                 .collect(),
         }),
         "aws_route53_resolver_rule" => Kind::ResolverRule(ResolverRule {
-            domain_name: r.string("domain_name"),
+            domain_name: r.symbolic("domain_name"),
             rule_type: r.string("rule_type"),
             resolver_endpoint: r.reference("resolver_endpoint_id"),
             target_ips: r
@@ -307,7 +307,7 @@ pub(crate) fn lower_resource<R: TfBlock>(type_name: &str, r: &R) -> Kind {
             })
         }
         "aws_route53_zone" => Kind::HostedZone(HostedZone {
-            name: r.string("name"),
+            name: r.symbolic("name"),
             vpcs: r
                 .blocks("vpc")
                 .into_iter()

@@ -7,6 +7,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use crate::model::SymStr;
+
 /// A resource instance of the evaluation. Handles are mapped to graph ids once every
 /// instance is known, so that the graph keeps declaration order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -37,6 +39,10 @@ pub enum Value {
     /// configuration gives it, when it sets one (`aws_vpc.a.cidr_block`); `None` when it
     /// exists only after apply.
     Ref(Box<AttrRef>),
+    /// A string known in part (`com.amazonaws.<region>.sqs`, the region of a provider
+    /// configuration that the code does not give). Templates carry it through; anything
+    /// else that needs the whole string sees it as Unknown.
+    Sym(SymStr),
     Unknown(String),
 }
 
@@ -84,6 +90,7 @@ impl Value {
             Value::Unknown(reason) | Value::UnknownInstances(_, reason) => {
                 Err(Stop::Unknown(reason.clone()))
             }
+            Value::Sym(s) => Err(Stop::Unknown(crate::lower::symbolic_reason(s))),
             v => Ok(v),
         }
     }
@@ -102,7 +109,7 @@ impl Value {
             Value::Null => "null",
             Value::Bool(_) => "bool",
             Value::Number(_) => "number",
-            Value::String(_) => "string",
+            Value::String(_) | Value::Sym(_) => "string",
             Value::List(_) => "list",
             Value::Map(_) => "object",
             Value::Resource(_) | Value::UnknownInstances(..) => "resource",
@@ -174,8 +181,31 @@ impl Value {
         }
     }
 
-    /// Terraform's equality (`==`, `contains`, `distinct`): deep, on resolved values.
+    /// The string a template interpolation makes of the value: known, or known in part.
+    pub fn as_text(&self) -> Result<SymStr, Stop> {
+        match self {
+            Value::Sym(s) => Ok(s.clone()),
+            Value::Ref(r) if matches!(r.known, Some(Value::Sym(_))) => {
+                r.known.as_ref().expect("matched").as_text()
+            }
+            other => other.as_string().map(|s| SymStr::literal(&s)),
+        }
+    }
+
+    /// Terraform's equality (`==`, `contains`, `distinct`): deep, on resolved values. A
+    /// string known in part equals another when that does not depend on its holes.
     pub fn equals(&self, other: &Value) -> Result<bool, Stop> {
+        if matches!(self, Value::Sym(_)) || matches!(other, Value::Sym(_)) {
+            if let (Ok(a), Ok(b)) = (self.as_text(), other.as_text()) {
+                // Terraform compares strings case-sensitively.
+                if a == b {
+                    return Ok(true);
+                }
+                if a.eq_ignore_case(&b) == Some(false) {
+                    return Ok(false);
+                }
+            }
+        }
         let (a, b) = (self.resolved()?, other.resolved()?);
         Ok(match (a, b) {
             (Value::List(x), Value::List(y)) => {

@@ -88,10 +88,14 @@ pub fn is_primitive(ty: Option<&Expr>) -> bool {
 /// Converts a value to a type constraint (`string`, `list(string)`, `object({…})` with
 /// `optional` defaults). Unknowns and references pass through unchanged.
 pub fn convert(value: Value, ty: &Expr, eval_default: &dyn Fn(&Expr) -> Eval) -> Eval {
+    // A string known in part converts to a string as it is, and to anything else as
+    // Unknown (`as_*` below).
+    let is_string = |name: &str| name == "string";
     if matches!(
         value,
         Value::Unknown(_) | Value::UnknownInstances(..) | Value::Ref(_) | Value::Null
-    ) {
+    ) || matches!((&value, &ty.kind), (Value::Sym(_), ExprKind::Variable(n) | ExprKind::String(n)) if is_string(n))
+    {
         return Ok(value);
     }
     match &ty.kind {
