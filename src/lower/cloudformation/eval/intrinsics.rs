@@ -1,0 +1,451 @@
+//! The intrinsic functions that build values: `Fn::GetAtt`, nested-stack outputs, `Fn::Sub`,
+//! `Fn::Join`, `Fn::Select`, `Fn::Split`, `Fn::FindInMap`, `Fn::Cidr`, `Fn::ImportValue`.
+
+use super::{
+    collect_imports, functions, EVal, Node, Range, Scalar, Spanned, SubPart, SymStr, Value, World,
+};
+
+impl<'a> World<'a> {
+    pub(super) fn get_att(&self, i: usize, arg: &'a Node, node: &'a Node) -> Spanned {
+        let span = node.span.clone();
+        let parts: Option<(String, String)> = match &arg.value {
+            Value::String(s) => s.split_once('.').map(|(r, a)| (r.to_owned(), a.to_owned())),
+            Value::Seq(items) if items.len() == 2 => {
+                let attr = self.eval(i, &items[1]).text();
+                items[0]
+                    .as_scalar_str()
+                    .zip(attr)
+                    .map(|(r, a)| (r.to_owned(), a))
+            }
+            _ => None,
+        };
+        let Some((logical, attr)) = parts else {
+            return Spanned::new(
+                EVal::Unknown("Fn::GetAtt needs a resource and an attribute".into()),
+                span,
+            );
+        };
+        let inst = &self.instances[i];
+        let Some(resource) = inst.resource(&logical) else {
+            self.error(
+                i,
+                arg.span.clone(),
+                format!("Fn::GetAtt {logical}: no resource of that name"),
+            );
+            return Spanned::new(
+                EVal::Unknown(format!("Fn::GetAtt {logical}: no such resource")),
+                span,
+            );
+        };
+        if let Some(output) = attr.strip_prefix("Outputs.") {
+            return self.stack_output(i, &logical, output, &span);
+        }
+        let ty = resource
+            .get("Type")
+            .and_then(Node::as_scalar_str)
+            .unwrap_or("");
+        // Attributes that are a property as written: evaluated from it.
+        let property = match (ty, attr.as_str()) {
+            ("AWS::EC2::VPC" | "AWS::EC2::Subnet", "CidrBlock") => Some("CidrBlock"),
+            _ => None,
+        };
+        if let Some(value) =
+            property.and_then(|p| resource.get("Properties").and_then(|props| props.get(p)))
+        {
+            if self.resource_exists(i, &logical) != Some(false) {
+                return self.eval(i, value).at(&span);
+            }
+        }
+        Spanned::new(self.resource(i, &logical, &attr), span)
+    }
+
+    /// `Fn::GetAtt Stack.Outputs.Name` of a nested stack.
+    pub(super) fn stack_output(
+        &self,
+        i: usize,
+        logical: &str,
+        output: &str,
+        span: &Range<usize>,
+    ) -> Spanned {
+        let Some(&child) = self.instances[i].children.get(logical) else {
+            return Spanned::new(
+                EVal::Unknown(format!(
+                    "{logical} is a nested stack whose template is not analysed"
+                )),
+                span.clone(),
+            );
+        };
+        let value = self.instances[child]
+            .root
+            .get("Outputs")
+            .and_then(|o| o.get(output))
+            .and_then(|o| o.get("Value"));
+        if let Some(v) = value {
+            return self.eval(child, v).at(span);
+        }
+        self.error(
+            i,
+            span.clone(),
+            format!("nested stack {logical} has no output {output}"),
+        );
+        Spanned::new(
+            EVal::Unknown(format!("{logical} has no output {output}")),
+            span.clone(),
+        )
+    }
+
+    pub(super) fn sub(&self, i: usize, arg: &'a Node, node: &'a Node) -> Spanned {
+        let span = node.span.clone();
+        let (template, vars) = match &arg.value {
+            Value::String(s) => (s, None),
+            Value::Seq(items) if items.len() == 2 => match &items[0].value {
+                Value::String(s) => (s, Some(&items[1])),
+                _ => return Spanned::new(EVal::Unknown("Fn::Sub needs a string".into()), span),
+            },
+            _ => return Spanned::new(EVal::Unknown("Fn::Sub needs a string".into()), span),
+        };
+        let string_node = if vars.is_some() {
+            &arg.as_seq().unwrap_or_default()[0]
+        } else {
+            arg
+        };
+        let parts = functions::sub_parts(template);
+        let mut values = Vec::new();
+        for part in &parts {
+            values.push(match part {
+                SubPart::Text(t) => EVal::Scalar(Scalar::Str(t.clone())),
+                SubPart::Var { name, offset } => {
+                    let at = inner_span(string_node, template, *offset, name.len() + 3);
+                    match vars.and_then(|v| v.get(name)) {
+                        Some(v) => self.eval(i, v).val,
+                        None => self.sub_variable(i, name, &at),
+                    }
+                }
+            });
+        }
+        if let [only @ EVal::Res { .. }] = values.as_slice() {
+            return Spanned::new(only.clone(), span);
+        }
+        Spanned::new(concat(values, "Fn::Sub"), span)
+    }
+
+    /// `${Name}` or `${Resource.Attribute}` of a `Fn::Sub` without a variable map entry.
+    pub(super) fn sub_variable(&self, i: usize, name: &str, at: &Range<usize>) -> EVal {
+        if name.starts_with("AWS::") {
+            return self.pseudo(i, name);
+        }
+        let inst = &self.instances[i];
+        if inst.parameter(name).is_some() {
+            return self.parameter(i, name, at);
+        }
+        if inst.resource(name).is_some() {
+            return self.resource(i, name, "Ref");
+        }
+        if let Some((logical, attr)) = name.split_once('.') {
+            if inst.resource(logical).is_some() {
+                if let Some(output) = attr.strip_prefix("Outputs.") {
+                    return self.stack_output(i, logical, output, at).val;
+                }
+                return self.resource(i, logical, attr);
+            }
+        }
+        self.error(
+            i,
+            at.clone(),
+            format!("Fn::Sub: ${{{name}}} is not a parameter, resource or attribute"),
+        );
+        EVal::Unknown(format!("Fn::Sub: ${{{name}}} is not defined"))
+    }
+
+    pub(super) fn join(&self, i: usize, arg: &'a Node, node: &'a Node) -> Spanned {
+        let span = node.span.clone();
+        let Some([delim, list]) = arg.as_seq().and_then(|s| <&[Node; 2]>::try_from(s).ok()) else {
+            return Spanned::new(
+                EVal::Unknown("Fn::Join needs [delimiter, list]".into()),
+                span,
+            );
+        };
+        let Some(delim) = self.eval(i, delim).text() else {
+            return Spanned::new(
+                EVal::Unknown("Fn::Join: the delimiter is not known".into()),
+                span,
+            );
+        };
+        let items = match self.eval(i, list).val {
+            EVal::List(items) => items,
+            other => return Spanned::new(not_list(other, "Fn::Join"), span),
+        };
+        let deploy_time = items.iter().any(|s| matches!(s.val, EVal::Res { .. }));
+        let all_known = items
+            .iter()
+            .all(|s| matches!(s.val, EVal::Res { .. } | EVal::Scalar(_)));
+        if deploy_time && all_known {
+            return Spanned::new(EVal::Joined { delim, items }, span);
+        }
+        let mut values = Vec::new();
+        for (n, item) in items.into_iter().enumerate() {
+            if n > 0 {
+                values.push(EVal::Scalar(Scalar::Str(delim.clone())));
+            }
+            values.push(item.val);
+        }
+        Spanned::new(concat(values, "Fn::Join"), span)
+    }
+
+    pub(super) fn select(&self, i: usize, arg: &'a Node, node: &'a Node) -> Spanned {
+        let span = node.span.clone();
+        let Some([index, list]) = arg.as_seq().and_then(|s| <&[Node; 2]>::try_from(s).ok()) else {
+            return Spanned::new(EVal::Unknown("Fn::Select needs [index, list]".into()), span);
+        };
+        let Some(n) = self
+            .eval(i, index)
+            .text()
+            .and_then(|t| t.parse::<usize>().ok())
+        else {
+            return Spanned::new(
+                EVal::Unknown("Fn::Select: the index is not known".into()),
+                span,
+            );
+        };
+        match self.eval(i, list).val {
+            EVal::List(items) => {
+                if let Some(item) = items.into_iter().nth(n) {
+                    return item;
+                }
+                let message = format!("Fn::Select: index {n} is out of range");
+                self.error(i, index.span.clone(), message.clone());
+                Spanned::new(EVal::Unknown(message), span)
+            }
+            other => Spanned::new(not_list(other, "Fn::Select"), span),
+        }
+    }
+
+    pub(super) fn split(&self, i: usize, arg: &'a Node, node: &'a Node) -> Spanned {
+        let span = node.span.clone();
+        let Some([delim, text]) = arg.as_seq().and_then(|s| <&[Node; 2]>::try_from(s).ok()) else {
+            return Spanned::new(
+                EVal::Unknown("Fn::Split needs [delimiter, string]".into()),
+                span,
+            );
+        };
+        let text = self.eval(i, text);
+        let delim = self.eval(i, delim).text();
+        if let (
+            EVal::Joined {
+                delim: joined,
+                items,
+            },
+            Some(d),
+        ) = (&text.val, &delim)
+        {
+            if joined == d && !d.is_empty() {
+                let pieces = items.iter().flat_map(|item| match &item.val {
+                    EVal::Scalar(s) => match s.clone().into_string() {
+                        Ok(text) => text
+                            .split(d.as_str())
+                            .map(|p| {
+                                Spanned::new(
+                                    EVal::Scalar(Scalar::Str(p.to_owned())),
+                                    item.span.clone(),
+                                )
+                            })
+                            .collect::<Vec<_>>(),
+                        Err(reason) => vec![Spanned::new(EVal::Unknown(reason), item.span.clone())],
+                    },
+                    _ => vec![item.clone()],
+                });
+                return Spanned::new(EVal::List(pieces.collect()), span);
+            }
+        }
+        match (delim, text.text()) {
+            (Some(d), Some(t)) if !d.is_empty() => Spanned::new(
+                EVal::List(
+                    t.split(d.as_str())
+                        .map(|p| {
+                            Spanned::new(EVal::Scalar(Scalar::Str(p.to_owned())), span.clone())
+                        })
+                        .collect(),
+                ),
+                span,
+            ),
+            (_, None) => Spanned::new(not_list(text.val, "Fn::Split"), span),
+            _ => Spanned::new(
+                EVal::Unknown("Fn::Split: the delimiter is not known".into()),
+                span,
+            ),
+        }
+    }
+
+    pub(super) fn find_in_map(&self, i: usize, arg: &'a Node, node: &'a Node) -> Spanned {
+        let span = node.span.clone();
+        let items = arg.as_seq().unwrap_or_default();
+        if !(3..=4).contains(&items.len()) {
+            return Spanned::new(
+                EVal::Unknown("Fn::FindInMap needs [map, top key, second key]".into()),
+                span,
+            );
+        }
+        let mut keys = Vec::new();
+        for k in &items[..3] {
+            let v = self.eval(i, k);
+            match v.text() {
+                Some(t) => keys.push(t),
+                None => return Spanned::new(not_scalar(v.val, "Fn::FindInMap key"), span),
+            }
+        }
+        let mappings = self.instances[i].root.get("Mappings");
+        let found = mappings
+            .and_then(|m| m.get(&keys[0]))
+            .and_then(|m| m.get(&keys[1]))
+            .and_then(|m| m.get(&keys[2]));
+        if let Some(value) = found {
+            return self.eval(i, value);
+        }
+        if let Some(default) = items.get(3).and_then(|d| d.get("DefaultValue")) {
+            return self.eval(i, default);
+        }
+        let message = format!(
+            "Fn::FindInMap: {} has no entry {} / {}",
+            keys[0], keys[1], keys[2]
+        );
+        self.error(i, arg.span.clone(), message.clone());
+        Spanned::new(EVal::Unknown(message), span)
+    }
+
+    pub(super) fn cidr(&self, i: usize, arg: &'a Node, node: &'a Node) -> Spanned {
+        let span = node.span.clone();
+        let Some([block, count, bits]) = arg.as_seq().and_then(|s| <&[Node; 3]>::try_from(s).ok())
+        else {
+            return Spanned::new(
+                EVal::Unknown("Fn::Cidr needs [block, count, cidrBits]".into()),
+                span,
+            );
+        };
+        let block = self.eval(i, block);
+        let (count, bits) = (self.eval(i, count).text(), self.eval(i, bits).text());
+        let (Some(b), Some(c), Some(n)) = (block.text(), count, bits) else {
+            return Spanned::new(not_scalar(block.val, "Fn::Cidr"), span);
+        };
+        match functions::cidr(&b, &c, &n) {
+            Ok(blocks) => Spanned::new(
+                EVal::List(
+                    blocks
+                        .into_iter()
+                        .map(|b| Spanned::new(EVal::Scalar(Scalar::Str(b)), span.clone()))
+                        .collect(),
+                ),
+                span,
+            ),
+            Err(reason) => {
+                if !reason.contains("IPv6") {
+                    self.error(i, span.clone(), reason.clone());
+                }
+                Spanned::new(EVal::Unknown(reason), span)
+            }
+        }
+    }
+
+    pub(super) fn import(&self, i: usize, arg: &'a Node, node: &'a Node) -> Spanned {
+        let span = node.span.clone();
+        let name = self.eval(i, arg);
+        let Some(name) = name.text() else {
+            return Spanned::new(not_scalar(name.val, "Fn::ImportValue name"), span);
+        };
+        if let Some(exporters) = self.ambiguous.borrow().get(&name) {
+            let names: Vec<String> = exporters.iter().map(|&e| self.describe(e)).collect();
+            return Spanned::new(
+                EVal::Unknown(format!(
+                    "Fn::ImportValue: '{name}' is exported by {} among the scanned files; an export name is unique in an account and region, so which stack this one imports from is not known",
+                    names.join(" and ")
+                )),
+                span,
+            );
+        }
+        let found = self.exports.borrow().get(&name).copied();
+        match found {
+            Some((exporter, value)) => self.eval(exporter, value).at(&span),
+            None => Spanned::new(
+                EVal::Unknown(format!(
+                    "Fn::ImportValue: no template of the scanned files exports '{name}'"
+                )),
+                span,
+            ),
+        }
+    }
+
+    /// Every `Fn::ImportValue` name of instance `i` this world can evaluate.
+    pub fn import_names(&self, i: usize) -> Vec<String> {
+        let mut nodes = Vec::new();
+        collect_imports(self.instances[i].root, &mut nodes);
+        nodes
+            .into_iter()
+            .filter_map(|n| self.eval(i, n).text())
+            .collect()
+    }
+}
+
+/// Concatenates the pieces of a `Fn::Sub` or `Fn::Join` when all are known, or known in
+/// part (`com.amazonaws.${AWS::Region}.sqs` without `--region` is
+/// `com.amazonaws.<region>.sqs`).
+pub(super) fn concat(values: Vec<EVal>, function: &str) -> EVal {
+    let mut out = SymStr::default();
+    for v in values {
+        match v {
+            EVal::Scalar(Scalar::Sym(s)) | EVal::Input { sym: Some(s), .. } => out.push(&s),
+            EVal::Scalar(s) => match s.into_string() {
+                Ok(text) => out.push_str(&text),
+                Err(reason) => return EVal::Unknown(reason),
+            },
+            EVal::Res { logical, .. } => {
+                return EVal::Unknown(format!(
+                    "{function} uses an attribute of {logical}, known only after deployment"
+                ))
+            }
+            other => return not_scalar(other, function),
+        }
+    }
+    match out.as_literal() {
+        Some(text) => EVal::Scalar(Scalar::Str(text.to_owned())),
+        None => EVal::Scalar(Scalar::Sym(out)),
+    }
+}
+
+/// Why a value that should be a scalar is not known.
+pub(super) fn not_scalar(v: EVal, what: &str) -> EVal {
+    match v {
+        EVal::Input { reason, .. } | EVal::Unknown(reason) => EVal::Unknown(reason),
+        EVal::Res { logical, attr, .. } => EVal::Unknown(format!(
+            "{what}: {logical}.{attr} is known only after deployment"
+        )),
+        EVal::List(_) => EVal::Unknown(format!("{what}: a list where a string was expected")),
+        EVal::Joined { .. } => EVal::Unknown(format!(
+            "{what}: a string joined from values known only after deployment"
+        )),
+        EVal::NoValue => EVal::Unknown(format!("{what}: AWS::NoValue")),
+        EVal::Scalar(_) => v,
+    }
+}
+
+pub(super) fn not_list(v: EVal, what: &str) -> EVal {
+    match v {
+        EVal::Scalar(_) => EVal::Unknown(format!("{what}: a string where a list was expected")),
+        EVal::Res { logical, attr, .. } => EVal::Unknown(format!(
+            "{what}: the list {logical}.{attr} is known only after deployment"
+        )),
+        other => not_scalar(other, what),
+    }
+}
+
+/// The span of `len` bytes at `offset` in the string of `node`, when the source is the
+/// string as written (a plain or quoted scalar without escapes); else the whole node.
+pub(super) fn inner_span(node: &Node, text: &str, offset: usize, len: usize) -> Range<usize> {
+    let written = node.span.end - node.span.start;
+    let start = if written == text.len() {
+        node.span.start
+    } else if written == text.len() + 2 {
+        node.span.start + 1
+    } else {
+        return node.span.clone();
+    };
+    start + offset..start + offset + len
+}

@@ -1,0 +1,245 @@
+//! Expressions: templates, function calls, operators and `for` expressions.
+
+use super::{
+    err, functions, BTreeMap, BinaryOp, Env, Eval, Evaluator, Expr, ExprKind, ForExpr, Stop,
+    SymStr, TemplatePart, UnaryOp, Value, MAX_DEPTH,
+};
+
+impl Evaluator<'_> {
+    /// Evaluates an expression. Unknowns come back as `Ok(Value::Unknown)`; `Err` is an
+    /// error Terraform would report.
+    pub fn eval(&self, expr: &Expr, env: &Env) -> Eval {
+        let depth = self.depth.get();
+        if depth >= MAX_DEPTH {
+            return Ok(Value::unknown(
+                "the expression nests too deeply to evaluate",
+            ));
+        }
+        self.depth.set(depth + 1);
+        let result = self.eval_kind(expr, env);
+        self.depth.set(depth);
+        match result {
+            Err(Stop::Unknown(r)) => Ok(Value::Unknown(r)),
+            other => other,
+        }
+    }
+
+    pub(super) fn eval_kind(&self, expr: &Expr, env: &Env) -> Eval {
+        Ok(match &expr.kind {
+            ExprKind::Null => Value::Null,
+            ExprKind::Bool(b) => Value::Bool(*b),
+            ExprKind::Number(n) => Value::Number(*n),
+            ExprKind::String(s) => Value::String(s.clone()),
+            ExprKind::Template(parts) => self.template(parts, env)?,
+            ExprKind::Tuple(items) => Value::List(
+                items
+                    .iter()
+                    .map(|e| self.eval(e, env))
+                    .collect::<Result<_, _>>()?,
+            ),
+            ExprKind::Object(pairs) => {
+                let mut map = BTreeMap::new();
+                for (k, v) in pairs {
+                    let key = match &k.kind {
+                        // `{ name = … }`: a bare name is the key itself.
+                        ExprKind::Variable(name) => name.clone(),
+                        _ => self.eval(k, env)?.as_string()?,
+                    };
+                    map.insert(key, self.eval(v, env)?);
+                }
+                Value::Map(map)
+            }
+            ExprKind::Variable(name) => self.reference(name, &[], env)?.0,
+            ExprKind::Traversal(root, ops) => {
+                let (value, used) = match &root.kind {
+                    ExprKind::Variable(name) => self.reference(name, ops, env)?,
+                    _ => (self.eval(root, env)?, 0),
+                };
+                self.traverse(value, &ops[used..], env)?
+            }
+            ExprKind::Call {
+                name,
+                args,
+                expand_final,
+            } => self.call(name, args, *expand_final, env)?,
+            ExprKind::Conditional(cond, yes, no) => {
+                if self.eval(cond, env)?.as_bool()? {
+                    self.eval(yes, env)?
+                } else {
+                    self.eval(no, env)?
+                }
+            }
+            ExprKind::Unary(op, e) => {
+                let v = self.eval(e, env)?;
+                match op {
+                    UnaryOp::Neg => Value::Number(-v.as_number()?),
+                    UnaryOp::Not => Value::Bool(!v.as_bool()?),
+                }
+            }
+            ExprKind::Binary(op, l, r) => self.binary(*op, l, r, env)?,
+            ExprKind::For(f) => self.for_expr(f, env)?,
+        })
+    }
+
+    pub(super) fn template(&self, parts: &[TemplatePart], env: &Env) -> Eval {
+        // `"${x}"` is x itself, whatever its type (HCL's rule).
+        if let [TemplatePart::Interpolation(inner)] = parts {
+            return self.eval(inner, env);
+        }
+        let mut out = SymStr::default();
+        for part in parts {
+            match part {
+                TemplatePart::Literal(s) => out.push_str(s),
+                TemplatePart::Interpolation(inner) => {
+                    out.push(&self.eval(inner, env)?.as_text()?);
+                }
+                TemplatePart::Directive(_) => {
+                    return Err(Stop::Unknown(
+                        "a template directive (%{if} or %{for}) is not evaluated by vpclint"
+                            .to_owned(),
+                    ))
+                }
+            }
+        }
+        Ok(match out.as_literal() {
+            Some(text) => Value::String(text.to_owned()),
+            None => Value::Sym(out),
+        })
+    }
+
+    pub(super) fn call(&self, name: &str, args: &[Expr], expand_final: bool, env: &Env) -> Eval {
+        match name {
+            "try" => {
+                for arg in args {
+                    match self.eval(arg, env) {
+                        Ok(v) => return Ok(v),
+                        Err(Stop::Error(_)) => {}
+                        Err(stop) => return Err(stop),
+                    }
+                }
+                err("try(): no argument could be evaluated")
+            }
+            "can" => match args {
+                [arg] => match self.eval(arg, env) {
+                    Ok(v) => v.check_known().map(|()| Value::Bool(true)),
+                    Err(Stop::Error(_)) => Ok(Value::Bool(false)),
+                    Err(stop) => Err(stop),
+                },
+                _ => err("can() takes one argument"),
+            },
+            _ if name.contains("::") => Err(Stop::Unknown(format!(
+                "the provider function {name}() is not evaluated by vpclint"
+            ))),
+            _ => {
+                let mut values = args
+                    .iter()
+                    .map(|a| self.eval(a, env))
+                    .collect::<Result<Vec<_>, _>>()?;
+                if expand_final {
+                    if let Some(last) = values.pop() {
+                        values.extend(last.as_list()?.iter().cloned());
+                    }
+                }
+                functions::call(name, &values)
+            }
+        }
+    }
+
+    pub(super) fn binary(&self, op: BinaryOp, lhs: &Expr, rhs: &Expr, env: &Env) -> Eval {
+        let (a, b) = (self.eval(lhs, env)?, self.eval(rhs, env)?);
+        let number = |f: fn(f64, f64) -> f64| -> Eval {
+            Ok(Value::Number(f(a.as_number()?, b.as_number()?)))
+        };
+        let compare = |f: fn(&f64, &f64) -> bool| -> Eval {
+            Ok(Value::Bool(f(&a.as_number()?, &b.as_number()?)))
+        };
+        match op {
+            BinaryOp::And => match a.as_bool() {
+                Ok(false) => Ok(Value::Bool(false)),
+                _ => Ok(Value::Bool(a.as_bool()? && b.as_bool()?)),
+            },
+            BinaryOp::Or => match a.as_bool() {
+                Ok(true) => Ok(Value::Bool(true)),
+                _ => Ok(Value::Bool(a.as_bool()? || b.as_bool()?)),
+            },
+            BinaryOp::Eq => Ok(Value::Bool(a.equals(&b)?)),
+            BinaryOp::NotEq => Ok(Value::Bool(!a.equals(&b)?)),
+            BinaryOp::Less => compare(f64::lt),
+            BinaryOp::LessEq => compare(f64::le),
+            BinaryOp::Greater => compare(f64::gt),
+            BinaryOp::GreaterEq => compare(f64::ge),
+            BinaryOp::Add => number(|x, y| x + y),
+            BinaryOp::Sub => number(|x, y| x - y),
+            BinaryOp::Mul => number(|x, y| x * y),
+            BinaryOp::Div | BinaryOp::Mod => {
+                let (x, y) = (a.as_number()?, b.as_number()?);
+                if y == 0.0 {
+                    return err("division by zero");
+                }
+                Ok(Value::Number(if op == BinaryOp::Div {
+                    x / y
+                } else {
+                    x % y
+                }))
+            }
+        }
+    }
+
+    pub(super) fn for_expr(&self, f: &ForExpr, env: &Env) -> Eval {
+        let collection = self.eval(&f.collection, env)?;
+        let items: Vec<(Value, Value)> = match collection.resolved()? {
+            Value::List(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    #[allow(clippy::cast_precision_loss)]
+                    (Value::Number(i as f64), v.clone())
+                })
+                .collect(),
+            Value::Map(map) => map
+                .iter()
+                .map(|(k, v)| (Value::String(k.clone()), v.clone()))
+                .collect(),
+            other => return err(format!("a for expression over a {}", other.type_name())),
+        };
+        let mut list = Vec::new();
+        let mut map = BTreeMap::new();
+        let mut groups: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        for (k, v) in items {
+            let mut e = env.clone();
+            if let Some(key_var) = &f.key_var {
+                e = e.bind(key_var, k);
+            }
+            e = e.bind(&f.value_var, v);
+            if let Some(cond) = &f.cond {
+                if !self.eval(cond, &e)?.as_bool()? {
+                    continue;
+                }
+            }
+            let value = self.eval(&f.value, &e)?;
+            match &f.key {
+                None => list.push(value),
+                Some(key) => {
+                    let key = self.eval(key, &e)?.as_string()?;
+                    if f.grouping {
+                        groups.entry(key).or_default().push(value);
+                    } else if map.insert(key.clone(), value).is_some() {
+                        return err(format!(
+                            "duplicate key \"{key}\" in a for expression (use ... to group)"
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(match (&f.key, f.grouping) {
+            (None, _) => Value::List(list),
+            (Some(_), true) => Value::Map(
+                groups
+                    .into_iter()
+                    .map(|(k, v)| (k, Value::List(v)))
+                    .collect(),
+            ),
+            (Some(_), false) => Value::Map(map),
+        })
+    }
+}
