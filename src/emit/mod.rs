@@ -55,12 +55,11 @@ pub struct EmitOptions {
     pub docs_url: Option<String>,
 }
 
-/// The documentation page of the rules in this crate's repository, when `Cargo.toml` names
-/// the repository.
+/// The documentation page of the rules in this crate's repository
+/// ([`crate::rules::docs::DOCS_URL`]).
 #[must_use]
 pub fn default_docs_url() -> Option<String> {
-    let repository = env!("CARGO_PKG_REPOSITORY").trim_end_matches('/');
-    (!repository.is_empty()).then(|| format!("{repository}/blob/main/docs/rules.md"))
+    Some(crate::rules::docs::DOCS_URL.to_owned())
 }
 
 /// Renders the report in the given format.
@@ -109,8 +108,8 @@ pub fn error_code(error: &FileError) -> &'static str {
 fn rule_url(options: &EmitOptions, id: &str) -> Option<String> {
     options
         .docs_url
-        .as_ref()
-        .map(|base| format!("{base}#{}", id.to_lowercase()))
+        .as_deref()
+        .map(|base| crate::rules::docs::rule_url(base, id))
 }
 
 /// Paths in output use `/` on every platform.

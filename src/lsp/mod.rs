@@ -52,10 +52,6 @@ use crate::lower::terraform::TerraformOptions;
 use crate::lower::LowerOptions;
 use crate::rules::{AccessModel, Settings};
 
-/// Where each diagnostic's `codeDescription.href` points (`#<rule id in lower case>` is
-/// appended), unless `Cargo.toml` names the repository.
-pub const DOCS_URL: &str = "https://github.com/vpclint/vpclint/blob/main/docs/rules.md";
-
 /// Arguments of `vpclint lsp`.
 #[derive(Debug, Default, clap::Args)]
 pub struct LspArgs {
@@ -134,7 +130,7 @@ fn serve(connection: &Connection) -> Result<(), String> {
     if watches_files(&params) {
         send(connection, watch_request())?;
     }
-    let docs_url = crate::emit::default_docs_url().unwrap_or_else(|| DOCS_URL.to_owned());
+    let docs_url = crate::rules::docs::DOCS_URL.to_owned();
     let mut server = Server {
         connection,
         workspace: Workspace::new(roots, options, exclude, encoding, docs_url),
