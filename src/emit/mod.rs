@@ -7,6 +7,7 @@ pub mod concise;
 pub mod github;
 pub mod json;
 pub mod json_lines;
+mod line_hash;
 pub mod lsp;
 pub mod sarif;
 pub mod text;
