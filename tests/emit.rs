@@ -45,6 +45,7 @@ fn options() -> EmitOptions {
         cwd: Some("/repo".into()),
         repo_root: Some("/repo".into()),
         docs_url: Some(DOCS.to_owned()),
+        ..EmitOptions::default()
     }
 }
 

@@ -599,3 +599,66 @@ local ok, err = pcall(function()
 end)
 finish(ok, ok and '' or tostring(err))
 ";
+
+/// The baseline of `.vpclint.toml` applies in the editor: a baselined finding is not shown,
+/// a new one is, and a rewritten baseline file (reported by the watcher) is read again.
+#[test]
+fn the_configurations_baseline_hides_known_findings() {
+    let dir = seed_workspace("lsp-baseline");
+    let compute = dir.join("compute.tf");
+    let out = Command::new(env!("CARGO_BIN_EXE_vpclint"))
+        .args(["check", "--write-baseline", "vpclint-baseline.json", "."])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    std::fs::write(
+        dir.join(".vpclint.toml"),
+        "baseline = \"vpclint-baseline.json\"\n",
+    )
+    .unwrap();
+    let mut client = Client::start(&["lsp"]);
+    client.request(
+        "initialize",
+        json!({
+            "processId": null,
+            "rootUri": uri(&dir),
+            "capabilities": {},
+        }),
+    );
+    client.notify("initialized", json!({}));
+    let first = client.publishes_so_far(&uri(&compute));
+    assert!(
+        first.get("compute.tf").is_none_or(Vec::is_empty),
+        "the baselined finding is shown: {first:?}"
+    );
+    // A change of what the finding says makes it new.
+    let text = open(&mut client, &compute, 1);
+    change(
+        &mut client,
+        &compute,
+        2,
+        &text.replace("m4.large", "m4.xlarge"),
+    );
+    let (_, new) = client.diagnostics_of("compute.tf");
+    assert_eq!(rules(&new), ["VPC001"]);
+    assert!(new[0]["message"].as_str().unwrap().contains("m4.xlarge"));
+    change(&mut client, &compute, 3, &text);
+    let (_, back) = client.diagnostics_of("compute.tf");
+    assert!(back.is_empty(), "{back:?}");
+    // An emptied baseline, reported by the watcher: the finding shows.
+    std::fs::write(
+        dir.join("vpclint-baseline.json"),
+        "{\"version\": 1, \"findings\": []}\n",
+    )
+    .unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&dir.join("vpclint-baseline.json")), "type": 2}]}),
+    );
+    let (_, shown) = client.diagnostics_of("compute.tf");
+    assert_eq!(rules(&shown), ["VPC001"]);
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    assert_eq!(client.wait_exit(), 0);
+}

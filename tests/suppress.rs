@@ -225,6 +225,7 @@ fn suppressed_findings_are_counted_in_the_json_summary() {
             repo_root: None,
             cwd: None,
             docs_url: None,
+            ..vpclint::emit::EmitOptions::default()
         },
     );
     assert!(text.contains(", 1 suppressed)."), "{text}");

@@ -4,6 +4,7 @@
 //! Each concern has its own file: `check.rs` (the `check` subcommand and exit codes),
 //! `terraform.rs` and `cloudformation.rs` (the flags that feed each format's lowering).
 
+mod baseline;
 mod check;
 mod cloudformation;
 mod rules;
@@ -17,7 +18,7 @@ pub use check::{exit, CheckArgs};
 
 /// vpclint: finds AWS network designs that only fail after `apply`.
 #[derive(Debug, Parser)]
-#[command(name = "vpclint", version, about, long_about = None)]
+#[command(name = "vpclint", version, about, long_about = None, after_help = check::EXIT_CODES)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -28,6 +29,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check Terraform and CloudFormation files or directories.
+    #[command(after_help = check::EXIT_CODES)]
     Check(CheckArgs),
     /// List every rule (id, severity, name, summary).
     Rules(rules::RulesArgs),

@@ -14,7 +14,9 @@
 //!   location (every step has a physical location), and `partialFingerprints`: vpclint's own,
 //!   which does not depend on line numbers, and GitHub's `primaryLocationLineHash`
 //!   (`line_hash.rs`), so alerts survive edits elsewhere in the file.
-//! - File errors are `invocations[0].toolExecutionNotifications`.
+//! - File errors are `invocations[0].toolExecutionNotifications`, and so are the entries of
+//!   a baseline that no longer occur (`note`, `baseline-stale`); with a baseline, results
+//!   have `baselineState: new`.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -164,6 +166,9 @@ struct SarifResult<'a> {
     partial_fingerprints: BTreeMap<&'static str, String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     properties: Option<ResultProperties<'a>>,
+    /// `new` when a baseline was applied (the findings it has are left out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline_state: Option<&'static str>,
 }
 
 /// vpclint's own properties of a result.
@@ -430,16 +435,6 @@ fn linked_message(d: &Diagnostic) -> String {
     out
 }
 
-/// 64-bit FNV-1a: small, stable across Rust versions and platforms (std's hasher is not).
-fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    hash
-}
-
 /// What identifies a finding regardless of where in its file it sits: the rule, the file,
 /// the resource, the witness path and the flagged text (`"m4.large"`).
 fn fingerprint_of(report: &Report, d: &Diagnostic, options: &EmitOptions) -> u64 {
@@ -448,8 +443,7 @@ fn fingerprint_of(report: &Report, d: &Diagnostic, options: &EmitOptions) -> u64
     let flagged = file.text.get(d.span.range()).unwrap_or("").trim();
     let mut parts = vec![d.rule, path.as_str(), d.resource.as_str(), flagged];
     parts.extend(d.path.iter().map(String::as_str));
-    // Each part NUL-terminated, so that ("ab", "c") and ("a", "bc") differ.
-    fnv1a(parts.iter().flat_map(|p| p.bytes().chain([0])))
+    crate::diagnostic::stable_hash(parts)
 }
 
 /// The witness path as a thread flow: each resource of `Diagnostic.path` at its location
@@ -579,6 +573,7 @@ pub fn render(report: &Report, options: &EmitOptions) -> String {
                     })
                     .collect(),
                 code_flows: code_flow(report, d, options).into_iter().collect(),
+                baseline_state: report.baseline.as_ref().map(|_| "new"),
                 partial_fingerprints: {
                     let mut prints = BTreeMap::from([(FINGERPRINT_KEY, fingerprint)]);
                     let hashes = line_hashes.entry(d.span.file).or_insert_with(|| {
@@ -596,6 +591,27 @@ pub fn render(report: &Report, options: &EmitOptions) -> String {
             }
         })
         .collect();
+    let stale = super::stale_entries(report)
+        .into_iter()
+        .map(|(file, line, text)| {
+            let at = LineCol { line, column: 1 };
+            Notification {
+                level: "note",
+                message: Text::plain(text),
+                locations: vec![Location {
+                    id: None,
+                    physical_location: Some(PhysicalLocation {
+                        artifact_location: artifact(std::path::Path::new(&file), options),
+                        region: region((at, at)),
+                    }),
+                    logical_locations: Vec::new(),
+                    message: None,
+                }],
+                descriptor: DescriptorReference {
+                    id: super::BASELINE_STALE,
+                },
+            }
+        });
     let notifications = report
         .errors
         .iter()
@@ -613,6 +629,7 @@ pub fn render(report: &Report, options: &EmitOptions) -> String {
             }],
             descriptor: DescriptorReference { id: error_code(e) },
         })
+        .chain(stale)
         .collect();
     let repository = env!("CARGO_PKG_REPOSITORY");
     let log = Log {
@@ -672,13 +689,5 @@ mod tests {
             super::full_description("Flags **this**\nand that:\n\n- a\n- b"),
             "Flags this and that."
         );
-    }
-
-    #[test]
-    fn fnv1a_matches_the_reference_vectors() {
-        // From the FNV reference test suite (draft-eastlake-fnv).
-        assert_eq!(super::fnv1a(*b""), 0xcbf2_9ce4_8422_2325);
-        assert_eq!(super::fnv1a(*b"a"), 0xaf63_dc4c_8601_ec8c);
-        assert_eq!(super::fnv1a(*b"foobar"), 0x8594_4171_f739_67e8);
     }
 }

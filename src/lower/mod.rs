@@ -6,7 +6,10 @@
 //! reference resolves to a [`ResourceId`] whatever the declaration order.
 
 pub mod cloudformation;
+mod declared;
 pub mod terraform;
+
+pub use declared::{declared_inputs, DeclaredInputs};
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -104,7 +104,7 @@ fn serve(connection: &Connection) -> Result<(), String> {
         .and_then(|g| g.position_encodings.as_deref());
     let encoding = Encoding::negotiate(offered);
     let roots = workspace_roots(&params);
-    let (options, exclude, warnings) =
+    let (options, exclude, warnings, baseline) =
         session_options(params.initialization_options.as_ref(), &roots);
     let result = InitializeResult {
         capabilities: capabilities(encoding),
@@ -135,6 +135,9 @@ fn serve(connection: &Connection) -> Result<(), String> {
         connection,
         workspace: Workspace::new(roots, options, exclude, encoding, docs_url),
     };
+    if let Some(path) = baseline {
+        server.workspace.set_baseline(path);
+    }
     server.workspace.scan();
     server.main_loop()
 }
@@ -219,12 +222,17 @@ fn workspace_roots(params: &InitializeParams) -> Vec<PathBuf> {
 }
 
 /// The check options of the session from `initializationOptions` and the workspace folders,
-/// and what was wrong with the options (unknown keys and bad values are reported and
-/// otherwise ignored).
+/// what was wrong with the options (unknown keys and bad values are reported and otherwise
+/// ignored), and the baseline file of the configuration.
 fn session_options(
     init: Option<&serde_json::Value>,
     roots: &[PathBuf],
-) -> (Options, crate::config::Exclude, Vec<String>) {
+) -> (
+    Options,
+    crate::config::Exclude,
+    Vec<String>,
+    Option<PathBuf>,
+) {
     let mut explicit_model = None;
     let mut region = None;
     let mut warnings = Vec::new();
@@ -272,6 +280,7 @@ fn session_options(
         .as_ref()
         .map(|c| c.exclude.clone())
         .unwrap_or_default();
+    let baseline = config.as_ref().and_then(|c| c.baseline.clone());
     let options = Options {
         rules: config.map(|c| c.rules).unwrap_or_default(),
         settings: Settings { access_model },
@@ -286,7 +295,7 @@ fn session_options(
             },
         },
     };
-    (options, exclude, warnings)
+    (options, exclude, warnings, baseline)
 }
 
 struct Server<'a> {
@@ -545,7 +554,7 @@ mod tests {
 
     #[test]
     fn initialization_options_are_read_leniently() {
-        let (options, _, warnings) = session_options(
+        let (options, _, warnings, _) = session_options(
             Some(&serde_json::json!({
                 "accessModel": "current", "region": "eu-west-1", "colour": true
             })),
@@ -557,7 +566,7 @@ mod tests {
             Some("eu-west-1")
         );
         assert_eq!(warnings, ["unknown initialization option \"colour\""]);
-        let (options, _, warnings) =
+        let (options, _, warnings, _) =
             session_options(Some(&serde_json::json!({"accessModel": "newest"})), &[]);
         assert_eq!(options.settings.access_model, AccessModel::Legacy);
         assert_eq!(warnings.len(), 1);
