@@ -7,6 +7,7 @@
 mod baseline;
 mod check;
 mod cloudformation;
+mod completions;
 mod rules;
 mod terraform;
 
@@ -38,6 +39,8 @@ pub enum Command {
     /// Run the language server over stdin and stdout (diagnostics as you type, hover on
     /// instance types).
     Lsp(crate::lsp::LspArgs),
+    /// Print the completion script of a shell (bash, zsh, fish, powershell, elvish).
+    Completions(completions::CompletionsArgs),
 }
 
 /// Runs a parsed command line and returns the process exit code.
@@ -48,5 +51,6 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Rules(args) => ExitCode::from(rules::run_rules(&args)),
         Command::Explain(args) => ExitCode::from(rules::run_explain(&args)),
         Command::Lsp(args) => crate::lsp::run(&args),
+        Command::Completions(args) => ExitCode::from(completions::run(&args)),
     }
 }
