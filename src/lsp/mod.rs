@@ -17,12 +17,14 @@
 //!   the whole workspace is checked again and every file whose diagnostics changed gets a
 //!   `publishDiagnostics`, an empty one when its diagnostics disappeared.
 //! - Hover on an instance type value shows its hypervisor ([`hover`]).
+//! - A quick fix on each finding writes a suppression for it ([`code_action`]).
 //! - `initializationOptions`: `{"accessModel": "legacy" | "c5-m5-2018-04" | "current",
 //!   "region": "eu-west-1"}`, as `--access-model` and `--region` of `vpclint check`.
 //!
 //! Malformed messages are logged to stderr and answered with an error when they are
 //! requests; they never stop the server.
 
+mod code_action;
 mod convert;
 mod hover;
 mod state;
@@ -36,7 +38,7 @@ use lsp_types::notification::{
     DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
     DidSaveTextDocument, Notification as _, PublishDiagnostics, ShowMessage,
 };
-use lsp_types::request::{HoverRequest, Request as _};
+use lsp_types::request::{CodeActionRequest, HoverRequest, Request as _};
 use lsp_types::{
     HoverContents, HoverProviderCapability, InitializeParams, InitializeResult, MarkupContent,
     MarkupKind, MessageType, PublishDiagnosticsParams, SaveOptions, ServerCapabilities, ServerInfo,
@@ -156,6 +158,12 @@ fn capabilities(encoding: Encoding) -> ServerCapabilities {
             },
         )),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
+        code_action_provider: Some(lsp_types::CodeActionProviderCapability::Options(
+            lsp_types::CodeActionOptions {
+                code_action_kinds: Some(vec![lsp_types::CodeActionKind::QUICKFIX]),
+                ..lsp_types::CodeActionOptions::default()
+            },
+        )),
         ..ServerCapabilities::default()
     }
 }
@@ -369,6 +377,10 @@ impl Server<'_> {
         match request.method.as_str() {
             HoverRequest::METHOD => match parse::<lsp_types::HoverParams>(&id, request) {
                 Ok(params) => Response::new_ok(id, self.hover(&params)),
+                Err(response) => response,
+            },
+            CodeActionRequest::METHOD => match parse::<lsp_types::CodeActionParams>(&id, request) {
+                Ok(params) => Response::new_ok(id, code_action::actions(&self.workspace, &params)),
                 Err(response) => response,
             },
             method => {

@@ -306,6 +306,12 @@ impl Workspace {
         self.dirty = true;
     }
 
+    /// The file's kind and text as the check sees them (the open buffer, else the disk
+    /// text); `None` for a file the check does not read.
+    pub fn file(&self, path: &Path) -> Option<(FileKind, String)> {
+        self.effective(path)
+    }
+
     /// The file's kind and text as the next check will see them.
     fn effective(&self, path: &Path) -> Option<(FileKind, String)> {
         match self.docs.get(path) {

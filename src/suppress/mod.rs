@@ -19,6 +19,7 @@ mod directive;
 use std::collections::HashSet;
 
 pub use comments::CommentSyntax;
+pub use directive::{parse as parse_directive, MARKER};
 
 use crate::config::RuleSelection;
 use crate::diagnostic::Diagnostic;
