@@ -15,7 +15,7 @@
 # tests/static_binary.rs builds the same static binary and runs it with this file's
 # ENTRYPOINT and CMD in an empty root directory, as the scratch image would.
 
-ARG RUST_VERSION=1.85
+ARG RUST_VERSION=1.88
 
 FROM rust:${RUST_VERSION}-alpine AS build
 WORKDIR /build
