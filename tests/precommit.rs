@@ -322,7 +322,8 @@ fn python_hook_installs_the_wheel_in_seconds_without_rust() {
     assert!(text.contains("Passed"), "{text}");
     let _ = writeln!(
         std::io::stderr(),
-        "{name}: first run (environment created, wheel installed) {:.1} s, next run {:.1} s",
+        "{name}: first run (environment created, wheel installed) {:.1} s; again {:.1} s \
+         (try-repo makes a new environment every time)",
         first.as_secs_f64(),
         again.as_secs_f64()
     );
