@@ -130,6 +130,8 @@ pub struct Report {
     pub errors: Vec<FileError>,
     pub unchecked: Vec<UncheckedItem>,
     pub summary: Summary,
+    /// What a baseline left out, when one was applied (`crate::baseline::apply`).
+    pub baseline: Option<crate::baseline::Outcome>,
 }
 
 impl Report {

@@ -8,6 +8,7 @@
 //! region = "eu-west-1"              # as --region
 //! exclude = ["legacy/", "*.gen.tf"] # gitignore-style globs, relative to this file's directory
 //! fail-on = "error"                 # as --fail-on
+//! baseline = "vpclint-baseline.json" # as --baseline, relative to this file's directory
 //!
 //! [severity]
 //! VPC001 = "error"                  # rule id or prefix = "error" | "warning" | "info"
@@ -64,6 +65,7 @@ struct Raw {
     region: Option<Spanned<String>>,
     exclude: Option<Vec<Spanned<String>>>,
     fail_on: Option<FailOn>,
+    baseline: Option<Spanned<String>>,
 }
 
 /// A parsed, validated `.vpclint.toml`.
@@ -76,6 +78,8 @@ pub struct Config {
     pub region: Option<String>,
     pub exclude: Exclude,
     pub fail_on: Option<FailOn>,
+    /// The baseline file (`baseline`), resolved against the file's directory.
+    pub baseline: Option<PathBuf>,
 }
 
 /// What is wrong with a configuration file, and where (1-based line and column).
@@ -237,6 +241,12 @@ pub fn parse(path: &Path, dir: &Path, text: &str) -> Result<Config, ConfigError>
         }
         r => r.map(Spanned::into_inner),
     };
+    let baseline = match raw.baseline {
+        Some(b) if b.get_ref().trim().is_empty() => {
+            return Err(error(Some(b.span()), "baseline: empty".to_owned()))
+        }
+        b => b.map(|b| dir.join(b.get_ref())),
+    };
     let exclude = exclude(dir, &raw.exclude.unwrap_or_default())
         .map_err(|(span, m)| error(Some(span), format!("exclude: {m}")))?;
     Ok(Config {
@@ -250,6 +260,7 @@ pub fn parse(path: &Path, dir: &Path, text: &str) -> Result<Config, ConfigError>
         region,
         exclude,
         fail_on: raw.fail_on,
+        baseline,
     })
 }
 

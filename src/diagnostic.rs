@@ -55,3 +55,40 @@ pub struct Diagnostic {
     /// relate findings to resources, e.g. CloudFormation condition variants).
     pub subject: Option<ResourceId>,
 }
+
+/// 64-bit FNV-1a of the parts, each NUL-terminated (so that `("ab", "c")` and `("a", "bc")`
+/// differ): small, and stable across Rust versions and platforms (std's hasher is not), for
+/// fingerprints that must not change between releases (SARIF's, baselines').
+#[must_use]
+pub fn stable_hash<'a>(parts: impl IntoIterator<Item = &'a str>) -> u64 {
+    fnv1a(parts.into_iter().flat_map(|p| p.bytes().chain([0])))
+}
+
+fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fnv1a_matches_the_reference_vectors() {
+        // From the FNV reference test suite (draft-eastlake-fnv).
+        assert_eq!(super::fnv1a(*b""), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(super::fnv1a(*b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(super::fnv1a(*b"foobar"), 0x8594_4171_f739_67e8);
+    }
+
+    #[test]
+    fn parts_are_separated() {
+        assert_ne!(
+            super::stable_hash(["ab", "c"]),
+            super::stable_hash(["a", "bc"])
+        );
+        assert_eq!(super::stable_hash(["a"]), super::fnv1a(*b"a\0"));
+    }
+}

@@ -66,3 +66,53 @@ fn explain_prints_the_docs_by_id_or_name() {
     assert_eq!((code, by_name), (0, text));
     assert_eq!(vpclint(&["explain", "XYZ999"]).0, 2);
 }
+
+/// One link scheme for a rule's documentation, from `repository` in Cargo.toml: every place
+/// that links to a rule (explain, rules --format json, SARIF, the LSP format) gives the
+/// same address, and the address's anchor exists in `docs/rules.md`.
+#[test]
+fn every_rule_link_is_the_repository_docs_page_with_the_rules_anchor() {
+    let repository = env!("CARGO_PKG_REPOSITORY");
+    assert!(
+        repository.starts_with("https://github.com/"),
+        "Cargo.toml names no repository"
+    );
+    let page = std::fs::read_to_string("docs/rules.md").unwrap();
+    let (_, json) = vpclint(&["rules", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let sarif = Command::new(env!("CARGO_BIN_EXE_vpclint"))
+        .args(["check", "--format", "sarif", "examples/seed"])
+        .output()
+        .unwrap();
+    let sarif: serde_json::Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    let sarif_rules = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    assert_eq!(
+        sarif["runs"][0]["tool"]["driver"]["informationUri"],
+        repository
+    );
+    for (i, meta) in vpclint::rules::all().iter().enumerate() {
+        let anchor = meta.id.to_ascii_lowercase();
+        let url = format!("{repository}/blob/main/docs/rules.md#{anchor}");
+        assert!(page.contains(&format!("<a id=\"{anchor}\"></a>")), "{url}");
+        let (_, explain) = vpclint(&["explain", &meta.id]);
+        assert!(
+            explain.ends_with(&format!("Online: <{url}>\n")),
+            "{explain}"
+        );
+        assert_eq!(json["rules"][i]["url"], url.as_str());
+        assert_eq!(sarif_rules[i]["helpUri"], url.as_str());
+    }
+    let lsp = Command::new(env!("CARGO_BIN_EXE_vpclint"))
+        .args(["check", "--format", "lsp", "examples/seed"])
+        .output()
+        .unwrap();
+    let lsp = String::from_utf8(lsp.stdout).unwrap();
+    assert!(
+        lsp.contains(&format!(
+            "\"href\": \"{repository}/blob/main/docs/rules.md#vpc001\""
+        )),
+        "{lsp}"
+    );
+}

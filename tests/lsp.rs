@@ -599,3 +599,153 @@ local ok, err = pcall(function()
 end)
 finish(ok, ok and '' or tostring(err))
 ";
+
+/// The baseline of `.vpclint.toml` applies in the editor: a baselined finding is not shown,
+/// a new one is, and a rewritten baseline file (reported by the watcher) is read again.
+#[test]
+fn the_configurations_baseline_hides_known_findings() {
+    let dir = seed_workspace("lsp-baseline");
+    let compute = dir.join("compute.tf");
+    let out = Command::new(env!("CARGO_BIN_EXE_vpclint"))
+        .args(["check", "--write-baseline", "vpclint-baseline.json", "."])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    std::fs::write(
+        dir.join(".vpclint.toml"),
+        "baseline = \"vpclint-baseline.json\"\n",
+    )
+    .unwrap();
+    let mut client = Client::start(&["lsp"]);
+    client.request(
+        "initialize",
+        json!({
+            "processId": null,
+            "rootUri": uri(&dir),
+            "capabilities": {},
+        }),
+    );
+    client.notify("initialized", json!({}));
+    let first = client.publishes_so_far(&uri(&compute));
+    assert!(
+        first.get("compute.tf").is_none_or(Vec::is_empty),
+        "the baselined finding is shown: {first:?}"
+    );
+    // A change of what the finding says makes it new.
+    let text = open(&mut client, &compute, 1);
+    change(
+        &mut client,
+        &compute,
+        2,
+        &text.replace("m4.large", "m4.xlarge"),
+    );
+    let (_, new) = client.diagnostics_of("compute.tf");
+    assert_eq!(rules(&new), ["VPC001"]);
+    assert!(new[0]["message"].as_str().unwrap().contains("m4.xlarge"));
+    change(&mut client, &compute, 3, &text);
+    let (_, back) = client.diagnostics_of("compute.tf");
+    assert!(back.is_empty(), "{back:?}");
+    // An emptied baseline, reported by the watcher: the finding shows.
+    std::fs::write(
+        dir.join("vpclint-baseline.json"),
+        "{\"version\": 1, \"findings\": []}\n",
+    )
+    .unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri(&dir.join("vpclint-baseline.json")), "type": 2}]}),
+    );
+    let (_, shown) = client.diagnostics_of("compute.tf");
+    assert_eq!(rules(&shown), ["VPC001"]);
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    assert_eq!(client.wait_exit(), 0);
+}
+
+/// Applies LSP text edits (UTF-16 positions, one line's worth of ASCII here) to a text.
+fn apply_edits(text: &str, edits: &[Value]) -> String {
+    let offset = |p: &Value| {
+        let line = usize::try_from(p["line"].as_u64().unwrap()).unwrap();
+        let character = usize::try_from(p["character"].as_u64().unwrap()).unwrap();
+        let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+        start + character
+    };
+    let mut out = text.to_owned();
+    let mut sorted: Vec<&Value> = edits.iter().collect();
+    sorted.sort_by_key(|e| std::cmp::Reverse(offset(&e["range"]["start"])));
+    for e in sorted {
+        let (a, b) = (offset(&e["range"]["start"]), offset(&e["range"]["end"]));
+        out.replace_range(a..b, e["newText"].as_str().unwrap());
+    }
+    out
+}
+
+/// The quick fix on a finding writes a suppression above its resource; until the reason
+/// is written, SUP001 says so; with it, the file is clean.
+#[test]
+fn a_quick_fix_suppresses_the_finding_and_asks_for_a_reason() {
+    let dir = seed_workspace("lsp-code-action");
+    let compute = dir.join("compute.tf");
+    let mut client = Client::start(&["lsp"]);
+    let init = client.request(
+        "initialize",
+        json!({"processId": null, "rootUri": uri(&dir), "capabilities": {}}),
+    );
+    assert_eq!(
+        init["capabilities"]["codeActionProvider"]["codeActionKinds"],
+        json!(["quickfix"])
+    );
+    client.notify("initialized", json!({}));
+    let (_, initial) = client.diagnostics_of("compute.tf");
+    assert_eq!(rules(&initial), ["VPC001"]);
+    let text = open(&mut client, &compute, 1);
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri(&compute)},
+            "range": initial[0]["range"],
+            "context": {"diagnostics": initial},
+        }),
+    );
+    let actions = actions.as_array().unwrap();
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    let action = &actions[0];
+    assert_eq!(action["kind"], "quickfix");
+    assert!(
+        action["title"]
+            .as_str()
+            .unwrap()
+            .starts_with("Suppress VPC001 here"),
+        "{action}"
+    );
+    let edits = action["edit"]["changes"][uri(&compute)].as_array().unwrap();
+    let suppressed = apply_edits(&text, edits);
+    assert!(
+        suppressed.contains("# vpclint:ignore[VPC001] \nresource \"aws_instance\" \"legacy\""),
+        "{suppressed}"
+    );
+    change(&mut client, &compute, 2, &suppressed);
+    let (_, after) = client.diagnostics_of("compute.tf");
+    assert_eq!(rules(&after), ["SUP001"], "the reason is still to write");
+    let with_reason = suppressed.replace(
+        "# vpclint:ignore[VPC001] \n",
+        "# vpclint:ignore[VPC001] replaced by m5 in Q3\n",
+    );
+    change(&mut client, &compute, 3, &with_reason);
+    let (_, clean) = client.diagnostics_of("compute.tf");
+    assert!(clean.is_empty(), "{clean:?}");
+    // A diagnostic of another tool, or a file error, gets no action.
+    let foreign = client.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": uri(&compute)},
+            "range": initial[0]["range"],
+            "context": {"diagnostics": [{"range": initial[0]["range"], "message": "x", "source": "tflint", "code": "VPC001"}]},
+        }),
+    );
+    assert_eq!(foreign, json!([]));
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    assert_eq!(client.wait_exit(), 0);
+}

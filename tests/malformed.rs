@@ -281,11 +281,10 @@ fn deep_nesting_and_alias_bombs_are_bounded() {
         let o = check(&dir, LIMIT);
         assert_good_findings_kept(&o, case);
         assert_error_for(&o, case, name.trim_start_matches("bad/"));
-        assert!(
-            o.elapsed < Duration::from_secs(30),
-            "{case}: took {:?}",
-            o.elapsed
-        );
+        // A bound against blow-ups, not a benchmark: the deep YAML case is a 100 MB file,
+        // which a debug build reads in 24–30 s while the other tests of this file run beside
+        // it on two cores.
+        assert!(o.elapsed < LIMIT, "{case}: took {:?}", o.elapsed);
     }
 }
 

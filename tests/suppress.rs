@@ -81,7 +81,18 @@ fn every_hcl_comment_form_above_or_inside() {
     let r = tf(|i| format!("# vpclint:ignore[VPC001] why\nresource \"aws_eip\" \"x\" {{}}\n{i}"));
     assert_eq!(rules(&r), ["SUP002", "VPC001"]);
     assert_eq!(r.summary.suppressed, 0);
+    // A typo'd marker suppresses nothing, and SUP002 says it is not a suppression.
     let r = tf(|i| format!("# vpclint:ignored[VPC001] why\n{i}"));
+    assert_eq!(rules(&r), ["SUP002", "VPC001"]);
+    let sup = r.diagnostics.iter().find(|d| d.rule == "SUP002").unwrap();
+    assert!(
+        sup.message
+            .contains("`vpclint:ignored[` is not a suppression"),
+        "{}",
+        sup.message
+    );
+    // Prose that names vpclint is no near miss.
+    let r = tf(|i| format!("# vpclint ignores the module below\n{i}"));
     assert_eq!(rules(&r), ["VPC001"]);
 }
 
@@ -225,6 +236,7 @@ fn suppressed_findings_are_counted_in_the_json_summary() {
             repo_root: None,
             cwd: None,
             docs_url: None,
+            ..vpclint::emit::EmitOptions::default()
         },
     );
     assert!(text.contains(", 1 suppressed)."), "{text}");

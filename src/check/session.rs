@@ -344,6 +344,7 @@ impl Session {
             errors,
             unchecked,
             summary,
+            baseline: None,
         }
     }
 

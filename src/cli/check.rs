@@ -16,6 +16,8 @@ use crate::emit;
 use crate::lower::LowerOptions;
 use crate::rules::{AccessModel, Settings};
 
+// Command-line switches are booleans by nature.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
     /// Files or directories to check (directories are walked, honouring .gitignore). Given
@@ -70,9 +72,34 @@ pub struct CheckArgs {
     #[arg(long, overrides_with = "only_files")]
     pub no_only_files: bool,
 
-    /// When to colour text output.
+    /// When to colour text output [auto: on a terminal, unless `NO_COLOR` is set; always when
+    /// `CLICOLOR_FORCE` is set (not 0)].
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+
+    /// Report only the findings that are not in this baseline file, and list its entries
+    /// that no longer occur [default: `baseline` of .vpclint.toml].
+    #[arg(long, value_name = "FILE", conflicts_with = "write_baseline")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record the current findings in this baseline file (created or replaced), then report
+    /// as with --baseline FILE: adopt vpclint on a repository that has findings already.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+
+    /// Write the report to this file instead of standard output (the default format is then
+    /// concise, and text is not coloured unless forced).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
+
+    /// Print only the findings: no summary line, hints or notes.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+
+    /// Print how many findings each rule has, instead of the findings (a table; JSON with
+    /// --format json or json-lines).
+    #[arg(long)]
+    pub statistics: bool,
 
     #[command(flatten)]
     pub terraform: TerraformArgs,
@@ -92,6 +119,14 @@ pub enum Color {
     Always,
     Never,
 }
+
+/// The exit codes, as `--help` shows them.
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0  nothing at or above --fail-on (default: warning), and every file could be read and parsed
+  1  findings at or above --fail-on, or a file that could not be read or parsed
+  2  a usage error: bad arguments, a PATH that does not exist, an invalid configuration or
+     baseline file, or nothing could be read";
 
 /// Exit codes: a promise to users' scripts.
 pub mod exit {
@@ -117,6 +152,8 @@ struct Run {
     fail_on: FailOn,
     /// In a diff-aware run, the PATHs (absolute) whose findings are reported.
     only: Option<Vec<PathBuf>>,
+    /// The baseline to apply (`--baseline`, else `baseline` of the configuration), read.
+    baseline: Option<super::baseline::Loaded>,
 }
 
 fn usage(message: &str) -> u8 {
@@ -139,6 +176,14 @@ fn prepare(args: &CheckArgs) -> Result<Run, u8> {
         args.paths.iter().all(|p| p.is_file())
             && discover::has_repository_root(&args.paths, config.as_ref().map(|c| c.path.as_path()))
     };
+    let baseline = match (&args.write_baseline, &args.baseline) {
+        (Some(_), _) => None,
+        (None, Some(path)) => Some(path.clone()),
+        (None, None) => config.as_ref().and_then(|c| c.baseline.clone()),
+    }
+    .map(|path| super::baseline::read(&discover::relative_to_cwd(&path)))
+    .transpose()
+    .map_err(|e| usage(&e))?;
     let (found, only, roots) = discover_files(args, config.as_ref(), only_files)?;
     if !found.missing.is_empty() {
         for path in &found.missing {
@@ -152,6 +197,7 @@ fn prepare(args: &CheckArgs) -> Result<Run, u8> {
         }
         return Err(exit::USAGE);
     }
+    warn_undeclared(args, &found.inputs);
     let mut lower = LowerOptions {
         terraform: args.terraform.options(),
         cloudformation: args.cloudformation.options(),
@@ -186,7 +232,64 @@ fn prepare(args: &CheckArgs) -> Result<Run, u8> {
         },
         fail_on: args.fail_on.or(fail_on).unwrap_or(FailOn::Warning),
         only,
+        baseline,
     })
+}
+
+/// Warns about `--var` and `--parameter` names that no checked file declares (a typo would
+/// leave the value it was meant to set Unknown or default, silently).
+fn warn_undeclared(args: &CheckArgs, inputs: &[discover::Input]) {
+    let vars = args.terraform.var_names();
+    let parameters: Vec<&str> = args
+        .cloudformation
+        .parameter
+        .iter()
+        .map(|p| p.key.as_str())
+        .collect();
+    if vars.is_empty() && parameters.is_empty() {
+        return;
+    }
+    let declared = crate::lower::declared_inputs(inputs);
+    for name in vars {
+        if !declared.variables.contains(name) {
+            eprintln!(
+                "vpclint: warning: --var {name}: no checked Terraform file declares a variable \"{name}\"{}",
+                did_you_mean(name, &declared.variables)
+            );
+        }
+    }
+    for name in parameters {
+        if !declared.parameters.contains(name) {
+            eprintln!(
+                "vpclint: warning: --parameter {name}: no checked CloudFormation template declares a parameter {name}{}",
+                did_you_mean(name, &declared.parameters)
+            );
+        }
+    }
+}
+
+/// `; did you mean "x"?` when a declared name differs only in case or by one edit.
+fn did_you_mean(name: &str, declared: &std::collections::BTreeSet<String>) -> String {
+    let close = declared
+        .iter()
+        .find(|d| d.eq_ignore_ascii_case(name) || edit_distance(d, name) <= 1);
+    close.map_or_else(String::new, |d| format!("; did you mean \"{d}\"?"))
+}
+
+/// Levenshtein distance (names are short).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = diagonal + usize::from(ca != *cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
 }
 
 type Found = (
@@ -241,16 +344,45 @@ fn report(args: &CheckArgs, run: Run) -> u8 {
         options,
         fail_on,
         only,
+        baseline,
     } = run;
     let mut report = check::check(found.inputs, found.errors, found.skipped, &options);
+    // The baseline applies to the whole run, before a diff-aware run narrows it: an entry
+    // is stale only when its finding is gone from the repository.
+    let baseline = match &args.write_baseline {
+        Some(path) => match super::baseline::write(path, &report) {
+            Ok(loaded) => {
+                if !args.quiet {
+                    let n = loaded.baseline.findings.len();
+                    eprintln!(
+                        "vpclint: recorded {n} finding{} in the baseline {}",
+                        if n == 1 { "" } else { "s" },
+                        path.display()
+                    );
+                }
+                Some(loaded)
+            }
+            Err(e) => return usage(&e),
+        },
+        None => baseline,
+    };
+    if let Some(loaded) = &baseline {
+        super::baseline::apply(&mut report, loaded);
+    }
     if let Some(only) = only {
-        report.retain_files(|path| {
+        let wanted = |path: &Path| {
             let path = discover::absolute(path);
             only.iter().any(|o| path.starts_with(o))
-        });
+        };
+        report.retain_files(wanted);
+        if let (Some(outcome), Some(loaded)) = (&mut report.baseline, &baseline) {
+            let file = discover::absolute(&loaded.path);
+            let dir = file.parent().unwrap_or(Path::new("/"));
+            outcome.stale.retain(|e| wanted(&dir.join(&e.file)));
+        }
     }
-    let stdout_is_terminal = std::io::stdout().is_terminal();
-    let format = args.format.unwrap_or(if stdout_is_terminal {
+    let to_terminal = args.output_file.is_none() && std::io::stdout().is_terminal();
+    let format = args.format.unwrap_or(if to_terminal {
         emit::Format::Text
     } else {
         emit::Format::Concise
@@ -258,7 +390,7 @@ fn report(args: &CheckArgs, run: Run) -> u8 {
     let color = match args.color {
         Color::Always => true,
         Color::Never => false,
-        Color::Auto => stdout_is_terminal && std::env::var_os("NO_COLOR").is_none(),
+        Color::Auto => auto_color(to_terminal, &|name| std::env::var_os(name)),
     };
     let cwd = std::env::current_dir().ok();
     let emit_options = emit::EmitOptions {
@@ -267,10 +399,29 @@ fn report(args: &CheckArgs, run: Run) -> u8 {
         repo_root: cwd.as_deref().map(repository_root),
         cwd,
         docs_url: emit::default_docs_url(),
+        quiet: args.quiet,
     };
-    let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-    // A closed pipe (`| head`) is not an error of the check.
-    let _ = emit::write(&report, format, &emit_options, &mut stdout).and_then(|()| stdout.flush());
+    let write = |out: &mut dyn Write| {
+        if args.statistics {
+            out.write_all(emit::statistics::render(&report, format).as_bytes())
+        } else {
+            emit::write(&report, format, &emit_options, out)
+        }
+    };
+    if let Some(path) = &args.output_file {
+        let written = std::fs::File::create(path).and_then(|file| {
+            let mut out = std::io::BufWriter::new(file);
+            write(&mut out)?;
+            out.flush()
+        });
+        if let Err(e) = written {
+            return usage(&format!("{}: {e}", path.display()));
+        }
+    } else {
+        let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+        // A closed pipe (`| head`) is not an error of the check.
+        let _ = write(&mut stdout).and_then(|()| stdout.flush());
+    }
     if format == emit::Format::Github && emit::github::overflows(&report) {
         write_step_summary(&emit::github::step_summary(&report, &emit_options));
     }
@@ -282,6 +433,16 @@ fn report(args: &CheckArgs, run: Run) -> u8 {
     } else {
         exit::CLEAN
     }
+}
+
+/// Whether `--color auto` colours: never with `NO_COLOR` (set, not empty) or `CLICOLOR=0`;
+/// always with `CLICOLOR_FORCE` (set, not `0`); else on a terminal.
+fn auto_color(terminal: bool, env: &dyn Fn(&str) -> Option<std::ffi::OsString>) -> bool {
+    let set = |name: &str| env(name).filter(|v| !v.is_empty());
+    if set("NO_COLOR").is_some() || set("CLICOLOR").is_some_and(|v| v == "0") {
+        return false;
+    }
+    set("CLICOLOR_FORCE").is_some_and(|v| v != "0") || terminal
 }
 
 /// The repository the working directory is in (the nearest ancestor with `.git`, a directory
@@ -308,5 +469,48 @@ fn write_step_summary(markdown: &str) {
             "vpclint: warning: could not write the step summary to {}: {e}",
             Path::new(&path).display()
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_follows_no_color_then_clicolor_force_then_the_terminal() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| std::ffi::OsString::from(v))
+            }
+        };
+        assert!(auto_color(true, &env(&[])));
+        assert!(!auto_color(false, &env(&[])));
+        assert!(auto_color(false, &env(&[("CLICOLOR_FORCE", "1")])));
+        assert!(!auto_color(false, &env(&[("CLICOLOR_FORCE", "0")])));
+        assert!(!auto_color(false, &env(&[("CLICOLOR_FORCE", "")])));
+        assert!(!auto_color(
+            true,
+            &env(&[("NO_COLOR", "1"), ("CLICOLOR_FORCE", "1")])
+        ));
+        assert!(!auto_color(true, &env(&[("CLICOLOR", "0")])));
+        assert!(auto_color(true, &env(&[("NO_COLOR", "")])));
+    }
+
+    #[test]
+    fn near_names_are_suggested() {
+        assert_eq!(edit_distance("region", "regoin"), 2);
+        assert_eq!(edit_distance("env", "envs"), 1);
+        let declared = ["Env".to_owned(), "VpcCidr".to_owned()]
+            .into_iter()
+            .collect();
+        assert_eq!(did_you_mean("env", &declared), "; did you mean \"Env\"?");
+        assert_eq!(
+            did_you_mean("VpcCid", &declared),
+            "; did you mean \"VpcCidr\"?"
+        );
+        assert_eq!(did_you_mean("Other", &declared), "");
     }
 }

@@ -4,8 +4,10 @@
 //! Each concern has its own file: `check.rs` (the `check` subcommand and exit codes),
 //! `terraform.rs` and `cloudformation.rs` (the flags that feed each format's lowering).
 
+mod baseline;
 mod check;
 mod cloudformation;
+mod completions;
 mod rules;
 mod terraform;
 
@@ -17,7 +19,7 @@ pub use check::{exit, CheckArgs};
 
 /// vpclint: finds AWS network designs that only fail after `apply`.
 #[derive(Debug, Parser)]
-#[command(name = "vpclint", version, about, long_about = None)]
+#[command(name = "vpclint", version, about, long_about = None, after_help = check::EXIT_CODES)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -28,6 +30,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Check Terraform and CloudFormation files or directories.
+    #[command(after_help = check::EXIT_CODES)]
     Check(CheckArgs),
     /// List every rule (id, severity, name, summary).
     Rules(rules::RulesArgs),
@@ -36,6 +39,8 @@ pub enum Command {
     /// Run the language server over stdin and stdout (diagnostics as you type, hover on
     /// instance types).
     Lsp(crate::lsp::LspArgs),
+    /// Print the completion script of a shell (bash, zsh, fish, powershell, elvish).
+    Completions(completions::CompletionsArgs),
 }
 
 /// Runs a parsed command line and returns the process exit code.
@@ -46,5 +51,6 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Rules(args) => ExitCode::from(rules::run_rules(&args)),
         Command::Explain(args) => ExitCode::from(rules::run_explain(&args)),
         Command::Lsp(args) => crate::lsp::run(&args),
+        Command::Completions(args) => ExitCode::from(completions::run(&args)),
     }
 }

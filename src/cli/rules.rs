@@ -52,7 +52,11 @@ pub(super) fn run_explain(args: &ExplainArgs) -> u8 {
         .iter()
         .find(|m| m.id.eq_ignore_ascii_case(wanted) || m.name == wanted);
     if let Some(meta) = found {
-        print(&docs::explain(meta));
+        print(&format!(
+            "{}\nOnline: <{}>\n",
+            docs::explain(meta),
+            docs::rule_url(docs::DOCS_URL, &meta.id)
+        ));
         exit::CLEAN
     } else {
         let ids: Vec<&str> = rules::all().iter().map(|m| m.id.as_str()).collect();

@@ -20,6 +20,17 @@ pub struct TerraformArgs {
 }
 
 impl TerraformArgs {
+    /// The names set with `--var`, in command-line order.
+    pub fn var_names(&self) -> Vec<&str> {
+        self.vars
+            .iter()
+            .filter_map(|v| match v {
+                VarSetting::Var { name, .. } => Some(name.as_str()),
+                VarSetting::File { .. } => None,
+            })
+            .collect()
+    }
+
     /// The lowering options these flags select, with `TF_VAR_*` from the environment.
     pub fn options(&self) -> TerraformOptions {
         let mut env: Vec<(String, String)> = std::env::vars_os()

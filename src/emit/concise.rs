@@ -1,7 +1,8 @@
 //! `--format concise`: `file:line:col: RULE severity message`, one a line, as compilers and
 //! ruff print them, so editors' error formats (`%f:%l:%c: %m`) and `grep` work. File errors
-//! have the same shape with the code `parse-error` or `read-error`. The default when stdout
-//! is not a terminal.
+//! have the same shape with the code `parse-error` or `read-error`, and baseline entries that
+//! no longer occur point into the baseline file with the code `baseline-stale`. The default
+//! when stdout is not a terminal.
 
 use std::fmt::Write as _;
 
@@ -43,6 +44,16 @@ pub fn render(report: &Report, options: &EmitOptions) -> String {
     let mut out = String::new();
     for (file, line, column, rest) in &lines {
         let _ = writeln!(out, "{file}:{line}:{column}: {rest}");
+    }
+    if options.quiet {
+        return out;
+    }
+    for (file, line, text) in super::stale_entries(report) {
+        let _ = writeln!(
+            out,
+            "{file}:{line}:1: {} info {text}",
+            super::BASELINE_STALE
+        );
     }
     if !report.unchecked.is_empty() {
         if options.explain_unknown {

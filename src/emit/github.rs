@@ -189,6 +189,20 @@ pub fn render(report: &Report, options: &EmitOptions) -> String {
             out.push('\n');
         }
     }
+    if options.quiet {
+        return out;
+    }
+    // Baseline entries that no longer occur: notices on the baseline file.
+    for (file, line, text) in super::stale_entries(report) {
+        let file = repo_path(std::path::Path::new(&file), options);
+        let _ = writeln!(
+            out,
+            "::notice file={},line={line},title={}::{}",
+            escape_property(&file),
+            escape_property("vpclint baseline"),
+            escape_data(&text)
+        );
+    }
     if !report.unchecked.is_empty() {
         let _ = writeln!(out, "{}", unchecked_hint(report));
     }

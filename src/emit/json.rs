@@ -17,6 +17,31 @@ struct Output<'a> {
     /// Extension of v1: what could not be checked, and why.
     unchecked: Vec<Unchecked<'a>>,
     summary: Summary,
+    /// Extension of v1, present when a baseline was applied: how many findings it left out
+    /// and its entries that no longer occur.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<Baseline<'a>>,
+}
+
+#[derive(Serialize)]
+struct Baseline<'a> {
+    file: String,
+    matched: usize,
+    stale: Vec<Stale<'a>>,
+}
+
+/// A baseline entry that matched no finding.
+#[derive(Serialize)]
+pub(super) struct Stale<'a> {
+    fingerprint: &'a str,
+    rule: &'a str,
+    resource: &'a str,
+    /// The finding's file as the baseline records it (relative to the baseline's directory).
+    file: &'a str,
+    message: &'a str,
+    /// The entry's place in the baseline file.
+    baseline_file: String,
+    baseline_line: u32,
 }
 
 #[derive(Serialize)]
@@ -142,6 +167,25 @@ pub(super) fn unchecked<'a>(report: &'a Report, u: &'a UncheckedItem) -> Uncheck
     }
 }
 
+/// The baseline entries of the report that matched no finding.
+pub(super) fn stale(report: &Report) -> Vec<Stale<'_>> {
+    let Some(b) = &report.baseline else {
+        return Vec::new();
+    };
+    b.stale
+        .iter()
+        .map(|e| Stale {
+            fingerprint: &e.fingerprint,
+            rule: &e.rule,
+            resource: &e.resource,
+            file: &e.file,
+            message: &e.message,
+            baseline_file: path_string(&b.path),
+            baseline_line: e.line,
+        })
+        .collect()
+}
+
 /// Renders the report as pretty-printed JSON (with a trailing newline).
 #[must_use]
 pub fn render(report: &Report) -> String {
@@ -177,6 +221,11 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
             skipped: report.summary.skipped,
             suppressed: report.summary.suppressed,
         },
+        baseline: report.baseline.as_ref().map(|b| Baseline {
+            file: path_string(&b.path),
+            matched: b.matched,
+            stale: stale(report),
+        }),
     };
     serde_json::to_writer_pretty(&mut *out, &output).map_err(std::io::Error::from)?;
     out.write_all(b"\n")

@@ -1,7 +1,8 @@
 //! `--format json-lines`: one JSON object a line, for streaming tools (`jq -c`, log
-//! shippers). Each line is a diagnostic, a file error or an unchecked item, with the same
-//! fields as in `--format json` plus `"kind"`: `"diagnostic"`, `"error"` or `"unchecked"`.
-//! Diagnostics come first, then errors, then unchecked items, each in the report's order;
+//! shippers). Each line is a diagnostic, a file error, an unchecked item or a baseline entry
+//! that no longer occurs, with the same fields as in `--format json` plus `"kind"`:
+//! `"diagnostic"`, `"error"`, `"unchecked"` or `"baseline-stale"`. Diagnostics come first,
+//! then errors, unchecked items and stale baseline entries, each in the report's order;
 //! there is no summary line (count the lines).
 
 use serde::Serialize;
@@ -34,6 +35,9 @@ pub fn render(report: &Report) -> String {
     }
     for u in &report.unchecked {
         push(&mut out, "unchecked", json::unchecked(report, u));
+    }
+    for s in json::stale(report) {
+        push(&mut out, super::BASELINE_STALE, s);
     }
     out
 }

@@ -194,6 +194,25 @@ pub fn render_files(
                 related_information: Vec::new(),
             });
     }
+    // Baseline entries that no longer occur, on their lines of the baseline file.
+    for (file, line, message) in super::stale_entries(report) {
+        let at = Position {
+            line: line.saturating_sub(1),
+            character: 0,
+        };
+        files
+            .entry(uri(Path::new(&file), options))
+            .or_default()
+            .push(Diagnostic {
+                range: Range { start: at, end: at },
+                severity: 3,
+                code: super::BASELINE_STALE.to_owned(),
+                code_description: None,
+                source: "vpclint",
+                message,
+                related_information: Vec::new(),
+            });
+    }
     let mut text = serde_json::to_string_pretty(&files).expect("the diagnostics serialise");
     text.push('\n');
     text

@@ -7,8 +7,10 @@ pub mod concise;
 pub mod github;
 pub mod json;
 pub mod json_lines;
+mod line_hash;
 pub mod lsp;
 pub mod sarif;
+pub mod statistics;
 pub mod text;
 
 use std::fmt::Write as _;
@@ -53,21 +55,23 @@ pub struct EmitOptions {
     /// The address of the rules' documentation page (`…/docs/rules.md`); each rule links to
     /// `<docs_url>#<id lowercased>`. `None` leaves the links out.
     pub docs_url: Option<String>,
+    /// Only the findings (`--quiet`): no summary line, hints or baseline notes in the text,
+    /// concise and github formats.
+    pub quiet: bool,
 }
 
-/// The documentation page of the rules in this crate's repository, when `Cargo.toml` names
-/// the repository.
+/// The documentation page of the rules in this crate's repository
+/// ([`crate::rules::docs::DOCS_URL`]).
 #[must_use]
 pub fn default_docs_url() -> Option<String> {
-    let repository = env!("CARGO_PKG_REPOSITORY").trim_end_matches('/');
-    (!repository.is_empty()).then(|| format!("{repository}/blob/main/docs/rules.md"))
+    Some(crate::rules::docs::DOCS_URL.to_owned())
 }
 
 /// Renders the report in the given format.
 #[must_use]
 pub fn render(report: &Report, format: Format, options: &EmitOptions) -> String {
     match format {
-        Format::Text => text::render(report, options.color, options.explain_unknown),
+        Format::Text => text::render(report, options),
         Format::Concise => concise::render(report, options),
         Format::Json => json::render(report),
         Format::JsonLines => json_lines::render(report),
@@ -109,8 +113,8 @@ pub fn error_code(error: &FileError) -> &'static str {
 fn rule_url(options: &EmitOptions, id: &str) -> Option<String> {
     options
         .docs_url
-        .as_ref()
-        .map(|base| format!("{base}#{}", id.to_lowercase()))
+        .as_deref()
+        .map(|base| crate::rules::docs::rule_url(base, id))
 }
 
 /// Paths in output use `/` on every platform.
@@ -247,11 +251,14 @@ fn summary_line(report: &Report) -> String {
         format!("Found {}", parts.join(", "))
     };
     // Suppressed findings are named only when there are some (older outputs unchanged).
-    let suppressed = if s.suppressed == 0 {
+    let mut suppressed = if s.suppressed == 0 {
         String::new()
     } else {
         format!(", {} suppressed", s.suppressed)
     };
+    if let Some(b) = &report.baseline {
+        let _ = write!(suppressed, ", {} in the baseline", b.matched);
+    }
     format!(
         "{findings} in {} ({}, {}, {} skipped{suppressed}).",
         plural(s.files, "file"),
@@ -294,6 +301,34 @@ fn cause_line((cause, count, rules): &(&str, usize, Vec<&'static str>)) -> Strin
         rules.join(", ")
     };
     format!("{count}× {} ({rules})", one_line(cause))
+}
+
+/// The code of a baseline entry that matched no finding, in every format.
+pub const BASELINE_STALE: &str = "baseline-stale";
+
+/// Each baseline entry that matched no finding: the baseline file (as the user named it,
+/// `/`-separated), the entry's line there, and what to say about it.
+fn stale_entries(report: &Report) -> Vec<(String, u32, String)> {
+    let Some(b) = &report.baseline else {
+        return Vec::new();
+    };
+    b.stale
+        .iter()
+        .map(|e| {
+            (
+                slashes(&b.path),
+                e.line.max(1),
+                format!(
+                    "{} {} in {} is no longer found (fixed, or it changed); \
+                     --write-baseline updates the baseline: {}",
+                    e.rule,
+                    e.resource,
+                    e.file,
+                    one_line(&e.message)
+                ),
+            )
+        })
+        .collect()
 }
 
 /// The hint shown instead of the unchecked items when they are not all listed.

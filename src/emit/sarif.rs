@@ -6,12 +6,20 @@
 //! - Paths are relative to the repository root (`uriBaseId: %SRCROOT%`), percent-encoded,
 //!   never starting with `/` or `./` (checkov #1599); regions are 1-based and columns count
 //!   Unicode code points (`columnKind`).
-//! - Each result has its related locations, a `codeFlows` entry following the witness path,
-//!   and a `partialFingerprints` entry that does not depend on line numbers, so alerts
-//!   survive edits elsewhere in the file.
-//! - File errors are `invocations[0].toolExecutionNotifications`.
+//! - Each rule has a `fullDescription` within code scanning's 1,024 characters (the whole
+//!   documentation is `help.markdown`), a `helpUri`, and `properties` with `tags`,
+//!   `precision`, `problem.severity` and, for security rules, `security-severity`.
+//! - Each result has its related locations, linked from the message (`[name](id)`), a
+//!   `codeFlows` entry following the witness path through the resources that have a
+//!   location (every step has a physical location), and `partialFingerprints`: vpclint's own,
+//!   which does not depend on line numbers, and GitHub's `primaryLocationLineHash`
+//!   (`line_hash.rs`), so alerts survive edits elsewhere in the file.
+//! - File errors are `invocations[0].toolExecutionNotifications`, and so are the entries of
+//!   a baseline that no longer occur (`note`, `baseline-stale`); with a baseline, results
+//!   have `baselineState: new`.
 
 use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
 
 use serde::Serialize;
 
@@ -20,7 +28,8 @@ use super::{
 };
 use crate::check::Report;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::rules::{self, meta::RuleMeta};
+use crate::rules::meta::{Precision, RuleMeta};
+use crate::rules::{self};
 use crate::source::{LineCol, Span};
 
 /// The schema this output conforms to (the OASIS 2.1.0 errata 01 schema).
@@ -29,6 +38,13 @@ pub const SCHEMA: &str =
 
 /// The key of vpclint's entry in `partialFingerprints`.
 pub const FINGERPRINT_KEY: &str = "vpclint/v1";
+
+/// The key of GitHub's line-content fingerprint in `partialFingerprints`.
+pub const LINE_HASH_KEY: &str = "primaryLocationLineHash";
+
+/// The longest `shortDescription`/`fullDescription` text GitHub code scanning accepts, in
+/// characters.
+pub const MAX_DESCRIPTION: usize = 1024;
 
 const SRCROOT: &str = "%SRCROOT%";
 
@@ -78,6 +94,19 @@ struct Rule<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     help_uri: Option<String>,
     default_configuration: Configuration,
+    properties: RuleProperties,
+}
+
+/// The rule properties code scanning reads.
+#[derive(Serialize)]
+struct RuleProperties {
+    tags: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    precision: Option<&'static str>,
+    #[serde(rename = "problem.severity")]
+    problem_severity: &'static str,
+    #[serde(rename = "security-severity", skip_serializing_if = "Option::is_none")]
+    security_severity: Option<String>,
 }
 
 /// A `message` or `multiformatMessageString`.
@@ -137,6 +166,9 @@ struct SarifResult<'a> {
     partial_fingerprints: BTreeMap<&'static str, String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     properties: Option<ResultProperties<'a>>,
+    /// `new` when a baseline was applied (the findings it has are left out).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline_state: Option<&'static str>,
 }
 
 /// vpclint's own properties of a result.
@@ -274,8 +306,8 @@ fn rule<'a>(meta: &'a RuleMeta, options: &EmitOptions) -> Rule<'a> {
     Rule {
         id: &meta.id,
         name: &meta.name,
-        short_description: Text::plain(meta.summary.trim()),
-        full_description: Text::plain(docs.what.trim()),
+        short_description: Text::plain(bounded(meta.summary.trim(), MAX_DESCRIPTION)),
+        full_description: Text::plain(full_description(&docs.what)),
         // The rule's `help` is a template with the finding's placeholders; the docs' fix
         // section is its general form.
         help: Text {
@@ -286,17 +318,121 @@ fn rule<'a>(meta: &'a RuleMeta, options: &EmitOptions) -> Rule<'a> {
         default_configuration: Configuration {
             level: level(meta.severity),
         },
+        properties: RuleProperties {
+            tags: meta.tags.clone(),
+            precision: meta.precision.map(Precision::as_str),
+            problem_severity: match meta.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "recommendation",
+            },
+            security_severity: meta.security_severity.map(|s| format!("{s:.1}")),
+        },
     }
 }
 
-/// 64-bit FNV-1a: small, stable across Rust versions and platforms (std's hasher is not).
-fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
+/// The first paragraph of a rule's "what it does", as plain text within code scanning's
+/// limit (the rest is in `help.markdown`).
+fn full_description(what: &str) -> String {
+    let first = what.trim().split("\n\n").next().unwrap_or_default();
+    let plain = first.replace("**", "").replace('\n', " ");
+    // A paragraph that introduces a list ends the sentence here.
+    let plain = match plain.strip_suffix(':') {
+        Some(head) => format!("{head}."),
+        None => plain,
+    };
+    bounded(&plain, MAX_DESCRIPTION)
+}
+
+/// `text` if it has at most `max` characters; else its longest prefix that ends a sentence
+/// (or a word) and fits with an ellipsis after it.
+fn bounded(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
     }
-    hash
+    let cut = text
+        .char_indices()
+        .nth(max - 1)
+        .map_or(text.len(), |(i, _)| i);
+    let head = &text[..cut];
+    let end = head
+        .rfind(". ")
+        .map(|i| i + 1)
+        .or_else(|| head.rfind(' '))
+        .unwrap_or(cut);
+    format!("{}…", head[..end].trim_end())
+}
+
+/// Escapes the brackets of plain text for a SARIF message, where `[text](id)` is a link.
+fn escape_brackets(text: &str, out: &mut String) {
+    for c in text.chars() {
+        if matches!(c, '[' | ']' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+}
+
+/// Whether `c` can be part of a resource address (so a match next to it is not the name).
+fn in_address(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '[' | ']' | '"')
+}
+
+/// The finding's message with each related location linked (`[name](id)`, SARIF's embedded
+/// links, which code scanning shows as links to the location): at the first mention of its
+/// resource, else in a "related" list after the message.
+fn linked_message(d: &Diagnostic) -> String {
+    let message = d.message.as_str();
+    // (byte range in the message, related id), sorted by position.
+    let mut links: Vec<(std::ops::Range<usize>, usize)> = Vec::new();
+    let mut unlinked = Vec::new();
+    for (i, r) in d.related.iter().enumerate() {
+        let name = r.resource.as_str();
+        let found = (!name.is_empty())
+            .then(|| {
+                message
+                    .match_indices(name)
+                    .map(|(at, _)| at..at + name.len())
+                    .find(|m| {
+                        let before = message[..m.start].chars().next_back();
+                        let after = message[m.end..].chars().next();
+                        !before.is_some_and(in_address)
+                            && !after.is_some_and(|c| in_address(c) && c != '.')
+                            && !links
+                                .iter()
+                                .any(|(l, _)| l.start < m.end && m.start < l.end)
+                    })
+            })
+            .flatten();
+        match found {
+            Some(range) => links.push((range, i + 1)),
+            None => unlinked.push(i),
+        }
+    }
+    links.sort_by_key(|(range, _)| range.start);
+    let mut out = String::with_capacity(message.len() + 32);
+    let mut at = 0;
+    for (range, id) in &links {
+        escape_brackets(&message[at..range.start], &mut out);
+        out.push('[');
+        escape_brackets(&message[range.clone()], &mut out);
+        let _ = write!(out, "]({id})");
+        at = range.end;
+    }
+    escape_brackets(&message[at..], &mut out);
+    if !unlinked.is_empty() {
+        out.push_str(" (related: ");
+        for (n, i) in unlinked.iter().enumerate() {
+            if n > 0 {
+                out.push_str(", ");
+            }
+            out.push('[');
+            escape_brackets(&d.related[*i].resource, &mut out);
+            let _ = write!(out, "]({})", i + 1);
+        }
+        out.push(')');
+    }
+    out
 }
 
 /// What identifies a finding regardless of where in its file it sits: the rule, the file,
@@ -307,8 +443,7 @@ fn fingerprint_of(report: &Report, d: &Diagnostic, options: &EmitOptions) -> u64
     let flagged = file.text.get(d.span.range()).unwrap_or("").trim();
     let mut parts = vec![d.rule, path.as_str(), d.resource.as_str(), flagged];
     parts.extend(d.path.iter().map(String::as_str));
-    // Each part NUL-terminated, so that ("ab", "c") and ("a", "bc") differ.
-    fnv1a(parts.iter().flat_map(|p| p.bytes().chain([0])))
+    crate::diagnostic::stable_hash(parts)
 }
 
 /// The witness path as a thread flow: each resource of `Diagnostic.path` at its location
@@ -357,6 +492,13 @@ fn code_flow(report: &Report, d: &Diagnostic, options: &EmitOptions) -> Option<C
             steps.push(related(r));
         }
     }
+    // Code scanning needs every step to have a physical location: the resources of the path
+    // that have none (a subnet, a route table without a finding there) are named in the
+    // flow's message only.
+    steps.retain(|s| s.physical_location.is_some());
+    if steps.len() < 2 {
+        return None;
+    }
     Some(CodeFlow {
         message: Text::plain(format!("path: {}", d.path.join(" → "))),
         thread_flows: [ThreadFlow {
@@ -392,6 +534,8 @@ fn flow_location(
 pub fn render(report: &Report, options: &EmitOptions) -> String {
     let metas = rules::all();
     let mut seen: HashMap<u64, usize> = HashMap::new();
+    // GitHub's line hashes of each file with a finding, computed once per file.
+    let mut line_hashes: HashMap<crate::source::FileId, Vec<String>> = HashMap::new();
     let results = report
         .diagnostics
         .iter()
@@ -410,7 +554,7 @@ pub fn render(report: &Report, options: &EmitOptions) -> String {
                 rule_id: d.rule,
                 rule_index: metas.iter().position(|m| m.id == d.rule).unwrap_or(0),
                 level: level(d.severity),
-                message: Text::plain(&d.message),
+                message: Text::plain(linked_message(d)),
                 locations: [Location {
                     id: None,
                     physical_location: Some(physical(report, d.span, options)),
@@ -429,13 +573,45 @@ pub fn render(report: &Report, options: &EmitOptions) -> String {
                     })
                     .collect(),
                 code_flows: code_flow(report, d, options).into_iter().collect(),
-                partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY, fingerprint)]),
+                baseline_state: report.baseline.as_ref().map(|_| "new"),
+                partial_fingerprints: {
+                    let mut prints = BTreeMap::from([(FINGERPRINT_KEY, fingerprint)]);
+                    let hashes = line_hashes.entry(d.span.file).or_insert_with(|| {
+                        super::line_hash::line_hashes(&report.sources.get(d.span.file).text)
+                    });
+                    let line = span_range(report, d.span).0.line.max(1) as usize;
+                    if let Some(hash) = hashes.get(line - 1) {
+                        prints.insert(LINE_HASH_KEY, hash.clone());
+                    }
+                    prints
+                },
                 properties: (!d.assumptions.is_empty()).then_some(ResultProperties {
                     assumptions: &d.assumptions,
                 }),
             }
         })
         .collect();
+    let stale = super::stale_entries(report)
+        .into_iter()
+        .map(|(file, line, text)| {
+            let at = LineCol { line, column: 1 };
+            Notification {
+                level: "note",
+                message: Text::plain(text),
+                locations: vec![Location {
+                    id: None,
+                    physical_location: Some(PhysicalLocation {
+                        artifact_location: artifact(std::path::Path::new(&file), options),
+                        region: region((at, at)),
+                    }),
+                    logical_locations: Vec::new(),
+                    message: None,
+                }],
+                descriptor: DescriptorReference {
+                    id: super::BASELINE_STALE,
+                },
+            }
+        });
     let notifications = report
         .errors
         .iter()
@@ -453,6 +629,7 @@ pub fn render(report: &Report, options: &EmitOptions) -> String {
             }],
             descriptor: DescriptorReference { id: error_code(e) },
         })
+        .chain(stale)
         .collect();
     let repository = env!("CARGO_PKG_REPOSITORY");
     let log = Log {
@@ -497,10 +674,20 @@ pub fn render(report: &Report, options: &EmitOptions) -> String {
 #[cfg(test)]
 mod tests {
     #[test]
-    fn fnv1a_matches_the_reference_vectors() {
-        // From the FNV reference test suite (draft-eastlake-fnv).
-        assert_eq!(super::fnv1a(*b""), 0xcbf2_9ce4_8422_2325);
-        assert_eq!(super::fnv1a(*b"a"), 0xaf63_dc4c_8601_ec8c);
-        assert_eq!(super::fnv1a(*b"foobar"), 0x8594_4171_f739_67e8);
+    fn long_descriptions_are_cut_at_a_sentence_within_the_limit() {
+        let sentence = "An instance reaches an endpoint over peering. ";
+        let long = sentence.repeat(40);
+        let cut = super::bounded(long.trim(), super::MAX_DESCRIPTION);
+        assert!(cut.chars().count() <= super::MAX_DESCRIPTION);
+        assert!(cut.ends_with("peering.…"), "{cut}");
+        assert!(cut.chars().count() > super::MAX_DESCRIPTION - sentence.len());
+        // One long word: cut inside it rather than not at all.
+        let word = "é".repeat(2000);
+        assert_eq!(super::bounded(&word, 10).chars().count(), 10);
+        assert_eq!(super::bounded("short.", 10), "short.");
+        assert_eq!(
+            super::full_description("Flags **this**\nand that:\n\n- a\n- b"),
+            "Flags this and that."
+        );
     }
 }

@@ -12,10 +12,12 @@ use crate::check::Report;
 use crate::diagnostic::Severity;
 use crate::source::{SourceMap, Span};
 
-/// Renders the report for a terminal (`color`) or a log (plain Unicode); `explain_unknown`
-/// lists every unchecked item instead of the first five.
+/// Renders the report for a terminal (`options.color`) or a log (plain Unicode);
+/// `options.explain_unknown` lists every unchecked item instead of the first five;
+/// `options.quiet` leaves out everything but the findings and file errors.
 #[must_use]
-pub fn render(report: &Report, color: bool, explain_unknown: bool) -> String {
+pub fn render(report: &Report, options: &super::EmitOptions) -> String {
+    let (color, explain_unknown) = (options.color, options.explain_unknown);
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -81,7 +83,9 @@ pub fn render(report: &Report, color: bool, explain_unknown: bool) -> String {
             }
         }
     }
-    summary(report, explain_unknown, &mut out);
+    if !options.quiet {
+        summary(report, explain_unknown, &mut out);
+    }
     out
 }
 
@@ -100,6 +104,30 @@ fn render_one(handler: &GraphicalReportHandler, item: &Item<'_>, out: &mut Strin
 }
 
 fn summary(report: &Report, explain_unknown: bool, out: &mut String) {
+    let stale = super::stale_entries(report);
+    if let Some(b) = report.baseline.as_ref().filter(|_| !stale.is_empty()) {
+        let _ = writeln!(
+            out,
+            "{} of the baseline {} no longer found (fixed, or changed); --write-baseline updates it:",
+            if stale.len() == 1 {
+                "1 entry".to_owned()
+            } else {
+                format!("{} entries", stale.len())
+            },
+            b.path.display()
+        );
+        for e in &b.stale {
+            let _ = writeln!(
+                out,
+                "  {} {} ({}, baseline line {}): {}",
+                e.rule,
+                e.resource,
+                e.file,
+                e.line,
+                super::one_line(&e.message)
+            );
+        }
+    }
     if !report.unchecked.is_empty() {
         if explain_unknown {
             let _ = writeln!(out, "Unknown values, by cause:");

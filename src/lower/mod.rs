@@ -6,7 +6,12 @@
 //! reference resolves to a [`ResourceId`] whatever the declaration order.
 
 pub mod cloudformation;
+mod declared;
+mod suppression_edit;
 pub mod terraform;
+
+pub use declared::{declared_inputs, DeclaredInputs};
+pub use suppression_edit::{suppression_edit, SuppressionStyle, TextEdit};
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

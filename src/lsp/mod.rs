@@ -17,12 +17,14 @@
 //!   the whole workspace is checked again and every file whose diagnostics changed gets a
 //!   `publishDiagnostics`, an empty one when its diagnostics disappeared.
 //! - Hover on an instance type value shows its hypervisor ([`hover`]).
+//! - A quick fix on each finding writes a suppression for it ([`code_action`]).
 //! - `initializationOptions`: `{"accessModel": "legacy" | "c5-m5-2018-04" | "current",
 //!   "region": "eu-west-1"}`, as `--access-model` and `--region` of `vpclint check`.
 //!
 //! Malformed messages are logged to stderr and answered with an error when they are
 //! requests; they never stop the server.
 
+mod code_action;
 mod convert;
 mod hover;
 mod state;
@@ -36,7 +38,7 @@ use lsp_types::notification::{
     DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
     DidSaveTextDocument, Notification as _, PublishDiagnostics, ShowMessage,
 };
-use lsp_types::request::{HoverRequest, Request as _};
+use lsp_types::request::{CodeActionRequest, HoverRequest, Request as _};
 use lsp_types::{
     HoverContents, HoverProviderCapability, InitializeParams, InitializeResult, MarkupContent,
     MarkupKind, MessageType, PublishDiagnosticsParams, SaveOptions, ServerCapabilities, ServerInfo,
@@ -51,10 +53,6 @@ use crate::lower::cloudformation::CloudFormationOptions;
 use crate::lower::terraform::TerraformOptions;
 use crate::lower::LowerOptions;
 use crate::rules::{AccessModel, Settings};
-
-/// Where each diagnostic's `codeDescription.href` points (`#<rule id in lower case>` is
-/// appended), unless `Cargo.toml` names the repository.
-pub const DOCS_URL: &str = "https://github.com/vpclint/vpclint/blob/main/docs/rules.md";
 
 /// Arguments of `vpclint lsp`.
 #[derive(Debug, Default, clap::Args)]
@@ -108,7 +106,7 @@ fn serve(connection: &Connection) -> Result<(), String> {
         .and_then(|g| g.position_encodings.as_deref());
     let encoding = Encoding::negotiate(offered);
     let roots = workspace_roots(&params);
-    let (options, exclude, warnings) =
+    let (options, exclude, warnings, baseline) =
         session_options(params.initialization_options.as_ref(), &roots);
     let result = InitializeResult {
         capabilities: capabilities(encoding),
@@ -134,11 +132,14 @@ fn serve(connection: &Connection) -> Result<(), String> {
     if watches_files(&params) {
         send(connection, watch_request())?;
     }
-    let docs_url = crate::emit::default_docs_url().unwrap_or_else(|| DOCS_URL.to_owned());
+    let docs_url = crate::rules::docs::DOCS_URL.to_owned();
     let mut server = Server {
         connection,
         workspace: Workspace::new(roots, options, exclude, encoding, docs_url),
     };
+    if let Some(path) = baseline {
+        server.workspace.set_baseline(path);
+    }
     server.workspace.scan();
     server.main_loop()
 }
@@ -157,6 +158,12 @@ fn capabilities(encoding: Encoding) -> ServerCapabilities {
             },
         )),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
+        code_action_provider: Some(lsp_types::CodeActionProviderCapability::Options(
+            lsp_types::CodeActionOptions {
+                code_action_kinds: Some(vec![lsp_types::CodeActionKind::QUICKFIX]),
+                ..lsp_types::CodeActionOptions::default()
+            },
+        )),
         ..ServerCapabilities::default()
     }
 }
@@ -223,12 +230,17 @@ fn workspace_roots(params: &InitializeParams) -> Vec<PathBuf> {
 }
 
 /// The check options of the session from `initializationOptions` and the workspace folders,
-/// and what was wrong with the options (unknown keys and bad values are reported and
-/// otherwise ignored).
+/// what was wrong with the options (unknown keys and bad values are reported and otherwise
+/// ignored), and the baseline file of the configuration.
 fn session_options(
     init: Option<&serde_json::Value>,
     roots: &[PathBuf],
-) -> (Options, crate::config::Exclude, Vec<String>) {
+) -> (
+    Options,
+    crate::config::Exclude,
+    Vec<String>,
+    Option<PathBuf>,
+) {
     let mut explicit_model = None;
     let mut region = None;
     let mut warnings = Vec::new();
@@ -276,6 +288,7 @@ fn session_options(
         .as_ref()
         .map(|c| c.exclude.clone())
         .unwrap_or_default();
+    let baseline = config.as_ref().and_then(|c| c.baseline.clone());
     let options = Options {
         rules: config.map(|c| c.rules).unwrap_or_default(),
         settings: Settings { access_model },
@@ -290,7 +303,7 @@ fn session_options(
             },
         },
     };
-    (options, exclude, warnings)
+    (options, exclude, warnings, baseline)
 }
 
 struct Server<'a> {
@@ -364,6 +377,10 @@ impl Server<'_> {
         match request.method.as_str() {
             HoverRequest::METHOD => match parse::<lsp_types::HoverParams>(&id, request) {
                 Ok(params) => Response::new_ok(id, self.hover(&params)),
+                Err(response) => response,
+            },
+            CodeActionRequest::METHOD => match parse::<lsp_types::CodeActionParams>(&id, request) {
+                Ok(params) => Response::new_ok(id, code_action::actions(&self.workspace, &params)),
                 Err(response) => response,
             },
             method => {
@@ -549,7 +566,7 @@ mod tests {
 
     #[test]
     fn initialization_options_are_read_leniently() {
-        let (options, _, warnings) = session_options(
+        let (options, _, warnings, _) = session_options(
             Some(&serde_json::json!({
                 "accessModel": "current", "region": "eu-west-1", "colour": true
             })),
@@ -561,7 +578,7 @@ mod tests {
             Some("eu-west-1")
         );
         assert_eq!(warnings, ["unknown initialization option \"colour\""]);
-        let (options, _, warnings) =
+        let (options, _, warnings, _) =
             session_options(Some(&serde_json::json!({"accessModel": "newest"})), &[]);
         assert_eq!(options.settings.access_model, AccessModel::Legacy);
         assert_eq!(warnings.len(), 1);

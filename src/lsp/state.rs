@@ -66,6 +66,9 @@ pub struct Workspace {
     /// What each file showed at the last check (see [`fingerprints`]); files that showed
     /// nothing have none.
     fingerprints: HashMap<FileId, u64>,
+    /// The baseline of the configuration (`baseline`): the findings it has are not published.
+    /// Read at start-up and again when the watcher reports the file changed.
+    baseline: Option<(PathBuf, crate::baseline::Baseline)>,
 }
 
 impl Workspace {
@@ -91,7 +94,28 @@ impl Workspace {
             dirty: false,
             all: true,
             fingerprints: HashMap::new(),
+            baseline: None,
         }
+    }
+
+    /// Uses the baseline file at `path` (absolute): reads it now, and again whenever the
+    /// watcher reports it changed. A file that is missing or not a baseline is reported on
+    /// stderr and ignored until it changes.
+    pub fn set_baseline(&mut self, path: PathBuf) {
+        let read = std::fs::read_to_string(&path)
+            .map_err(|e| e.to_string())
+            .and_then(|text| crate::baseline::parse(&text));
+        let baseline = read.unwrap_or_else(|e| {
+            eprintln!(
+                "vpclint lsp: baseline {}: {e}; every finding is shown",
+                path.display()
+            );
+            crate::baseline::Baseline::default()
+        });
+        self.baseline = Some((path, baseline));
+        // Every file's findings may change.
+        self.all = true;
+        self.dirty = true;
     }
 
     /// Walks and reads the workspace folders (once, at start-up).
@@ -235,6 +259,12 @@ impl Workspace {
     /// or no longer something discovery reads; an open buffer still wins over it until it
     /// is closed. Without workspace folders nothing is read from disk.
     pub fn disk_changed(&mut self, path: &Path, deleted: bool) {
+        if let Some((baseline, _)) = &self.baseline {
+            if baseline.starts_with(path) {
+                let baseline = baseline.clone();
+                self.set_baseline(baseline);
+            }
+        }
         if self.roots.is_empty() {
             return;
         }
@@ -274,6 +304,12 @@ impl Workspace {
         }
         // A read error is published at the next check whatever changed.
         self.dirty = true;
+    }
+
+    /// The file's kind and text as the check sees them (the open buffer, else the disk
+    /// text); `None` for a file the check does not read.
+    pub fn file(&self, path: &Path) -> Option<(FileKind, String)> {
+        self.effective(path)
     }
 
     /// The file's kind and text as the next check will see them.
@@ -345,6 +381,11 @@ impl Workspace {
         self.session.set_discovery(read_errors, self.skipped);
         let ids: HashSet<FileId> = self.session.refresh().into_iter().collect();
         let mut report = self.session.report();
+        if let Some((path, baseline)) = &self.baseline {
+            let dir = path.parent().unwrap_or(Path::new("/")).to_path_buf();
+            let key = move |file: &Path| crate::baseline::relative_key(file, &dir);
+            crate::baseline::apply(&mut report, baseline, path, &key);
+        }
         let all = std::mem::take(&mut self.all);
         // The files whose findings may have changed; of those, the ones whose findings did
         // change are converted (a module every environment calls can hold a thousand).

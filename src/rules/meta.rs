@@ -22,7 +22,41 @@ pub struct RuleMeta {
     pub message: String,
     /// What to do, one sentence; shown as the diagnostic's help line.
     pub help: String,
+    /// Categories for code-scanning filters (SARIF `properties.tags`): the AWS area
+    /// (`dns`, `vpc-endpoint`, …) and the kind of problem (`reliability`, `correctness`,
+    /// `security`). A rule tagged `security` has a `security-severity`.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// How often a finding of this rule is a true problem (SARIF `properties.precision`).
+    #[serde(default)]
+    pub precision: Option<Precision>,
+    /// For `security` rules: the CVSS-like score (0.0–10.0) code scanning ranks alerts by
+    /// (SARIF `properties.security-severity`).
+    #[serde(default, rename = "security-severity")]
+    pub security_severity: Option<f64>,
     pub docs: RuleDocs,
+}
+
+/// SARIF's precision scale, as GitHub code scanning reads it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Precision {
+    VeryHigh,
+    High,
+    Medium,
+    Low,
+}
+
+impl Precision {
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Precision::VeryHigh => "very-high",
+            Precision::High => "high",
+            Precision::Medium => "medium",
+            Precision::Low => "low",
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]

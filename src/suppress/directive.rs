@@ -59,9 +59,81 @@ pub fn parse(body: &str, offset: usize) -> Option<Parsed> {
     })
 }
 
+/// Whether the text mentions vpclint in any case (a cheap test before scanning comments).
+#[must_use]
+pub fn mentions_vpclint(text: &str) -> bool {
+    // std's substring search (fast even in a file of many megabytes) for the end of the
+    // word in its usual cases, then the start of it in any case.
+    ["lint", "LINT", "Lint"].iter().any(|end| {
+        text.match_indices(end)
+            .any(|(at, _)| at >= 3 && text.as_bytes()[at - 3..at].eq_ignore_ascii_case(b"vpc"))
+    })
+}
+
+/// What a comment that is not a directive but was surely meant as one says (`vpclint:
+/// ignore[VPC001]`, `VPCLINT:IGNORE[…]`, `vpclint-ignore[…]`, `vpclint:disable[…]`): the
+/// text from `vpclint` to the bracket. `None` for other comments, including prose that
+/// names vpclint without a bracket after the verb.
+#[must_use]
+pub fn near_miss(body: &str) -> Option<&str> {
+    let text = body.trim_start();
+    let head = text.get(..7)?;
+    if !head.eq_ignore_ascii_case("vpclint") {
+        return None;
+    }
+    let rest = &text[7..];
+    let verb_at = rest.len() - rest.trim_start_matches([' ', '\t', ':', '-', '_']).len();
+    let verb = &rest[verb_at..];
+    let lower = verb.get(..8).unwrap_or(verb).to_ascii_lowercase();
+    if !["ignore", "disable", "noqa", "skip", "suppress"]
+        .iter()
+        .any(|v| lower.starts_with(v))
+    {
+        return None;
+    }
+    let word = verb.len()
+        - verb
+            .trim_start_matches(|c: char| c.is_ascii_alphabetic() || c == '-')
+            .len();
+    let after = &verb[word..];
+    let bracket = after.len() - after.trim_start_matches([' ', '\t', ':']).len();
+    after[bracket..]
+        .starts_with('[')
+        .then(|| &text[..=(7 + verb_at + word + bracket)])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn near_misses_are_recognised_and_prose_is_not() {
+        for (body, seen) in [
+            (" vpclint: ignore[VPC001] why", "vpclint: ignore["),
+            ("VPCLINT:IGNORE[VPC001]", "VPCLINT:IGNORE["),
+            ("vpclint-ignore[VPC001]", "vpclint-ignore["),
+            ("vpclint ignore [VPC001]", "vpclint ignore ["),
+            ("vpclint:disable[VPC001]", "vpclint:disable["),
+            (
+                "vpclint:ignore-next-line[VPC001]",
+                "vpclint:ignore-next-line[",
+            ),
+            ("Vpclint:Ignore[VPC001]", "Vpclint:Ignore["),
+        ] {
+            assert_eq!(near_miss(body), Some(seen), "{body}");
+        }
+        for body in [
+            "vpclint ignores this file because it is generated",
+            "see the vpclint docs",
+            "vpclint:ignored",
+            "vpclintx:ignore[VPC001]",
+            "",
+        ] {
+            assert_eq!(near_miss(body), None, "{body}");
+        }
+        assert!(mentions_vpclint("# VPCLint: ignore"));
+        assert!(!mentions_vpclint("# nothing here"));
+    }
 
     #[test]
     fn ids_spans_and_reason() {

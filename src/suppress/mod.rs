@@ -19,6 +19,7 @@ mod directive;
 use std::collections::HashSet;
 
 pub use comments::CommentSyntax;
+pub use directive::{parse as parse_directive, MARKER};
 
 use crate::config::RuleSelection;
 use crate::diagnostic::Diagnostic;
@@ -52,6 +53,9 @@ pub struct Directives(Vec<Directive>);
 struct Directive {
     suppression: Suppression,
     malformed: bool,
+    /// A comment that was meant as a directive but is not one (`vpclint: ignore[`), as
+    /// written up to its bracket.
+    near_miss: Option<String>,
     /// The extent of the resource it applies to, and that resource's address.
     target: Option<(Span, String)>,
     /// Per rule of `suppression.rules`: whether it suppressed a finding.
@@ -162,12 +166,27 @@ fn comment_directives(input: &Input<'_>, extents: &[(Span, String)]) -> Vec<Dire
     for &(file, syntax) in input.files {
         let text = &input.sources.get(file).text;
         // Most files have no directive: skip the scan (linear, but not free on huge files).
-        if !text.contains(directive::MARKER) {
+        if !directive::mentions_vpclint(text) {
             continue;
         }
         let found = comments::scan(text, syntax);
         for c in &found {
-            let Some(p) = directive::parse(&text[c.body.clone()], c.body.start) else {
+            let body = &text[c.body.clone()];
+            let Some(p) = directive::parse(body, c.body.start) else {
+                if let Some(seen) = directive::near_miss(body) {
+                    let span = Span::new(file, c.range.clone());
+                    out.push(Directive {
+                        used: Vec::new(),
+                        suppression: Suppression {
+                            rules: Vec::new(),
+                            reason: None,
+                            span,
+                        },
+                        malformed: true,
+                        near_miss: Some(seen.to_owned()),
+                        target: target(text, &found, span, extents),
+                    });
+                }
                 continue;
             };
             let span = Span::new(file, c.range.clone());
@@ -184,6 +203,7 @@ fn comment_directives(input: &Input<'_>, extents: &[(Span, String)]) -> Vec<Dire
                     span,
                 },
                 malformed: p.malformed,
+                near_miss: None,
                 target,
             });
         }
@@ -245,6 +265,7 @@ fn metadata_directives(graph: &Graph) -> Vec<Directive> {
                     used: vec![false; s.rules.len()],
                     suppression: s.clone(),
                     malformed: false,
+                    near_miss: None,
                     target: Some((r.extent, r.address.clone())),
                 });
             }
@@ -309,6 +330,13 @@ fn sup002(rules: &RuleSelection, d: &Directive) -> Vec<Diagnostic> {
     let one = |span: Span, why: &str, fix: &str| {
         diagnostic("SUP002", span, resource, &[("why", why), ("fix", fix)])
     };
+    if let Some(seen) = &d.near_miss {
+        return vec![one(
+            d.suppression.span,
+            &format!("`{seen}` is not a suppression, so nothing is suppressed"),
+            "Write it `vpclint:ignore[RULE, …] reason`: lower case, no space or other character around the colon.",
+        )];
+    }
     if d.malformed {
         return vec![one(
             d.suppression.span,
