@@ -38,6 +38,29 @@ pub struct CheckArgs {
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
 
+    /// Check the whole repository (the directory of .vpclint.toml, else the nearest with
+    /// .git, else the PATHs' common directory) but report only findings whose location or a
+    /// related location is in the PATHs. The default when every PATH is a file.
+    #[arg(long, overrides_with = "no_only_files")]
+    pub only_files: bool,
+
+    /// Check exactly the PATHs and report everything (the default when a PATH is a
+    /// directory).
+    #[arg(long, overrides_with = "only_files")]
+    pub no_only_files: bool,
+
+    /// When to colour text output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+
+    #[command(flatten)]
+    pub eval: EvalArgs,
+}
+
+/// The flags that shape evaluation (what is lowered, which rules run, how): shared by
+/// `check` and `graph`, so that a diagram shows what the check saw.
+#[derive(Debug, clap::Args)]
+pub struct EvalArgs {
     /// The documented access model the `VPC00x` rules check against: `legacy` (non-Nitro over
     /// peering and VPN), `c5-m5-2018-04` (AWS docs of April 2018), `current` (today's docs:
     /// no instance-type restriction) [default: `access-model` of .vpclint.toml, else legacy].
@@ -58,21 +81,6 @@ pub struct CheckArgs {
     /// configuration).
     #[arg(long, value_name = "RULES", value_delimiter = ',', value_parser = parse_selector)]
     pub ignore: Option<Vec<String>>,
-
-    /// Check the whole repository (the directory of .vpclint.toml, else the nearest with
-    /// .git, else the PATHs' common directory) but report only findings whose location or a
-    /// related location is in the PATHs. The default when every PATH is a file.
-    #[arg(long, overrides_with = "no_only_files")]
-    pub only_files: bool,
-
-    /// Check exactly the PATHs and report everything (the default when a PATH is a
-    /// directory).
-    #[arg(long, overrides_with = "only_files")]
-    pub no_only_files: bool,
-
-    /// When to colour text output.
-    #[arg(long, value_enum, default_value_t = Color::Auto)]
-    pub color: Color,
 
     #[command(flatten)]
     pub terraform: TerraformArgs,
@@ -111,12 +119,12 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
 }
 
 /// What to check and how, once the configuration is merged with the flags.
-struct Run {
-    found: discover::Discovered,
-    options: Options,
-    fail_on: FailOn,
+pub(super) struct Run {
+    pub found: discover::Discovered,
+    pub options: Options,
+    pub fail_on: FailOn,
     /// In a diff-aware run, the PATHs (absolute) whose findings are reported.
-    only: Option<Vec<PathBuf>>,
+    pub only: Option<Vec<PathBuf>>,
 }
 
 fn usage(message: &str) -> u8 {
@@ -127,19 +135,32 @@ fn usage(message: &str) -> u8 {
 /// Reads the configuration, merges it under the flags, discovers the files. `Err` is the
 /// exit code of a usage error, already explained on stderr.
 fn prepare(args: &CheckArgs) -> Result<Run, u8> {
-    let first = args.paths.first().map_or(Path::new("."), PathBuf::as_path);
-    let config = match &args.config {
+    let only_files = (args.only_files || args.no_only_files).then_some(args.only_files);
+    let mut run = prepare_eval(&args.paths, &args.eval, only_files)?;
+    if let Some(fail_on) = args.fail_on {
+        run.fail_on = fail_on;
+    }
+    Ok(run)
+}
+
+/// [`prepare`] for any subcommand that evaluates `paths` as `check` does; `only_files`
+/// `None` decides as `check` does without `--only-files`/`--no-only-files`.
+pub(super) fn prepare_eval(
+    paths: &[PathBuf],
+    eval: &EvalArgs,
+    only_files: Option<bool>,
+) -> Result<Run, u8> {
+    let first = paths.first().map_or(Path::new("."), PathBuf::as_path);
+    let config = match &eval.config {
         Some(path) => discover::load_config(path).map(Some),
         None => discover::config_for(first),
     }
     .map_err(|e| usage(&e.to_string()))?;
-    let only_files = if args.only_files || args.no_only_files {
-        args.only_files
-    } else {
-        args.paths.iter().all(|p| p.is_file())
-            && discover::has_repository_root(&args.paths, config.as_ref().map(|c| c.path.as_path()))
-    };
-    let (found, only, roots) = discover_files(args, config.as_ref(), only_files)?;
+    let only_files = only_files.unwrap_or_else(|| {
+        paths.iter().all(|p| p.is_file())
+            && discover::has_repository_root(paths, config.as_ref().map(|c| c.path.as_path()))
+    });
+    let (found, only, roots) = discover_files(paths, config.as_ref(), only_files)?;
     if !found.missing.is_empty() {
         for path in &found.missing {
             usage(&format!("{}: no such file or directory", path.display()));
@@ -153,8 +174,8 @@ fn prepare(args: &CheckArgs) -> Result<Run, u8> {
         return Err(exit::USAGE);
     }
     let mut lower = LowerOptions {
-        terraform: args.terraform.options(),
-        cloudformation: args.cloudformation.options(),
+        terraform: eval.terraform.options(),
+        cloudformation: eval.cloudformation.options(),
     };
     if let Some(roots) = roots {
         lower.terraform.roots = roots;
@@ -168,14 +189,14 @@ fn prepare(args: &CheckArgs) -> Result<Run, u8> {
         }
         None => Default::default(),
     };
-    if let Some(select) = &args.select {
+    if let Some(select) = &eval.select {
         rules.select = Some(select.clone());
     }
-    if let Some(ignore) = &args.ignore {
+    if let Some(ignore) = &eval.ignore {
         rules.ignore.clone_from(ignore);
     }
     let settings = Settings {
-        access_model: args.access_model.or(access_model).unwrap_or_default(),
+        access_model: eval.access_model.or(access_model).unwrap_or_default(),
     };
     Ok(Run {
         found,
@@ -184,7 +205,8 @@ fn prepare(args: &CheckArgs) -> Result<Run, u8> {
             lower,
             rules,
         },
-        fail_on: args.fail_on.or(fail_on).unwrap_or(FailOn::Warning),
+        // `check` puts its `--fail-on` over this.
+        fail_on: fail_on.unwrap_or(FailOn::Warning),
         only,
     })
 }
@@ -198,23 +220,23 @@ type Found = (
 /// Discovery: the PATHs, or in a diff-aware run the repository root (with the PATHs to
 /// report, and the root as the Terraform root for module sources).
 fn discover_files(
-    args: &CheckArgs,
+    paths: &[PathBuf],
     config: Option<&Config>,
     only_files: bool,
 ) -> Result<Found, u8> {
     let exclude = config.map(|c| c.exclude.clone()).unwrap_or_default();
     if !only_files {
-        return Ok((discover::discover_with(&args.paths, &exclude), None, None));
+        return Ok((discover::discover_with(paths, &exclude), None, None));
     }
-    if let Some(missing) = args.paths.iter().find(|p| !p.exists()) {
+    if let Some(missing) = paths.iter().find(|p| !p.exists()) {
         return Err(usage(&format!(
             "{}: no such file or directory",
             missing.display()
         )));
     }
-    let root = discover::repository_root(&args.paths, config.map(|c| c.path.as_path()));
+    let root = discover::repository_root(paths, config.map(|c| c.path.as_path()));
     let root = discover::relative_to_cwd(&root);
-    let only = args.paths.iter().map(|p| discover::absolute(p)).collect();
+    let only = paths.iter().map(|p| discover::absolute(p)).collect();
     let mut found = discover::discover_with(std::slice::from_ref(&root), &exclude);
     // Walking `..` gives `../infra/main.tf` for what is `main.tf` from here.
     let cwd = discover::absolute(Path::new("."));
