@@ -17,34 +17,32 @@ fn cell(text: &str) -> String {
     crate::emit::github::escape_markdown(text)
 }
 
-fn findings(view: &View) -> String {
+/// The findings as a table of at most [`MAX_FINDINGS`] rows and about `max_bytes`.
+fn findings(view: &View, max_bytes: usize) -> String {
     let mut out = String::new();
     if view.findings.is_empty() {
         return out;
     }
     out.push_str("\n| Severity | Rule | Resource | Location | Path |\n|---|---|---|---|---|\n");
+    let mut listed = 0;
     for f in view.findings.iter().take(MAX_FINDINGS) {
-        let location = f
-            .location
-            .as_ref()
-            .map(ToString::to_string)
-            .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} |",
+        let location = f.location.as_ref().map(ToString::to_string).unwrap_or_default();
+        let row = format!(
+            "| {} | {} | {} | {} | {} |\n",
             f.severity.as_str(),
             cell(&f.rule),
             cell(&f.resource),
             cell(&location),
             cell(&f.path.join(" → ")),
         );
+        if out.len() + row.len() + 40 > max_bytes {
+            break;
+        }
+        out.push_str(&row);
+        listed += 1;
     }
-    if view.findings.len() > MAX_FINDINGS {
-        let _ = writeln!(
-            out,
-            "\n…and {} more findings.",
-            view.findings.len() - MAX_FINDINGS
-        );
+    if view.findings.len() > listed {
+        let _ = writeln!(out, "\n…and {} more findings.", view.findings.len() - listed);
     }
     out
 }
@@ -56,12 +54,13 @@ pub fn render(view: &View, max_bytes: usize) -> String {
     if let Some(focus) = &view.focus {
         let _ = writeln!(head, "Focus: {}\n", cell(focus));
     }
-    let list = findings(view);
+    let list = findings(view, max_bytes.saturating_sub(head.len() + 300) / 2);
     if view.nodes.is_empty() && view.units.iter().all(|u| u.folded.is_none()) {
         head.push_str("Nothing to draw.\n");
         return head + &list;
     }
-    let budget = max_bytes.saturating_sub(head.len() + list.len() + 32);
+    // The fences and the line saying the diagram was folded.
+    let budget = max_bytes.saturating_sub(head.len() + list.len() + 200);
     let mut diagram = mermaid::render(view);
     let mut max_nodes = view.nodes.len();
     while diagram.len() > budget && max_nodes > 1 {
