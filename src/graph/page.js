@@ -113,8 +113,7 @@
     selectedFinding = null;
     svg.classList.remove('focused');
     Array.prototype.forEach.call(svg.querySelectorAll('.hl, .hl-parent'), function (e) {
-      e.classList.remove('hl');
-      e.classList.remove('hl-parent');
+      e.classList.remove('hl', 'hl-parent', 'hl-error', 'hl-warning', 'hl-info');
     });
     items.forEach(function (li) { li.classList.remove('active'); });
   }
@@ -129,7 +128,8 @@
     f.nodes.forEach(function (id) {
       var g = document.getElementById(id);
       if (!g) { return; }
-      g.classList.add('hl');
+      // In the colour of this finding's severity, whatever else crosses the node.
+      g.classList.add('hl', 'hl-' + f.severity);
       var b = g.getBBox();
       box = box ? {
         x: Math.min(box.x, b.x), y: Math.min(box.y, b.y),
@@ -147,7 +147,7 @@
     });
     f.edges.forEach(function (id) {
       var e = document.getElementById(id);
-      if (e) { e.classList.add('hl'); }
+      if (e) { e.classList.add('hl', 'hl-' + f.severity); }
     });
     items.forEach(function (li) { li.classList.toggle('active', Number(li.dataset.finding) === index); });
     if (box) {
