@@ -29,8 +29,12 @@ fn chromium() -> Option<PathBuf> {
 
 fn hub_view() -> View {
     let found = discover::discover(&[PathBuf::from(HUB)]);
-    let (report, units) =
-        check::check_with_graphs(found.inputs, found.errors, found.skipped, &Options::default());
+    let (report, units) = check::check_with_graphs(
+        found.inputs,
+        found.errors,
+        found.skipped,
+        &Options::default(),
+    );
     graph::view(&report, &units, &ViewOptions::default()).unwrap()
 }
 
@@ -81,7 +85,7 @@ fn run_chromium(chromium: &Path, dir: &Path, args: &[String], url: &str) -> (Str
 }
 
 /// Records errors before the page's own script runs.
-const CATCH: &str = r#"<script>
+const CATCH: &str = r"<script>
 window.__errors = [];
 window.addEventListener('error', function (e) { window.__errors.push(String(e.message)); });
 (function () {
@@ -91,7 +95,7 @@ window.addEventListener('error', function (e) { window.__errors.push(String(e.me
     return original.apply(console, arguments);
   };
 })();
-</script>"#;
+</script>";
 
 /// After the page's script: measures, clicks, and writes the result into the DOM.
 const PROBE: &str = r#"<script>
@@ -151,14 +155,22 @@ fn unescape(text: &str) -> String {
 fn probe(chromium: &Path, dir: &Path, name: &str, html: &str) -> (serde_json::Value, String) {
     let head = html.find("<head>").expect("a head") + "<head>".len();
     let end = html.rfind("</body>").expect("a body");
-    let page = format!("{}{CATCH}{}{PROBE}{}", &html[..head], &html[head..end], &html[end..]);
+    let page = format!(
+        "{}{CATCH}{}{PROBE}{}",
+        &html[..head],
+        &html[head..end],
+        &html[end..]
+    );
     let path = dir.join(name);
     std::fs::write(&path, page).unwrap();
     let url = format!("file://{}", path.display());
     let (dom, stderr) = run_chromium(chromium, dir, &["--dump-dom".to_owned()], &url);
-    let start = dom
-        .find("data-result=\"")
-        .unwrap_or_else(|| panic!("the probe wrote no result; stderr:\n{stderr}\nDOM:\n{}", &dom[..dom.len().min(2000)]));
+    let start = dom.find("data-result=\"").unwrap_or_else(|| {
+        panic!(
+            "the probe wrote no result; stderr:\n{stderr}\nDOM:\n{}",
+            &dom[..dom.len().min(2000)]
+        )
+    });
     let rest = &dom[start + "data-result=\"".len()..];
     let value = unescape(&rest[..rest.find('"').unwrap()]);
     (serde_json::from_str(&value).unwrap(), stderr)
@@ -179,12 +191,20 @@ fn the_html_page_in_headless_chromium() {
 
     let (result, stderr) = probe(&chromium, &dir, "hub.html", &html);
     println!("probe: {result}");
-    assert_eq!(result["errors"], serde_json::json!([]), "errors on the page");
+    assert_eq!(
+        result["errors"],
+        serde_json::json!([]),
+        "errors on the page"
+    );
     assert!(!stderr.contains("Uncaught"), "console errors:\n{stderr}");
     assert_eq!(result["ready"], "true", "the page's script did not finish");
     assert_eq!(result["nodes"], view.nodes.len());
     assert_eq!(result["edges"], view.edges.len());
-    assert_eq!(result["problems"], serde_json::json!([]), "layout problems in the browser");
+    assert_eq!(
+        result["problems"],
+        serde_json::json!([]),
+        "layout problems in the browser"
+    );
     // Clicking the VPC001 finding highlights its path and dims the rest.
     assert_eq!(result["focused"], true);
     assert_eq!(
@@ -203,7 +223,10 @@ fn the_html_page_in_headless_chromium() {
     // Clicking a node shows its address, file and line, and its finding.
     let details = result["details"].as_str().unwrap();
     assert!(details.contains("aws_instance.legacy"), "{details}");
-    assert!(details.contains("tests/data/graph/hub-and-spoke/spokes.tf:124"), "{details}");
+    assert!(
+        details.contains("tests/data/graph/hub-and-spoke/spokes.tf:124"),
+        "{details}"
+    );
     assert!(details.contains("VPC001"), "{details}");
 
     // The probe sees errors when there are some (a probe that cannot fail proves nothing).
@@ -211,7 +234,9 @@ fn the_html_page_in_headless_chromium() {
     let (result, _) = probe(&chromium, &dir, "broken.html", &broken);
     let errors = result["errors"].as_array().unwrap();
     assert!(
-        errors.iter().any(|e| e.as_str().unwrap().contains("noSuchFunction")),
+        errors
+            .iter()
+            .any(|e| e.as_str().unwrap().contains("noSuchFunction")),
         "{result}"
     );
     assert_eq!(result["ready"], serde_json::Value::Null);
@@ -219,12 +244,25 @@ fn the_html_page_in_headless_chromium() {
     // A screenshot of the page as it opens on the VPC001 finding.
     let page = dir.join("graph-hub-and-spoke.html");
     std::fs::write(&page, &html).unwrap();
-    let index = view.findings.iter().position(|f| f.rule == "VPC001").unwrap();
+    let index = view
+        .findings
+        .iter()
+        .position(|f| f.rule == "VPC001")
+        .unwrap();
     let png = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("graph-hub-and-spoke.png");
     let _ = std::fs::remove_file(&png);
     let url = format!("file://{}#finding-{index}", page.display());
-    let (_, stderr) = run_chromium(&chromium, &dir, &[format!("--screenshot={}", png.display())], &url);
+    let (_, stderr) = run_chromium(
+        &chromium,
+        &dir,
+        &[format!("--screenshot={}", png.display())],
+        &url,
+    );
     let bytes = std::fs::read(&png).unwrap_or_else(|e| panic!("no screenshot ({e}):\n{stderr}"));
-    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.len() > 20_000, "{} bytes", bytes.len());
+    assert!(
+        bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.len() > 20_000,
+        "{} bytes",
+        bytes.len()
+    );
     println!("screenshot: {}", png.display());
 }

@@ -22,7 +22,7 @@ pub struct GraphArgs {
     pub format: Format,
 
     /// Draw only what this touches, with one hop around its path: a resource address
-    /// (`aws_instance.app`), a rule id (`VPC001`), or FILE:LINE of a resource or finding.
+    /// (`aws_instance.app`), a rule id (`VPC001`), or `FILE:LINE` of a resource or finding.
     #[arg(long, value_name = "RESOURCE")]
     pub focus: Option<String>,
 

@@ -91,14 +91,18 @@ pub fn focus(view: View, focus: &Focus, label: &str) -> Result<View, FocusError>
             }
         }
         Focus::Line { file, line } => {
-            let at = |l: &super::Location| same_file(&l.file, file) && (l.line..=l.end_line).contains(line);
+            let at = |l: &super::Location| {
+                same_file(&l.file, file) && (l.line..=l.end_line).contains(line)
+            };
             seeds.extend(
                 view.nodes
                     .iter()
                     .enumerate()
                     .filter(|(_, n)| {
                         n.location.as_ref().is_some_and(at)
-                            || n.members.iter().any(|m| m.location.as_ref().is_some_and(at))
+                            || n.members
+                                .iter()
+                                .any(|m| m.location.as_ref().is_some_and(at))
                     })
                     .map(|(i, _)| i),
             );
@@ -165,7 +169,9 @@ pub fn focus(view: View, focus: &Focus, label: &str) -> Result<View, FocusError>
         .findings
         .iter()
         .enumerate()
-        .map(|(i, f)| selected.contains(&i) || (!f.nodes.is_empty() && f.nodes.iter().all(|&n| keep[n])))
+        .map(|(i, f)| {
+            selected.contains(&i) || (!f.nodes.is_empty() && f.nodes.iter().all(|&n| keep[n]))
+        })
         .collect();
     let mut out = reindex(view, &targets, &keep_findings);
     out.focus = Some(label.to_owned());
@@ -183,26 +189,36 @@ pub fn fold(mut view: View, max_nodes: usize) -> View {
     }
     let mut targets: Vec<Option<usize>> = (0..view.nodes.len()).map(Some).collect();
     let unit_size = |view: &View, u: usize| view.nodes.iter().filter(|n| n.unit == u).count();
-    let unit_findings = |view: &View, u: usize| view.findings.iter().filter(|f| f.unit == Some(u)).count();
+    let unit_findings =
+        |view: &View, u: usize| view.findings.iter().filter(|f| f.unit == Some(u)).count();
     let mut units: Vec<usize> = (0..view.units.len()).collect();
     units.sort_by_key(|&u| (std::cmp::Reverse(unit_size(&view, u)), u));
-    let fold_unit = |view: &mut View, targets: &mut Vec<Option<usize>>, count: &mut usize, u: usize| {
-        let nodes: Vec<usize> = (0..view.nodes.len()).filter(|&n| view.nodes[n].unit == u).collect();
-        let counts = Counts {
-            vpcs: nodes.iter().filter(|&&n| view.nodes[n].kind == NodeKind::Vpc).count(),
-            subnets: nodes.iter().filter(|&&n| view.nodes[n].kind == NodeKind::Subnet).count(),
-            nodes: nodes.len(),
-            findings: unit_findings(view, u),
-        };
-        view.units[u].folded = Some(counts);
-        for n in nodes {
-            // Nodes already folded into their VPC were counted out then.
-            if targets[n] == Some(n) {
-                *count -= 1;
+    let fold_unit =
+        |view: &mut View, targets: &mut Vec<Option<usize>>, count: &mut usize, u: usize| {
+            let nodes: Vec<usize> = (0..view.nodes.len())
+                .filter(|&n| view.nodes[n].unit == u)
+                .collect();
+            let counts = Counts {
+                vpcs: nodes
+                    .iter()
+                    .filter(|&&n| view.nodes[n].kind == NodeKind::Vpc)
+                    .count(),
+                subnets: nodes
+                    .iter()
+                    .filter(|&&n| view.nodes[n].kind == NodeKind::Subnet)
+                    .count(),
+                nodes: nodes.len(),
+                findings: unit_findings(view, u),
+            };
+            view.units[u].folded = Some(counts);
+            for n in nodes {
+                // Nodes already folded into their VPC were counted out then.
+                if targets[n] == Some(n) {
+                    *count -= 1;
+                }
+                targets[n] = None;
             }
-            targets[n] = None;
-        }
-    };
+        };
     for &u in &units {
         if count <= max_nodes {
             break;
@@ -219,7 +235,10 @@ pub fn fold(mut view: View, max_nodes: usize) -> View {
                 size > 0
                     && touched
                         == (view.nodes[n].findings.len()
-                            + view.children(n).map(|c| view.nodes[c].findings.len()).sum::<usize>()
+                            + view
+                                .children(n)
+                                .map(|c| view.nodes[c].findings.len())
+                                .sum::<usize>()
                             > 0)
             })
             .collect();
@@ -237,7 +256,10 @@ pub fn fold(mut view: View, max_nodes: usize) -> View {
             findings.dedup();
             view.nodes[vpc].folded = Some(Counts {
                 vpcs: 0,
-                subnets: children.iter().filter(|&&c| view.nodes[c].kind == NodeKind::Subnet).count(),
+                subnets: children
+                    .iter()
+                    .filter(|&&c| view.nodes[c].kind == NodeKind::Subnet)
+                    .count(),
                 nodes: children.len(),
                 findings: findings.len(),
             });
@@ -313,7 +335,10 @@ fn reindex(view: View, targets: &[Option<usize>], keep_findings: &[bool]) -> Vie
     let mut extra: HashMap<usize, Vec<usize>> = HashMap::new();
     for (i, n) in nodes.iter().enumerate() {
         if let Some(t) = targets[i].filter(|&t| t != i) {
-            extra.entry(t).or_default().extend(n.findings.iter().copied());
+            extra
+                .entry(t)
+                .or_default()
+                .extend(n.findings.iter().copied());
         }
     }
     let mut new_nodes = Vec::with_capacity(next);
@@ -375,7 +400,11 @@ fn reindex(view: View, targets: &[Option<usize>], keep_findings: &[bool]) -> Vie
         ns.sort_unstable();
         ns.dedup();
         finding.nodes = ns;
-        let mut es: Vec<usize> = finding.edges.iter().filter_map(|&e| edge_index[e]).collect();
+        let mut es: Vec<usize> = finding
+            .edges
+            .iter()
+            .filter_map(|&e| edge_index[e])
+            .collect();
         es.sort_unstable();
         es.dedup();
         finding.edges = es;

@@ -188,9 +188,9 @@ fn node_svg(out: &mut String, view: &View, layout: &Layout, n: usize) {
 /// The SVG of the view.
 fn svg(view: &View, layout: &Layout) -> String {
     let mut out = String::new();
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<svg id=\"graph\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"vpclint graph\" data-width=\"{}\" data-height=\"{}\">\n",
+        "<svg id=\"graph\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"vpclint graph\" data-width=\"{}\" data-height=\"{}\">",
         layout.width, layout.height
     );
     out.push_str("<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"9\" markerHeight=\"9\" orient=\"auto-start-reverse\"><path d=\"M0,0L10,5L0,10z\" fill=\"#9a6700\"/></marker></defs>\n");
@@ -334,9 +334,9 @@ pub fn render(view: &View) -> String {
     out.push_str("<title>vpclint graph</title>\n<style>\n");
     out.push_str(CSS);
     out.push_str("</style>\n</head>\n<body>\n<header><h1>vpclint graph</h1>");
-    let _ = write!(
+    let _ = writeln!(
         out,
-        "<span class=\"summary\">{}</span><button id=\"fit\" type=\"button\">Fit</button><button id=\"clear\" type=\"button\">Clear</button></header>\n",
+        "<span class=\"summary\">{}</span><button id=\"fit\" type=\"button\">Fit</button><button id=\"clear\" type=\"button\">Clear</button></header>",
         escape(&summary(view))
     );
     out.push_str("<main>\n<div id=\"canvas\">\n");

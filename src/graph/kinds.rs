@@ -198,7 +198,8 @@ pub(super) fn shape(graph: &Graph, id: ResourceId) -> Shape {
                 },
             }
         }
-        Kind::RouteTableAssociation(a) => match (target(a.subnet.as_ref()), a.route_table.target()) {
+        Kind::RouteTableAssociation(a) => match (target(a.subnet.as_ref()), a.route_table.target())
+        {
             (Some(subnet), Some(table)) => Shape::Edges(vec![(
                 subnet,
                 Link {
@@ -289,13 +290,15 @@ pub(super) fn shape(graph: &Graph, id: ResourceId) -> Shape {
             if let Some(s) = &c.static_routes_only {
                 details.push(format!("static routes only: {}", show(g, s)));
             }
-            details.extend(c.static_routes.iter().map(|r| format!("static {}", show(g, r))));
+            details.extend(
+                c.static_routes
+                    .iter()
+                    .map(|r| format!("static {}", show(g, r))),
+            );
             let mut shape = node(NodeKind::VpnConnection, None, details);
-            shape.links.extend(link(
-                target(c.vpn_gateway.as_ref()),
-                EdgeKind::Vpn,
-                None,
-            ));
+            shape
+                .links
+                .extend(link(target(c.vpn_gateway.as_ref()), EdgeKind::Vpn, None));
             shape.links.extend(link(
                 target(c.transit_gateway.as_ref()),
                 EdgeKind::Vpn,
@@ -322,7 +325,10 @@ pub(super) fn shape(graph: &Graph, id: ResourceId) -> Shape {
                         Link {
                             to: tgw,
                             kind: EdgeKind::Attachment,
-                            label: a.dns_support.as_ref().map(|d| format!("DNS {}", show(g, d))),
+                            label: a
+                                .dns_support
+                                .as_ref()
+                                .map(|d| format!("DNS {}", show(g, d))),
                         },
                     )
                 })
@@ -365,11 +371,9 @@ pub(super) fn shape(graph: &Graph, id: ResourceId) -> Shape {
                     label: None,
                 });
             }
-            shape.links.extend(link(
-                target(c.template.as_ref()),
-                EdgeKind::Template,
-                None,
-            ));
+            shape
+                .links
+                .extend(link(target(c.template.as_ref()), EdgeKind::Template, None));
             Shape::Node(shape)
         }
         Kind::LaunchTemplate(t) => {
@@ -433,9 +437,12 @@ pub(super) fn shape(graph: &Graph, id: ResourceId) -> Shape {
                 return Shape::Hidden;
             };
             let mut links = Vec::new();
-            links.extend(link(target(a.subnet.as_ref()), EdgeKind::Uses, None).map(|l| (endpoint, l)));
             links.extend(
-                link(target(a.security_group.as_ref()), EdgeKind::Security, None).map(|l| (endpoint, l)),
+                link(target(a.subnet.as_ref()), EdgeKind::Uses, None).map(|l| (endpoint, l)),
+            );
+            links.extend(
+                link(target(a.security_group.as_ref()), EdgeKind::Security, None)
+                    .map(|l| (endpoint, l)),
             );
             Shape::Edges(links)
         }
@@ -496,7 +503,11 @@ pub(super) fn shape(graph: &Graph, id: ResourceId) -> Shape {
         Kind::ResolverRule(rule) => {
             let mut details: Vec<String> = rule.rule_type.iter().map(|t| show(g, t)).collect();
             details.extend(rule.domain_name.iter().map(|d| show(g, d)));
-            details.extend(rule.target_ips.iter().map(|ip| format!("→ {}", show(g, ip))));
+            details.extend(
+                rule.target_ips
+                    .iter()
+                    .map(|ip| format!("→ {}", show(g, ip))),
+            );
             let mut shape = node(NodeKind::Dns, None, details);
             shape.links.extend(link(
                 target(rule.resolver_endpoint.as_ref()),
@@ -508,7 +519,14 @@ pub(super) fn shape(graph: &Graph, id: ResourceId) -> Shape {
         Kind::ResolverRuleAssociation(a) => association(a.rule.target(), a.vpc.target()),
         Kind::HostedZone(z) => {
             let mut details: Vec<String> = z.name.iter().map(|n| show(g, n)).collect();
-            details.push(if z.vpcs.is_empty() { "public" } else { "private" }.to_owned());
+            details.push(
+                if z.vpcs.is_empty() {
+                    "public"
+                } else {
+                    "private"
+                }
+                .to_owned(),
+            );
             let mut shape = node(NodeKind::Dns, None, details);
             for vpc in &z.vpcs {
                 shape

@@ -152,18 +152,20 @@ pub fn layout(view: &View) -> Layout {
         ..Layout::default()
     };
     // Sizes first, leaves then VPC boxes (their contents are placed relative to them).
-    let mut is_box = vec![false; n];
-    for i in 0..n {
-        let node = &view.nodes[i];
-        is_box[i] = node.kind == NodeKind::Vpc && node.folded.is_none();
-        out.lines[i] = node_lines(view, i, is_box[i]);
-        if !is_box[i] {
+    let is_box: Vec<bool> = view
+        .nodes
+        .iter()
+        .map(|node| node.kind == NodeKind::Vpc && node.folded.is_none())
+        .collect();
+    for (i, &boxed) in is_box.iter().enumerate() {
+        out.lines[i] = node_lines(view, i, boxed);
+        if !boxed {
             let (w, h) = leaf_size(&out.lines[i]);
             out.nodes[i] = Rect { x: 0, y: 0, w, h };
         }
     }
-    for i in 0..n {
-        if is_box[i] {
+    for (i, &boxed) in is_box.iter().enumerate() {
+        if boxed {
             layout_vpc(view, i, &mut out);
         }
     }
@@ -295,15 +297,14 @@ fn layout_unit(view: &View, unit: usize, top: i32, out: &mut Layout) -> Rect {
     let (above, below): (Vec<usize>, Vec<usize>) = if transit.is_empty() {
         (vpcs, Vec::new())
     } else {
-        let (a, b): (Vec<(usize, usize)>, Vec<(usize, usize)>) = vpcs
-            .iter()
-            .copied()
-            .enumerate()
-            .partition(|(k, _)| k % 2 == 0);
-        (
-            a.into_iter().map(|(_, v)| v).collect(),
-            b.into_iter().map(|(_, v)| v).collect(),
-        )
+        let nth = |parity: usize| -> Vec<usize> {
+            vpcs.iter()
+                .enumerate()
+                .filter(|(k, _)| k % 2 == parity)
+                .map(|(_, &v)| v)
+                .collect()
+        };
+        (nth(0), nth(1))
     };
     let left = UNIT_PAD;
     let mut y = top + UNIT_HEADER + UNIT_PAD / 2;

@@ -26,7 +26,11 @@ fn findings(view: &View, max_bytes: usize) -> String {
     out.push_str("\n| Severity | Rule | Resource | Location | Path |\n|---|---|---|---|---|\n");
     let mut listed = 0;
     for f in view.findings.iter().take(MAX_FINDINGS) {
-        let location = f.location.as_ref().map(ToString::to_string).unwrap_or_default();
+        let location = f
+            .location
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default();
         let row = format!(
             "| {} | {} | {} | {} | {} |\n",
             f.severity.as_str(),
@@ -42,7 +46,11 @@ fn findings(view: &View, max_bytes: usize) -> String {
         listed += 1;
     }
     if view.findings.len() > listed {
-        let _ = writeln!(out, "\n…and {} more findings.", view.findings.len() - listed);
+        let _ = writeln!(
+            out,
+            "\n…and {} more findings.",
+            view.findings.len() - listed
+        );
     }
     out
 }
