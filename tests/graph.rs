@@ -619,3 +619,35 @@ fn the_action_attaches_the_diagram_to_the_step_summary() {
         "{stdout}"
     );
 }
+
+/// Resources vpclint could not check are drawn dashed, with the reason on hover.
+#[test]
+fn unchecked_resources_are_dashed_with_their_reason() {
+    let view = full("tests/data/emit/mixed");
+    let (n, web) = node(&view, "aws_instance.web");
+    assert_eq!(web.unchecked.len(), 1);
+    assert!(web.unchecked[0].starts_with("instance type unknown: var.instance_type"));
+    let id = View::node_id(n);
+    let mermaid = graph::render(&view, Format::Mermaid);
+    assert!(
+        mermaid.contains(&format!("  class {id} unchecked\n")),
+        "{mermaid}"
+    );
+    let dot = graph::render(&view, Format::Dot);
+    let line = dot
+        .lines()
+        .find(|l| l.trim_start().starts_with(&format!("{id} [")))
+        .unwrap();
+    assert!(
+        line.contains("dashed") && line.contains("tooltip=\"instance type unknown"),
+        "{line}"
+    );
+    let html = graph::render(&view, Format::Html);
+    let start = html.find(&format!("id=\"{id}\"")).unwrap();
+    let element = &html[html[..start].rfind("<g ").unwrap()..start + 400];
+    assert!(element.contains(" unchecked\""), "{element}");
+    assert!(
+        element.contains("not checked: instance type unknown"),
+        "{element}"
+    );
+}
