@@ -3,12 +3,15 @@
 //! or folded into another resource's node (a secondary CIDR block, an ingress rule).
 //!
 //! This is the one place that knows the model's kinds. A kind added to the model appears
-//! without code here: as a generic node (the `_` arm of [`shape`]); a line in that match
-//! gives it its container, its edges and its style.
+//! without code here: as a generic node (the `_` arm of [`shape`]) in the VPC it references,
+//! with an edge to each other resource it references (the model's property visitor,
+//! `model::visit`, lists every kind's properties); a line in that match gives it a style,
+//! details, or makes it an edge.
 
 use std::fmt::Display;
 
 use super::{EdgeKind, NodeKind};
+use crate::model::visit::VisitProps;
 use crate::model::{
     ComputeKind, Graph, Kind, ListProp, Prop, RefProp, ResourceId, SymStr, TargetKind, Val,
 };
@@ -555,10 +558,41 @@ pub(super) fn shape(graph: &Graph, id: ResourceId) -> Shape {
             association(a.profile.target(), a.resource.target())
         }
         Kind::Other => Shape::Hidden,
-        // Kinds without properties, and kinds this file does not know yet: a node of the
-        // class the kind names, placed by its neighbours.
-        other => Shape::Node(node(class(other), None, Vec::new())),
+        // Kinds without properties, and kinds this file does not know yet.
+        other => generic(graph, id, class(other)),
     }
+}
+
+/// A node for a kind this file has no drawing of its own for: in the VPC (or subnet's VPC)
+/// it references first, with an edge to everything else it references, labelled with the
+/// property (found by the model's property visitor, which lists every kind's fields).
+fn generic(graph: &Graph, id: ResourceId, kind: NodeKind) -> Shape {
+    let mut resource = graph.get(id).clone();
+    let mut refs: Vec<(String, ResourceId)> = Vec::new();
+    resource.visit_props("", &mut |path, prop| {
+        if let Some(target) = prop.target() {
+            refs.push((path.trim_start_matches('.').to_owned(), target));
+        }
+    });
+    let within = refs
+        .iter()
+        .map(|(_, t)| *t)
+        .find(|t| matches!(graph.get(*t).kind, Kind::Vpc(_) | Kind::Subnet(_)));
+    let links = refs
+        .into_iter()
+        .filter(|(_, t)| Some(*t) != within)
+        .map(|(path, to)| Link {
+            to,
+            kind: EdgeKind::Link,
+            label: Some(path),
+        })
+        .collect();
+    Shape::Node(NodeShape {
+        kind,
+        within,
+        details: Vec::new(),
+        links,
+    })
 }
 
 /// The class of a kind drawn by the generic arm of [`shape`].
@@ -606,5 +640,66 @@ fn show_list<T>(graph: &Graph, prop: &ListProp<T>) -> String {
         Val::Known(items) => format!("{} items", items.len()),
         Val::Ref(id, _) => format!("from {}", graph.get(*id).address),
         Val::Unknown(reason) => format!("? ({})", shorten(reason, 40)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::check::{check_with_graphs, Options};
+    use crate::discover::{FileKind, Input};
+
+    const TF: &str = r#"
+resource "aws_vpc" "a" {
+  cidr_block = "10.0.0.0/16"
+}
+resource "aws_subnet" "a" {
+  vpc_id     = aws_vpc.a.id
+  cidr_block = "10.0.0.0/24"
+}
+resource "aws_route_table" "a" {
+  vpc_id = aws_vpc.a.id
+}
+resource "aws_route_table_association" "a" {
+  subnet_id      = aws_subnet.a.id
+  route_table_id = aws_route_table.a.id
+}
+"#;
+
+    /// What a kind unknown to this file gets, shown on kinds it does know.
+    #[test]
+    fn a_kind_without_a_drawing_is_placed_and_linked_by_its_references() {
+        let input = Input {
+            path: PathBuf::from("main.tf"),
+            kind: FileKind::Terraform,
+            text: TF.to_owned(),
+        };
+        let (_, units) = check_with_graphs(vec![input], Vec::new(), 0, &Options::default());
+        let graph = &units[0].graph;
+        let find = |address: &str| graph.iter().find(|(_, r)| r.address == address).unwrap().0;
+        let drawn = |address: &str| match generic(graph, find(address), NodeKind::Resource) {
+            Shape::Node(n) => (
+                n.within.map(|w| graph.get(w).address.clone()),
+                n.links
+                    .iter()
+                    .map(|l| (l.label.clone().unwrap(), graph.get(l.to).address.clone()))
+                    .collect::<Vec<_>>(),
+            ),
+            _ => panic!("not a node"),
+        };
+        assert_eq!(
+            drawn("aws_route_table.a"),
+            (Some("aws_vpc.a".into()), vec![])
+        );
+        assert_eq!(
+            drawn("aws_route_table_association.a"),
+            (
+                Some("aws_subnet.a".into()),
+                vec![("route_table".into(), "aws_route_table.a".into())]
+            )
+        );
+        assert_eq!(drawn("aws_vpc.a"), (None, vec![]));
     }
 }
