@@ -20,7 +20,7 @@ mod unit;
 
 use std::path::PathBuf;
 
-pub use self::session::Session;
+pub use self::session::{Session, UnitGraph};
 use crate::config::RuleSelection;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::discover::{FileKind, Input, ReadError};
@@ -193,6 +193,22 @@ pub fn check(
     session.set_discovery(read_errors, skipped);
     session.refresh();
     session.into_report()
+}
+
+/// [`check`], and every lowered unit's graph (what `vpclint graph` draws).
+#[must_use]
+pub fn check_with_graphs(
+    inputs: Vec<Input>,
+    read_errors: Vec<ReadError>,
+    skipped: usize,
+    options: &Options,
+) -> (Report, Vec<UnitGraph>) {
+    let mut session = Session::new(options.clone());
+    session.load(inputs);
+    session.set_discovery(read_errors, skipped);
+    session.refresh();
+    let graphs = session.graphs();
+    (session.into_report(), graphs)
 }
 
 fn file_error(sources: &SourceMap, id: FileId, e: &SyntaxError) -> FileError {

@@ -8,6 +8,7 @@ pub mod config;
 pub mod diagnostic;
 pub mod discover;
 pub mod emit;
+pub mod graph;
 pub mod lower;
 pub mod lsp;
 pub mod model;

@@ -452,6 +452,81 @@ fn files_changed_on_disk_behind_the_editor() {
     assert_eq!(client.wait_exit(), 0);
 }
 
+/// `vpclint.showGraph`: the diagram of the workspace, or of the resource at the cursor, as
+/// the edits left it.
+#[test]
+fn show_graph_command() {
+    let dir = seed_workspace("lsp-graph");
+    let compute = dir.join("compute.tf");
+    let mut client = Client::start(&["lsp"]);
+    let init = client.request(
+        "initialize",
+        json!({"capabilities": {}, "workspaceFolders": [{"uri": uri(&dir), "name": "seed"}]}),
+    );
+    assert_eq!(
+        init["capabilities"]["executeCommandProvider"]["commands"],
+        json!(["vpclint.showGraph"])
+    );
+    client.notify("initialized", json!({}));
+    let (_, diagnostics) = client.diagnostics_of("compute.tf");
+    assert_eq!(rules(&diagnostics), ["VPC001"]);
+    let show = |client: &mut Client, arguments: Value| {
+        client.request(
+            "workspace/executeCommand",
+            json!({"command": "vpclint.showGraph", "arguments": [arguments]}),
+        )
+    };
+    let html = show(&mut client, json!({}));
+    assert_eq!(html["format"], "html");
+    assert!(html["content"]
+        .as_str()
+        .unwrap()
+        .starts_with("<!DOCTYPE html>"));
+    let whole = show(&mut client, json!({"format": "mermaid"}));
+    let text = whole["content"].as_str().unwrap();
+    assert!(text.starts_with("flowchart LR\n"), "{text}");
+    assert!(
+        text.contains("aws_vpc_dhcp_options.b") && text.contains("⚠ VPC001"),
+        "{text}"
+    );
+    assert_eq!(whole["findings"], 1);
+    // The cursor on `instance_type` of aws_instance.legacy (line 16): its path, one hop.
+    let focused = show(
+        &mut client,
+        json!({"format": "mermaid", "uri": uri(&compute), "position": {"line": 15, "character": 20}}),
+    );
+    let text = focused["content"].as_str().unwrap();
+    assert!(text.contains("aws_instance.legacy") && text.contains("aws_vpc_endpoint.kinesis"));
+    assert!(!text.contains("aws_vpc_dhcp_options.b"), "{text}");
+    assert!(focused["nodes"].as_u64() < whole["nodes"].as_u64());
+    // An edit in the same batch is drawn: the m5.large reaches nothing the rule flags.
+    open(&mut client, &compute, 1);
+    let fixed = std::fs::read_to_string(&compute)
+        .unwrap()
+        .replace("m4.large", "m5.large");
+    change(&mut client, &compute, 2, &fixed);
+    let after = show(&mut client, json!({"format": "json"}));
+    let graph: Value = serde_json::from_str(after["content"].as_str().unwrap()).unwrap();
+    assert_eq!(graph["version"], 1);
+    assert_eq!(graph["findings"], json!([]));
+    // Bad arguments are an error answer, and the server goes on.
+    let id = client.send_request(
+        "workspace/executeCommand",
+        json!({"command": "vpclint.showGraph", "arguments": [{"focus": "aws_instance.nope"}]}),
+    );
+    let error = client.wait_for("an error", |m| m["id"] == id && m.get("method").is_none());
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("aws_instance.nope"),
+        "{error}"
+    );
+    client.request("shutdown", Value::Null);
+    client.notify("exit", Value::Null);
+    assert_eq!(client.wait_exit(), 0);
+}
+
 #[test]
 fn utf8_positions_when_the_client_offers_them() {
     let dir = seed_workspace("lsp-utf8");

@@ -29,6 +29,17 @@ use crate::lower::{self, ParsedFile};
 use crate::source::{FileId, LineCol, SourceFile, SourceMap};
 use crate::syntax::SyntaxError;
 
+/// One lowered unit as `vpclint graph` draws it: its files, its graph, and its own findings
+/// and unchecked items (as the unit produced them: before the run-wide steps, SUP001/SUP002
+/// and severity overrides, which the report has).
+#[derive(Debug)]
+pub struct UnitGraph {
+    pub files: Vec<FileId>,
+    pub graph: crate::model::Graph,
+    pub diagnostics: Vec<crate::diagnostic::Diagnostic>,
+    pub unchecked: Vec<UncheckedItem>,
+}
+
 /// One file of the session, by [`FileId`]. A removed file keeps its id (and its path in
 /// the source map) and is not live.
 struct Slot {
@@ -360,6 +371,37 @@ impl Session {
                 let refs: Vec<&ParsedFile> = parsed.iter().collect();
                 let paths = |id: FileId| self.sources.get(id).path.clone();
                 crate::lower::lower(&refs, &paths, &self.options.lower).0
+            })
+            .collect()
+    }
+
+    /// Every lowered unit's graph, lowered again from its files (a session keeps no graph),
+    /// on the thread pool; in unit order. Call [`Session::refresh`] first.
+    #[must_use]
+    pub fn graphs(&self) -> Vec<UnitGraph> {
+        self.units
+            .par_iter()
+            .filter(|u| u.lower)
+            .map(|u| {
+                let parsed: Vec<(FileId, ParsedFile)> = u
+                    .files
+                    .iter()
+                    .filter_map(|&id| Some((id, self.reparse(id)?)))
+                    .collect();
+                let files: Vec<UnitFile<'_>> = parsed
+                    .iter()
+                    .map(|(id, parsed)| UnitFile {
+                        id: *id,
+                        parsed,
+                        comments: comment_syntax(self.slots[id.0 as usize].kind),
+                    })
+                    .collect();
+                UnitGraph {
+                    files: u.files.clone(),
+                    graph: unit::lower_unit(&files, &self.sources, &self.options),
+                    diagnostics: u.output.diagnostics.clone(),
+                    unchecked: u.output.unchecked.clone(),
+                }
             })
             .collect()
     }

@@ -157,6 +157,16 @@ pub(super) fn run(
     out
 }
 
+/// The graph of a unit, lowered again (sessions keep no graph): what `vpclint graph` draws.
+/// Lowering errors are already in the report; a panic gives an empty graph.
+pub(super) fn lower_unit(files: &[UnitFile<'_>], sources: &SourceMap, options: &Options) -> Graph {
+    let Some(first) = files.first().map(|f| f.id) else {
+        return Graph::default();
+    };
+    let parsed: Vec<&ParsedFile> = files.iter().map(|f| f.parsed).collect();
+    lower_contained(&parsed, first, sources, options, &mut Vec::new())
+}
+
 /// How many distinct resources: the copies of a resource lowered once per CloudFormation
 /// condition combination are one; everything else (even two instances of one module, which
 /// share an address and a span) is itself.

@@ -40,27 +40,6 @@ pub struct CheckArgs {
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
 
-    /// The documented access model the `VPC00x` rules check against: `legacy` (non-Nitro over
-    /// peering and VPN), `c5-m5-2018-04` (AWS docs of April 2018), `current` (today's docs:
-    /// no instance-type restriction) [default: `access-model` of .vpclint.toml, else legacy].
-    #[arg(long, value_enum)]
-    pub access_model: Option<AccessModel>,
-
-    /// The configuration file [default: the nearest .vpclint.toml from the first PATH
-    /// upward, stopping at a directory with .git].
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-
-    /// Run only these rules: ids or prefixes, comma-separated (replaces `select` of the
-    /// configuration).
-    #[arg(long, value_name = "RULES", value_delimiter = ',', value_parser = parse_selector)]
-    pub select: Option<Vec<String>>,
-
-    /// Do not run these rules: ids or prefixes, comma-separated (replaces `ignore` of the
-    /// configuration).
-    #[arg(long, value_name = "RULES", value_delimiter = ',', value_parser = parse_selector)]
-    pub ignore: Option<Vec<String>>,
-
     /// Check the whole repository (the directory of .vpclint.toml, else the nearest with
     /// .git, else the PATHs' common directory) but report only findings whose location or a
     /// related location is in the PATHs. The default when every PATH is a file.
@@ -100,6 +79,35 @@ pub struct CheckArgs {
     /// --format json or json-lines).
     #[arg(long)]
     pub statistics: bool,
+
+    #[command(flatten)]
+    pub eval: EvalArgs,
+}
+
+/// The flags that shape evaluation (what is lowered, which rules run, how): shared by
+/// `check` and `graph`, so that a diagram shows what the check saw.
+#[derive(Debug, clap::Args)]
+pub struct EvalArgs {
+    /// The documented access model the `VPC00x` rules check against: `legacy` (non-Nitro over
+    /// peering and VPN), `c5-m5-2018-04` (AWS docs of April 2018), `current` (today's docs:
+    /// no instance-type restriction) [default: `access-model` of .vpclint.toml, else legacy].
+    #[arg(long, value_enum)]
+    pub access_model: Option<AccessModel>,
+
+    /// The configuration file [default: the nearest .vpclint.toml from the first PATH
+    /// upward, stopping at a directory with .git].
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Run only these rules: ids or prefixes, comma-separated (replaces `select` of the
+    /// configuration).
+    #[arg(long, value_name = "RULES", value_delimiter = ',', value_parser = parse_selector)]
+    pub select: Option<Vec<String>>,
+
+    /// Do not run these rules: ids or prefixes, comma-separated (replaces `ignore` of the
+    /// configuration).
+    #[arg(long, value_name = "RULES", value_delimiter = ',', value_parser = parse_selector)]
+    pub ignore: Option<Vec<String>>,
 
     #[command(flatten)]
     pub terraform: TerraformArgs,
@@ -146,13 +154,15 @@ pub(super) fn run(args: &CheckArgs) -> u8 {
 }
 
 /// What to check and how, once the configuration is merged with the flags.
-struct Run {
-    found: discover::Discovered,
-    options: Options,
-    fail_on: FailOn,
+pub(super) struct Run {
+    pub found: discover::Discovered,
+    pub options: Options,
+    pub fail_on: FailOn,
     /// In a diff-aware run, the PATHs (absolute) whose findings are reported.
-    only: Option<Vec<PathBuf>>,
-    /// The baseline to apply (`--baseline`, else `baseline` of the configuration), read.
+    pub only: Option<Vec<PathBuf>>,
+    /// `baseline` of the configuration, if any.
+    pub config_baseline: Option<PathBuf>,
+    /// The baseline to apply (`--baseline`, else `config_baseline`), read (`check` only).
     baseline: Option<super::baseline::Loaded>,
 }
 
@@ -164,27 +174,41 @@ fn usage(message: &str) -> u8 {
 /// Reads the configuration, merges it under the flags, discovers the files. `Err` is the
 /// exit code of a usage error, already explained on stderr.
 fn prepare(args: &CheckArgs) -> Result<Run, u8> {
-    let first = args.paths.first().map_or(Path::new("."), PathBuf::as_path);
-    let config = match &args.config {
-        Some(path) => discover::load_config(path).map(Some),
-        None => discover::config_for(first),
+    let only_files = (args.only_files || args.no_only_files).then_some(args.only_files);
+    let mut run = prepare_eval(&args.paths, &args.eval, only_files)?;
+    if let Some(fail_on) = args.fail_on {
+        run.fail_on = fail_on;
     }
-    .map_err(|e| usage(&e.to_string()))?;
-    let only_files = if args.only_files || args.no_only_files {
-        args.only_files
-    } else {
-        args.paths.iter().all(|p| p.is_file())
-            && discover::has_repository_root(&args.paths, config.as_ref().map(|c| c.path.as_path()))
-    };
-    let baseline = match (&args.write_baseline, &args.baseline) {
+    run.baseline = match (&args.write_baseline, &args.baseline) {
         (Some(_), _) => None,
         (None, Some(path)) => Some(path.clone()),
-        (None, None) => config.as_ref().and_then(|c| c.baseline.clone()),
+        (None, None) => run.config_baseline.clone(),
     }
     .map(|path| super::baseline::read(&discover::relative_to_cwd(&path)))
     .transpose()
     .map_err(|e| usage(&e))?;
-    let (found, only, roots) = discover_files(args, config.as_ref(), only_files)?;
+    Ok(run)
+}
+
+/// [`prepare`] for any subcommand that evaluates `paths` as `check` does; `only_files`
+/// `None` decides as `check` does without `--only-files`/`--no-only-files`.
+pub(super) fn prepare_eval(
+    paths: &[PathBuf],
+    eval: &EvalArgs,
+    only_files: Option<bool>,
+) -> Result<Run, u8> {
+    let first = paths.first().map_or(Path::new("."), PathBuf::as_path);
+    let config = match &eval.config {
+        Some(path) => discover::load_config(path).map(Some),
+        None => discover::config_for(first),
+    }
+    .map_err(|e| usage(&e.to_string()))?;
+    let only_files = only_files.unwrap_or_else(|| {
+        paths.iter().all(|p| p.is_file())
+            && discover::has_repository_root(paths, config.as_ref().map(|c| c.path.as_path()))
+    });
+    let config_baseline = config.as_ref().and_then(|c| c.baseline.clone());
+    let (found, only, roots) = discover_files(paths, config.as_ref(), only_files)?;
     if !found.missing.is_empty() {
         for path in &found.missing {
             usage(&format!("{}: no such file or directory", path.display()));
@@ -197,10 +221,10 @@ fn prepare(args: &CheckArgs) -> Result<Run, u8> {
         }
         return Err(exit::USAGE);
     }
-    warn_undeclared(args, &found.inputs);
+    warn_undeclared(eval, &found.inputs);
     let mut lower = LowerOptions {
-        terraform: args.terraform.options(),
-        cloudformation: args.cloudformation.options(),
+        terraform: eval.terraform.options(),
+        cloudformation: eval.cloudformation.options(),
     };
     if let Some(roots) = roots {
         lower.terraform.roots = roots;
@@ -214,14 +238,14 @@ fn prepare(args: &CheckArgs) -> Result<Run, u8> {
         }
         None => Default::default(),
     };
-    if let Some(select) = &args.select {
+    if let Some(select) = &eval.select {
         rules.select = Some(select.clone());
     }
-    if let Some(ignore) = &args.ignore {
+    if let Some(ignore) = &eval.ignore {
         rules.ignore.clone_from(ignore);
     }
     let settings = Settings {
-        access_model: args.access_model.or(access_model).unwrap_or_default(),
+        access_model: eval.access_model.or(access_model).unwrap_or_default(),
     };
     Ok(Run {
         found,
@@ -230,17 +254,19 @@ fn prepare(args: &CheckArgs) -> Result<Run, u8> {
             lower,
             rules,
         },
-        fail_on: args.fail_on.or(fail_on).unwrap_or(FailOn::Warning),
+        // `check` puts its `--fail-on` over this.
+        fail_on: fail_on.unwrap_or(FailOn::Warning),
         only,
-        baseline,
+        config_baseline,
+        baseline: None,
     })
 }
 
 /// Warns about `--var` and `--parameter` names that no checked file declares (a typo would
 /// leave the value it was meant to set Unknown or default, silently).
-fn warn_undeclared(args: &CheckArgs, inputs: &[discover::Input]) {
-    let vars = args.terraform.var_names();
-    let parameters: Vec<&str> = args
+fn warn_undeclared(eval: &EvalArgs, inputs: &[discover::Input]) {
+    let vars = eval.terraform.var_names();
+    let parameters: Vec<&str> = eval
         .cloudformation
         .parameter
         .iter()
@@ -301,23 +327,23 @@ type Found = (
 /// Discovery: the PATHs, or in a diff-aware run the repository root (with the PATHs to
 /// report, and the root as the Terraform root for module sources).
 fn discover_files(
-    args: &CheckArgs,
+    paths: &[PathBuf],
     config: Option<&Config>,
     only_files: bool,
 ) -> Result<Found, u8> {
     let exclude = config.map(|c| c.exclude.clone()).unwrap_or_default();
     if !only_files {
-        return Ok((discover::discover_with(&args.paths, &exclude), None, None));
+        return Ok((discover::discover_with(paths, &exclude), None, None));
     }
-    if let Some(missing) = args.paths.iter().find(|p| !p.exists()) {
+    if let Some(missing) = paths.iter().find(|p| !p.exists()) {
         return Err(usage(&format!(
             "{}: no such file or directory",
             missing.display()
         )));
     }
-    let root = discover::repository_root(&args.paths, config.map(|c| c.path.as_path()));
+    let root = discover::repository_root(paths, config.map(|c| c.path.as_path()));
     let root = discover::relative_to_cwd(&root);
-    let only = args.paths.iter().map(|p| discover::absolute(p)).collect();
+    let only = paths.iter().map(|p| discover::absolute(p)).collect();
     let mut found = discover::discover_with(std::slice::from_ref(&root), &exclude);
     // Walking `..` gives `../infra/main.tf` for what is `main.tf` from here.
     let cwd = discover::absolute(Path::new("."));
@@ -345,6 +371,7 @@ fn report(args: &CheckArgs, run: Run) -> u8 {
         fail_on,
         only,
         baseline,
+        ..
     } = run;
     let mut report = check::check(found.inputs, found.errors, found.skipped, &options);
     // The baseline applies to the whole run, before a diff-aware run narrows it: an entry

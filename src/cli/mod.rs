@@ -2,12 +2,14 @@
 //! `discover.rs` and `lsp/`, the only code that does IO.
 //!
 //! Each concern has its own file: `check.rs` (the `check` subcommand and exit codes),
-//! `terraform.rs` and `cloudformation.rs` (the flags that feed each format's lowering).
+//! `terraform.rs` and `cloudformation.rs` (the flags that feed each format's lowering),
+//! `graph.rs` (the `graph` subcommand, with `check`'s evaluation flags).
 
 mod baseline;
 mod check;
 mod cloudformation;
 mod completions;
+mod graph;
 mod rules;
 mod terraform;
 
@@ -15,7 +17,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-pub use check::{exit, CheckArgs};
+pub use check::{exit, CheckArgs, EvalArgs};
+pub use graph::GraphArgs;
 
 /// vpclint: finds AWS network designs that only fail after `apply`.
 #[derive(Debug, Parser)]
@@ -32,6 +35,9 @@ pub enum Command {
     /// Check Terraform and CloudFormation files or directories.
     #[command(after_help = check::EXIT_CODES)]
     Check(CheckArgs),
+    /// Draw what vpclint understood (VPCs, subnets, routes, peerings, transit gateways,
+    /// endpoints, DNS) with the path of every finding: Mermaid, DOT, HTML or JSON.
+    Graph(GraphArgs),
     /// List every rule (id, severity, name, summary).
     Rules(rules::RulesArgs),
     /// Print a rule's documentation: what, why, example, fix, references.
@@ -48,6 +54,7 @@ pub enum Command {
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Check(args) => ExitCode::from(check::run(&args)),
+        Command::Graph(args) => ExitCode::from(graph::run(&args)),
         Command::Rules(args) => ExitCode::from(rules::run_rules(&args)),
         Command::Explain(args) => ExitCode::from(rules::run_explain(&args)),
         Command::Lsp(args) => crate::lsp::run(&args),

@@ -18,6 +18,8 @@
 //!   `publishDiagnostics`, an empty one when its diagnostics disappeared.
 //! - Hover on an instance type value shows its hypervisor ([`hover`]).
 //! - A quick fix on each finding writes a suppression for it ([`code_action`]).
+//! - `workspace/executeCommand` `vpclint.showGraph` returns `vpclint graph`'s HTML, Mermaid,
+//!   DOT or JSON of the workspace or of the resource at a position ([`graph`]).
 //! - `initializationOptions`: `{"accessModel": "legacy" | "c5-m5-2018-04" | "current",
 //!   "region": "eu-west-1"}`, as `--access-model` and `--region` of `vpclint check`.
 //!
@@ -26,6 +28,7 @@
 
 mod code_action;
 mod convert;
+mod graph;
 mod hover;
 mod state;
 
@@ -38,7 +41,7 @@ use lsp_types::notification::{
     DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
     DidSaveTextDocument, Notification as _, PublishDiagnostics, ShowMessage,
 };
-use lsp_types::request::{CodeActionRequest, HoverRequest, Request as _};
+use lsp_types::request::{CodeActionRequest, ExecuteCommand, HoverRequest, Request as _};
 use lsp_types::{
     HoverContents, HoverProviderCapability, InitializeParams, InitializeResult, MarkupContent,
     MarkupKind, MessageType, PublishDiagnosticsParams, SaveOptions, ServerCapabilities, ServerInfo,
@@ -164,6 +167,10 @@ fn capabilities(encoding: Encoding) -> ServerCapabilities {
                 ..lsp_types::CodeActionOptions::default()
             },
         )),
+        execute_command_provider: Some(lsp_types::ExecuteCommandOptions {
+            commands: vec![graph::COMMAND.to_owned()],
+            ..lsp_types::ExecuteCommandOptions::default()
+        }),
         ..ServerCapabilities::default()
     }
 }
@@ -349,6 +356,10 @@ impl Server<'_> {
                 {
                     return Ok(Flow::Exit);
                 }
+                // A command that draws the workspace sees the edits of this batch.
+                if request.method == ExecuteCommand::METHOD && self.workspace.is_dirty() {
+                    self.publish()?;
+                }
                 let response = self.on_request(request);
                 send(self.connection, response)?;
             }
@@ -383,6 +394,24 @@ impl Server<'_> {
                 Ok(params) => Response::new_ok(id, code_action::actions(&self.workspace, &params)),
                 Err(response) => response,
             },
+            ExecuteCommand::METHOD => {
+                match parse::<lsp_types::ExecuteCommandParams>(&id, request) {
+                    Ok(params) if params.command == graph::COMMAND => {
+                        match graph::show(&self.workspace, &params.arguments) {
+                            Ok(result) => Response::new_ok(id, result),
+                            Err(message) => {
+                                Response::new_err(id, ErrorCode::InvalidParams as i32, message)
+                            }
+                        }
+                    }
+                    Ok(params) => Response::new_err(
+                        id,
+                        ErrorCode::InvalidParams as i32,
+                        format!("unknown command {}", params.command),
+                    ),
+                    Err(response) => response,
+                }
+            }
             method => {
                 eprintln!("vpclint lsp: unsupported request {method}");
                 Response::new_err(

@@ -162,6 +162,11 @@ impl Workspace {
         self.all = true;
     }
 
+    /// The report and every unit's graph, as the last check saw the files (`vpclint graph`).
+    pub fn graph(&self) -> (crate::check::Report, Vec<crate::check::UnitGraph>) {
+        (self.session.report(), self.session.graphs())
+    }
+
     pub fn is_dirty(&self) -> bool {
         self.dirty
     }

@@ -7,7 +7,6 @@
 
 pub mod cidr;
 pub mod symbolic;
-#[cfg(test)]
 pub mod visit;
 
 use std::collections::HashMap;

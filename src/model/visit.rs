@@ -1,5 +1,6 @@
-//! Every property of a resource, by path, for tests that replace each one by an Unknown in
-//! turn (`rules::completeness`).
+//! Every property of a resource, by path: for tests that replace each one by an Unknown in
+//! turn (`rules::completeness`), and for `vpclint graph`, which draws the references of
+//! kinds it has no drawing of its own for (`graph::kinds`).
 //!
 //! Each model struct lists its fields here once, by an exhaustive destructuring pattern:
 //! adding a field to a struct without listing it is a compile error, so a new property is
@@ -9,7 +10,7 @@ use super::{
     Compute, DhcpOptions, DhcpOptionsAssociation, Directory, DxGatewayAssociation, Endpoint,
     EndpointAssociation, HostedZone, HostedZoneAssociation, IngressRule, Ipv4Net, Kind,
     LaunchTemplate, MainRouteTableAssociation, Peering, PeeringAccepter, PeeringOptions, Prop,
-    ResolverEndpoint, ResolverRule, ResolverRuleAssociation, Resource, Route,
+    ResolverEndpoint, ResolverRule, ResolverRuleAssociation, Resource, ResourceId, Route,
     Route53ProfileAssociation, Route53ProfileResourceAssociation, RouteResource, RouteTable,
     RouteTableAssociation, RouteTarget, SecurityGroup, SecurityGroupIngress, Subnet, SymStr,
     TransitGatewayVpcAttachment, Val, VgwRoutePropagation, Vpc, VpcCidrBlock, VpnConnection,
@@ -21,6 +22,9 @@ use crate::source::Span;
 pub trait AnyProp {
     fn set_unknown(&mut self, reason: String);
     fn span(&self) -> Span;
+    /// The resource it references, when it is a reference (`vpclint graph` draws these for
+    /// kinds it has no drawing of its own for).
+    fn target(&self) -> Option<ResourceId>;
 }
 
 impl<T> AnyProp for Prop<T> {
@@ -30,6 +34,10 @@ impl<T> AnyProp for Prop<T> {
 
     fn span(&self) -> Span {
         self.span
+    }
+
+    fn target(&self) -> Option<ResourceId> {
+        Prop::target(self)
     }
 }
 

@@ -1,0 +1,14 @@
+# A hub-and-spoke network for `vpclint graph` (tests/graph.rs): a shared-services hub VPC with
+# an SSM interface endpoint, NAT egress and Route 53 Resolver endpoints; two spokes attached
+# to a transit gateway; a legacy VPC still peered with the hub; a VPN and Direct Connect to
+# on-premises on the transit gateway. Expect VPC001 on aws_instance.legacy (m4.large over the
+# peering) and DNS001 on the spokes that cannot resolve the endpoint's private name
+# (aws_vpc.data, aws_vpc.legacy); aws_vpc.app forwards the name to the hub and is silent.
+
+provider "aws" {
+  region = "eu-west-1"
+}
+
+resource "aws_ec2_transit_gateway" "hub" {
+  description = "hub"
+}
