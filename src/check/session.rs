@@ -359,22 +359,6 @@ impl Session {
         }
     }
 
-    /// Each lowered unit's graph (tests that change the graph and run the rules again).
-    #[cfg(test)]
-    pub(crate) fn unit_graphs(&self) -> Vec<crate::model::Graph> {
-        self.units
-            .iter()
-            .filter(|u| u.lower)
-            .map(|u| {
-                let parsed: Vec<ParsedFile> =
-                    u.files.iter().filter_map(|&id| self.reparse(id)).collect();
-                let refs: Vec<&ParsedFile> = parsed.iter().collect();
-                let paths = |id: FileId| self.sources.get(id).path.clone();
-                crate::lower::lower(&refs, &paths, &self.options.lower).0
-            })
-            .collect()
-    }
-
     /// Every lowered unit's graph, lowered again from its files (a session keeps no graph),
     /// on the thread pool; in unit order. Call [`Session::refresh`] first.
     #[must_use]

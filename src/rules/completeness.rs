@@ -116,7 +116,7 @@ fn every_question_ends_in_a_finding_a_pass_or_an_unchecked_naming_the_unknown() 
         let mut session = Session::new(Options::default());
         session.load(found.inputs);
         session.refresh();
-        for graph in session.unit_graphs() {
+        for graph in session.graphs().into_iter().map(|u| u.graph) {
             let before = judge_all(&graph, &settings);
             for (id, path) in properties(&graph) {
                 let marker = format!("<unknown {}{path}>", graph.get(id).address);
