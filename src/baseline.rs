@@ -237,11 +237,7 @@ mod tests {
         let bad = "resource \"aws_instance\" \"x\" {\n  instance_type = \"m5.lareg\"\n}\n";
         let inputs = ["a/main.tf", "b/main.tf"]
             .into_iter()
-            .map(|p| crate::discover::Input {
-                path: p.into(),
-                kind: crate::discover::FileKind::Terraform,
-                text: bad.to_owned(),
-            })
+            .map(|p| crate::discover::Input::classified(p, bad).expect("Terraform"))
             .collect();
         crate::check::check(inputs, Vec::new(), 0, &crate::check::Options::default())
     }

@@ -23,12 +23,11 @@ use std::path::PathBuf;
 pub use self::session::{Session, UnitGraph};
 use crate::config::RuleSelection;
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::discover::{FileKind, Input, ReadError};
-use crate::lower::{LowerOptions, ParsedFile};
+use crate::discover::{Input, ReadError};
+use crate::lower::LowerOptions;
 use crate::rules::Settings;
 use crate::source::{FileId, LineCol, SourceMap, Span};
-use crate::suppress::CommentSyntax;
-use crate::syntax::{cloudformation, terraform, terraform_json, SyntaxError};
+use crate::syntax::SyntaxError;
 
 #[derive(Clone, Debug, Default)]
 pub struct Options {
@@ -223,89 +222,6 @@ fn file_error(sources: &SourceMap, id: FileId, e: &SyntaxError) -> FileError {
     }
 }
 
-/// The outcome of parsing one input.
-enum Parsed {
-    /// What was built (nothing when the file did not parse as what it looked like), and
-    /// the syntax errors.
-    File(Option<ParsedFile>, Vec<SyntaxError>),
-    /// A YAML or JSON file that is not a CloudFormation template after all.
-    Skipped,
-}
-
-/// Parses one input by its kind.
-fn parse(id: FileId, kind: FileKind, text: &str) -> Parsed {
-    match kind {
-        FileKind::Terraform => {
-            let p = terraform::parse(text);
-            let body = p.tree;
-            Parsed::File(Some(ParsedFile::Terraform { file: id, body }), p.errors)
-        }
-        FileKind::TerraformJson => {
-            let p = terraform_json::parse(text);
-            let body = p.tree;
-            Parsed::File(Some(ParsedFile::Terraform { file: id, body }), p.errors)
-        }
-        FileKind::TerraformVars => {
-            let p = terraform::parse(text);
-            let body = p.tree;
-            Parsed::File(Some(ParsedFile::TerraformVars { file: id, body }), p.errors)
-        }
-        FileKind::TerraformVarsJson => {
-            let p = terraform_json::parse_vars(text);
-            let body = p.tree;
-            Parsed::File(Some(ParsedFile::TerraformVars { file: id, body }), p.errors)
-        }
-        FileKind::TerraformModules | FileKind::TerraformPlan => {
-            let p = crate::syntax::json::parse(text);
-            let file = p.tree.map(|root| match kind {
-                FileKind::TerraformPlan => ParsedFile::TerraformPlan { file: id, root },
-                _ => ParsedFile::TerraformModules { file: id, root },
-            });
-            Parsed::File(file, p.errors)
-        }
-        FileKind::CloudFormationYaml | FileKind::CloudFormationJson => {
-            let format = if kind == FileKind::CloudFormationJson {
-                cloudformation::Format::Json
-            } else {
-                cloudformation::Format::Yaml
-            };
-            let p = cloudformation::parse(text, format);
-            match p.tree {
-                Some(root) if cloudformation::is_template(&root) => Parsed::File(
-                    Some(ParsedFile::CloudFormation { file: id, root }),
-                    p.errors,
-                ),
-                // It looked like a template but did not parse as one: report why.
-                _ if !p.errors.is_empty() => Parsed::File(None, p.errors),
-                _ => Parsed::Skipped,
-            }
-        }
-    }
-}
-
-/// Where suppression comments can be, by file kind.
-fn comment_syntax(kind: FileKind) -> CommentSyntax {
-    match kind {
-        FileKind::Terraform | FileKind::TerraformVars => CommentSyntax::Hcl,
-        FileKind::CloudFormationYaml => CommentSyntax::Yaml,
-        FileKind::TerraformJson
-        | FileKind::TerraformVarsJson
-        | FileKind::TerraformModules
-        | FileKind::TerraformPlan
-        | FileKind::CloudFormationJson => CommentSyntax::None,
-    }
-}
-
-fn file_id(file: &ParsedFile) -> FileId {
-    match file {
-        ParsedFile::Terraform { file, .. }
-        | ParsedFile::TerraformVars { file, .. }
-        | ParsedFile::TerraformModules { file, .. }
-        | ParsedFile::TerraformPlan { file, .. }
-        | ParsedFile::CloudFormation { file, .. } => *file,
-    }
-}
-
 fn internal_error_at(sources: &SourceMap, id: FileId, stage: &str, message: &str) -> FileError {
     file_error(
         sources,
@@ -316,28 +232,22 @@ fn internal_error_at(sources: &SourceMap, id: FileId, stage: &str, message: &str
 
 #[cfg(test)]
 mod tests {
-    use std::path::PathBuf;
 
     use super::contain::inject;
     use super::{check, Options, Report};
-    use crate::discover::{FileKind, Input};
+    use crate::discover::Input;
 
     const XEN_OVER_PEERING: &str =
         include_str!("../fixtures/VPC001/fail/tf-m4-over-peering/main.tf");
 
     fn run() -> Report {
         let inputs = vec![
-            Input {
-                path: PathBuf::from("bad/main.tf"),
-                kind: FileKind::Terraform,
-                text: "resource \"aws_vpc\" \"x\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n"
-                    .to_owned(),
-            },
-            Input {
-                path: PathBuf::from("good/main.tf"),
-                kind: FileKind::Terraform,
-                text: XEN_OVER_PEERING.to_owned(),
-            },
+            Input::classified(
+                "bad/main.tf",
+                "resource \"aws_vpc\" \"x\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n",
+            )
+            .expect("Terraform"),
+            Input::classified("good/main.tf", XEN_OVER_PEERING).expect("Terraform"),
         ];
         check(inputs, Vec::new(), 0, &Options::default())
     }

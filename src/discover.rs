@@ -1,5 +1,5 @@
 //! Finding the files to check: walking the PATH arguments (honouring `.gitignore`, skipping
-//! `.git/`, `.terraform/` and `node_modules/`, and the configuration's `exclude` globs),
+//! `.git/`, `node_modules/` and the languages' own, and the configuration's `exclude` globs),
 //! classifying them by name and content, and reading them; finding and reading
 //! `.vpclint.toml`, and the repository root of a diff-aware run. One of the few modules that
 //! does IO.
@@ -7,28 +7,8 @@
 use std::path::{Component, Path, PathBuf};
 
 use crate::config::{self, Config, ConfigError, Exclude};
-
-/// What a file is, as far as its name and a glance at its content tell.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum FileKind {
-    /// `*.tf`
-    Terraform,
-    /// `*.tf.json`
-    TerraformJson,
-    /// `*.tfvars` (HCL attributes).
-    TerraformVars,
-    /// `*.tfvars.json`
-    TerraformVarsJson,
-    /// `.terraform/modules/modules.json` beside scanned `.tf` files (left by `terraform
-    /// init`): where non-local module sources were downloaded.
-    TerraformModules,
-    /// JSON printed by `terraform show -json PLANFILE`.
-    TerraformPlan,
-    /// YAML that looks like a CloudFormation template; confirmed after parsing.
-    CloudFormationYaml,
-    /// JSON that looks like a CloudFormation template; confirmed after parsing.
-    CloudFormationJson,
-}
+pub use crate::lower::FileKind;
+use crate::lower::{language, LANGUAGES};
 
 /// A file read from disk.
 #[derive(Debug)]
@@ -36,6 +16,18 @@ pub struct Input {
     pub path: PathBuf,
     pub kind: FileKind,
     pub text: String,
+}
+
+impl Input {
+    /// An input classified as discovery would classify the file (`None` when no language
+    /// claims it): for front ends and tests that have text without a file.
+    #[must_use]
+    pub fn classified(path: impl Into<PathBuf>, text: impl Into<String>) -> Option<Input> {
+        let path = path.into();
+        let text = text.into();
+        let kind = classify(&path, &text)?;
+        Some(Input { path, kind, text })
+    }
 }
 
 /// A file that could not be read, or a PATH that does not exist.
@@ -51,15 +43,52 @@ pub struct ReadError {
 pub struct Discovered {
     pub inputs: Vec<Input>,
     pub errors: Vec<ReadError>,
-    /// YAML/JSON files that are not CloudFormation, and other files given explicitly.
+    /// Files a language claimed by name but not by content (YAML that is not a template).
     pub skipped: usize,
     /// PATH arguments that do not exist.
     pub missing: Vec<PathBuf>,
 }
 
-const SKIPPED_DIRS: &[&str] = &[".git", ".terraform", "node_modules"];
+/// Directories the walk never enters, whatever the language: version control and package
+/// caches. Each language adds its own ([`crate::lower::Language::skipped_dirs`]).
+const SKIPPED_DIRS: &[&str] = &[".git", "node_modules"];
 
-/// Walks the given paths and reads every Terraform and CloudFormation candidate, in a
+/// Whether the walk skips a directory of this name.
+#[must_use]
+pub fn is_skipped_dir(name: &str) -> bool {
+    SKIPPED_DIRS.contains(&name) || LANGUAGES.iter().any(|l| l.skipped_dirs().contains(&name))
+}
+
+/// How discovery classifies a file it reads, from its name and text (the languages
+/// decide); `None` for a file no language claims.
+#[must_use]
+pub fn classify(path: &Path, text: &str) -> Option<FileKind> {
+    language::classify(path, text)
+}
+
+/// Discovery's file system, for the languages' companion files.
+struct Disk;
+
+impl language::FileSystem for Disk {
+    fn read(&self, path: &Path) -> Option<String> {
+        std::fs::read_to_string(path).ok()
+    }
+
+    fn list(&self, dir: &Path) -> Vec<PathBuf> {
+        let Ok(read) = std::fs::read_dir(dir) else {
+            return Vec::new();
+        };
+        let mut out: Vec<PathBuf> = read
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.is_file())
+            .collect();
+        out.sort();
+        out
+    }
+}
+
+/// Walks the given paths and reads every file a language claims, in a
 /// deterministic order (sorted by path).
 #[must_use]
 pub fn discover(paths: &[PathBuf]) -> Discovered {
@@ -96,10 +125,7 @@ pub fn discover_with(paths: &[PathBuf], exclude: &Exclude) -> Discovered {
                 let cwd = cwd.clone();
                 move |e| {
                     let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-                    let skipped = is_dir
-                        && e.file_name()
-                            .to_str()
-                            .is_some_and(|n| SKIPPED_DIRS.contains(&n));
+                    let skipped = is_dir && e.file_name().to_str().is_some_and(is_skipped_dir);
                     !skipped && !exclude.is_excluded(&absolute_in(&cwd, e.path()), is_dir)
                 }
             })
@@ -120,16 +146,20 @@ pub fn discover_with(paths: &[PathBuf], exclude: &Exclude) -> Discovered {
     }
     files.sort();
     files.dedup();
-    let manifests = add_downloaded_modules(&mut files);
+    // Files the walk does not reach that belong with those it found (modules a package
+    // manager downloaded), with their kinds.
+    let companions: std::collections::HashMap<PathBuf, FileKind> = LANGUAGES
+        .iter()
+        .flat_map(|l| l.companions(&files, &Disk))
+        .collect();
+    files.extend(companions.keys().cloned());
+    files.sort();
+    files.dedup();
     for path in files {
-        let Some(by_name) = kind_by_name(&path) else {
+        let known = companions.get(&path).copied();
+        if known.is_none() && !language::claims_name(&path) {
             continue;
-        };
-        let by_name = if manifests.contains(&path) {
-            NameKind::Manifest
-        } else {
-            by_name
-        };
+        }
         let bytes = match std::fs::read(&path) {
             Ok(b) => b,
             Err(err) => {
@@ -148,8 +178,8 @@ pub fn discover_with(paths: &[PathBuf], exclude: &Exclude) -> Discovered {
                 let valid = std::str::from_utf8(valid).unwrap_or_default();
                 let line = valid.matches('\n').count() + 1;
                 let column = valid.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-                if by_name == NameKind::Terraform
-                    || looks_like_cloudformation(&String::from_utf8_lossy(err.as_bytes()))
+                if known.is_some()
+                    || language::classify(&path, &String::from_utf8_lossy(err.as_bytes())).is_some()
                 {
                     found.errors.push(ReadError {
                         path: display_path(&path),
@@ -169,19 +199,9 @@ pub fn discover_with(paths: &[PathBuf], exclude: &Exclude) -> Discovered {
             Some(rest) => rest.to_owned(),
             None => text,
         };
-        let kind = match by_name {
-            NameKind::Terraform => FileKind::Terraform,
-            NameKind::TerraformJson => FileKind::TerraformJson,
-            NameKind::TerraformVars => FileKind::TerraformVars,
-            NameKind::TerraformVarsJson => FileKind::TerraformVarsJson,
-            NameKind::Manifest => FileKind::TerraformModules,
-            NameKind::Json if looks_like_terraform_plan(&text) => FileKind::TerraformPlan,
-            NameKind::Yaml | NameKind::Json if !looks_like_cloudformation(&text) => {
-                found.skipped += 1;
-                continue;
-            }
-            NameKind::Yaml => FileKind::CloudFormationYaml,
-            NameKind::Json => FileKind::CloudFormationJson,
+        let Some(kind) = known.or_else(|| language::classify(&path, &text)) else {
+            found.skipped += 1;
+            continue;
         };
         found.inputs.push(Input {
             path: display_path(&path),
@@ -190,126 +210,6 @@ pub fn discover_with(paths: &[PathBuf], exclude: &Exclude) -> Discovered {
         });
     }
     found
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum NameKind {
-    Terraform,
-    TerraformJson,
-    TerraformVars,
-    TerraformVarsJson,
-    Manifest,
-    Yaml,
-    Json,
-}
-
-fn kind_by_name(path: &Path) -> Option<NameKind> {
-    let name = path.file_name()?.to_str()?.to_ascii_lowercase();
-    let (stem, extension) = name.rsplit_once('.')?;
-    match extension {
-        "json"
-            if std::path::Path::new(stem)
-                .extension()
-                .is_some_and(|e| e == "tf") =>
-        {
-            Some(NameKind::TerraformJson)
-        }
-        "tf" => Some(NameKind::Terraform),
-        "tfvars" => Some(NameKind::TerraformVars),
-        "json"
-            if std::path::Path::new(stem)
-                .extension()
-                .is_some_and(|e| e == "tfvars") =>
-        {
-            Some(NameKind::TerraformVarsJson)
-        }
-        // `.template` files are JSON or YAML; the CloudFormation parser tells them apart.
-        "yaml" | "yml" | "template" => Some(NameKind::Yaml),
-        "json" => Some(NameKind::Json),
-        _ => None,
-    }
-}
-
-/// A cheap content test before parsing: a template names its format version, or has
-/// `Resources` with `AWS::` types. Parsing confirms it.
-#[must_use]
-pub fn looks_like_cloudformation(text: &str) -> bool {
-    text.contains("AWSTemplateFormatVersion")
-        || (text.contains("Resources") && text.contains("AWS::"))
-        // A CDK cloud-assembly manifest (`cdk.out/manifest.json`): stack names and regions.
-        || text.contains("\"aws:cloudformation:stack\"")
-}
-
-/// A plan printed by `terraform show -json`: it names its format and has planned values.
-#[must_use]
-pub fn looks_like_terraform_plan(text: &str) -> bool {
-    text.contains("\"format_version\"") && text.contains("\"planned_values\"")
-}
-
-/// For every directory with Terraform files that has a `.terraform/modules/modules.json`
-/// (a prior `terraform init`), adds the manifest and the `.tf`/`.tf.json` files of the
-/// module directories it lists under `.terraform/modules/` (the walk skips `.terraform/`).
-/// Returns the manifests' paths. Only reads what `terraform init` left; never downloads.
-fn add_downloaded_modules(files: &mut Vec<PathBuf>) -> std::collections::HashSet<PathBuf> {
-    let mut dirs: Vec<PathBuf> = files
-        .iter()
-        .filter(|p| {
-            matches!(
-                kind_by_name(p),
-                Some(NameKind::Terraform | NameKind::TerraformJson)
-            )
-        })
-        .filter_map(|p| p.parent().map(Path::to_path_buf))
-        .collect();
-    dirs.sort();
-    dirs.dedup();
-    let mut manifests = std::collections::HashSet::new();
-    for dir in dirs {
-        let modules = dir.join(".terraform").join("modules");
-        let manifest = modules.join("modules.json");
-        let Ok(text) = std::fs::read_to_string(&manifest) else {
-            continue;
-        };
-        let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
-            continue;
-        };
-        let entries = json["Modules"].as_array().cloned().unwrap_or_default();
-        for entry in entries {
-            let Some(module_dir) = entry["Dir"].as_str() else {
-                continue;
-            };
-            let rel = Path::new(module_dir);
-            // Only directories `terraform init` downloaded into, never outside the root.
-            if !rel.starts_with(".terraform/modules")
-                || rel
-                    .components()
-                    .any(|c| matches!(c, std::path::Component::ParentDir))
-            {
-                continue;
-            }
-            let Ok(read) = std::fs::read_dir(dir.join(rel)) else {
-                continue;
-            };
-            let mut found: Vec<PathBuf> = read
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| {
-                    p.is_file()
-                        && matches!(
-                            kind_by_name(p),
-                            Some(NameKind::Terraform | NameKind::TerraformJson)
-                        )
-                })
-                .collect();
-            found.sort();
-            files.extend(found);
-        }
-        files.push(manifest.clone());
-        manifests.insert(manifest);
-    }
-    files.sort();
-    files.dedup();
-    manifests
 }
 
 /// The path as the user reached it, without a leading `./`.

@@ -21,11 +21,11 @@ use rayon::prelude::*;
 
 use super::unit::{self, UnitFile, UnitOutput};
 use super::{
-    comment_syntax, contain, file_error, internal_error_at, parse, FileError, Options, Parsed,
-    Report, Summary, UncheckedItem,
+    contain, file_error, internal_error_at, FileError, Options, Report, Summary, UncheckedItem,
 };
-use crate::discover::{FileKind, Input, ReadError};
-use crate::lower::{self, ParsedFile};
+use crate::discover::{Input, ReadError};
+use crate::lower::language::{self, Parsed};
+use crate::lower::{self, FileKind, ParsedFile};
 use crate::source::{FileId, LineCol, SourceFile, SourceMap};
 use crate::syntax::SyntaxError;
 
@@ -233,7 +233,7 @@ impl Session {
                             Some(UnitFile {
                                 id,
                                 parsed,
-                                comments: comment_syntax(slot.kind),
+                                kind: slot.kind,
                             })
                         })
                         .collect();
@@ -377,7 +377,7 @@ impl Session {
                     .map(|(id, parsed)| UnitFile {
                         id: *id,
                         parsed,
-                        comments: comment_syntax(self.slots[id.0 as usize].kind),
+                        kind: self.slots[id.0 as usize].kind,
                     })
                     .collect();
                 UnitGraph {
@@ -412,7 +412,7 @@ impl Session {
     fn reparse(&self, id: FileId) -> Option<ParsedFile> {
         let slot = &self.slots[id.0 as usize];
         let file = self.sources.get(id);
-        match contain::contain(|| parse(id, slot.kind, &file.text)) {
+        match contain::contain(|| language::parse(id, slot.kind, &file.text)) {
             Ok(Parsed::File(parsed, _)) => parsed,
             _ => None,
         }
@@ -471,7 +471,7 @@ impl Session {
             f(&refs);
         };
         let units = contain::contain(|| lower::units(&files, &paths, &self.options.lower, &trees))
-            .unwrap_or_else(|_| fallback_units(&files, &paths));
+            .unwrap_or_else(|_| lower::language::fallback_units(&files, &paths));
         let mut out: Vec<(Vec<FileId>, bool)> = Vec::new();
         let mut in_unit = vec![false; ids.len()];
         for mut unit in units {
@@ -495,33 +495,12 @@ impl Session {
     }
 }
 
-/// When computing the units panicked (a bug): each Terraform directory and each other file
-/// alone, so that the panic, met again while lowering, costs one of them only.
-fn fallback_units(
-    files: &[(FileId, &lower::Links)],
-    paths: &dyn Fn(FileId) -> PathBuf,
-) -> Vec<Vec<usize>> {
-    let mut units: Vec<(PathBuf, Vec<usize>)> = Vec::new();
-    for (i, (file, links)) in files.iter().enumerate() {
-        let path = paths(*file);
-        let key = match links {
-            lower::Links::CloudFormation(_) => path,
-            _ => path.parent().map(Path::to_path_buf).unwrap_or_default(),
-        };
-        match units.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, unit)) => unit.push(i),
-            None => units.push((key, vec![i])),
-        }
-    }
-    units.into_iter().map(|(_, unit)| unit).collect()
-}
-
 /// Parses one file of the map for its errors and links, with panics contained.
 fn parse_slot(sources: &SourceMap, id: FileId, kind: FileKind) -> Slot {
     let file = sources.get(id);
     let result = contain::contain(|| {
         contain::inject::point("parsing", || file.path.display().to_string());
-        parse(id, kind, &file.text)
+        language::parse(id, kind, &file.text)
     });
     let (parsed, syntax_errors) = match result {
         Ok(Parsed::File(parsed, errors)) => (parsed, errors),

@@ -10,12 +10,13 @@ use std::collections::HashSet;
 use super::contain;
 use super::{internal_error_at, FileError, Options, UncheckedItem};
 use crate::diagnostic::Diagnostic;
+use crate::lower::FileKind;
 use crate::lower::{self, LowerError, ParsedFile};
 use crate::model::{Graph, ResourceId};
 use crate::reach;
 use crate::rules::{self, RuleContext, Verdict};
 use crate::source::{FileId, SourceMap, Span};
-use crate::suppress::{self, CommentSyntax};
+use crate::suppress;
 
 /// What one unit produced; merged with the other units' into the report.
 #[derive(Debug, Default)]
@@ -44,7 +45,7 @@ pub(super) struct UnitOutput {
 pub(super) struct UnitFile<'a> {
     pub id: FileId,
     pub parsed: &'a ParsedFile,
-    pub comments: CommentSyntax,
+    pub kind: FileKind,
 }
 
 /// Runs the graph steps over one unit. `lower` is false for the files in no unit: they are
@@ -112,11 +113,10 @@ pub(super) fn run(
     }
     // Resources lowered once per CloudFormation condition combination give copies of a
     // finding: one is kept, naming the conditions it holds under when not all.
-    let merged = lower::cloudformation::merge_variants(&graph, found);
+    let merged = lower::language::merge(&graph, found);
     // Suppressions read comments: a bug there must not cost the findings, so it is
     // contained like the other steps, and the findings are kept unsuppressed.
-    let comment_files: Vec<(FileId, CommentSyntax)> =
-        files.iter().map(|f| (f.id, f.comments)).collect();
+    let comment_files: Vec<(FileId, FileKind)> = files.iter().map(|f| (f.id, f.kind)).collect();
     let unsuppressed = merged.clone();
     let applied = contain::contain(|| {
         suppress::apply(
@@ -200,9 +200,7 @@ fn lower_contained(
     let paths = |id: FileId| sources.get(id).path.clone();
     let lowered = contain::contain(|| {
         for f in files {
-            contain::inject::point("lowering", || {
-                paths(super::file_id(f)).display().to_string()
-            });
+            contain::inject::point("lowering", || paths(f.file()).display().to_string());
         }
         lower::lower(files, &paths, &options.lower)
     });

@@ -645,11 +645,10 @@ fn show_list<T>(graph: &Graph, prop: &ListProp<T>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::path::PathBuf;
 
     use super::*;
     use crate::check::{check_with_graphs, Options};
-    use crate::discover::{FileKind, Input};
+    use crate::discover::Input;
 
     const TF: &str = r#"
 resource "aws_vpc" "a" {
@@ -671,11 +670,7 @@ resource "aws_route_table_association" "a" {
     /// What a kind unknown to this file gets, shown on kinds it does know.
     #[test]
     fn a_kind_without_a_drawing_is_placed_and_linked_by_its_references() {
-        let input = Input {
-            path: PathBuf::from("main.tf"),
-            kind: FileKind::Terraform,
-            text: TF.to_owned(),
-        };
+        let input = Input::classified("main.tf", TF).expect("Terraform");
         let (_, units) = check_with_graphs(vec![input], Vec::new(), 0, &Options::default());
         let graph = &units[0].graph;
         let find = |address: &str| graph.iter().find(|(_, r)| r.address == address).unwrap().0;

@@ -7,10 +7,12 @@
 
 pub mod cloudformation;
 mod declared;
+pub mod language;
 mod suppression_edit;
 pub mod terraform;
 
 pub use declared::{declared_inputs, DeclaredInputs};
+pub use language::{FileKind, Language, Parsed, LANGUAGES};
 pub use suppression_edit::{suppression_edit, SuppressionStyle, TextEdit};
 
 use std::collections::BTreeMap;
@@ -76,15 +78,39 @@ pub enum Links {
 /// its text).
 #[must_use]
 pub fn links(file: &ParsedFile, path: &std::path::Path, text: &str) -> Links {
-    match file {
-        ParsedFile::Terraform { body, .. } => Links::Terraform(terraform::calls(body)),
-        ParsedFile::TerraformVars { .. } => Links::TerraformVars,
-        ParsedFile::TerraformPlan { .. } => Links::TerraformPlan,
-        ParsedFile::TerraformModules { root, .. } => {
-            Links::TerraformModules(terraform::manifest_entries(path, root))
+    file.language().links(file, path, text)
+}
+
+impl ParsedFile {
+    /// The file's id.
+    #[must_use]
+    pub fn file(&self) -> FileId {
+        match self {
+            ParsedFile::Terraform { file, .. }
+            | ParsedFile::TerraformVars { file, .. }
+            | ParsedFile::TerraformModules { file, .. }
+            | ParsedFile::TerraformPlan { file, .. }
+            | ParsedFile::CloudFormation { file, .. } => *file,
         }
-        ParsedFile::CloudFormation { root, .. } => {
-            Links::CloudFormation(cloudformation::links(root, path, text))
+    }
+
+    /// The language the file is in.
+    #[must_use]
+    pub fn language(&self) -> &'static dyn Language {
+        match self {
+            ParsedFile::CloudFormation { .. } => &cloudformation::language::CloudFormation,
+            _ => &terraform::language::Terraform,
+        }
+    }
+}
+
+impl Links {
+    /// The language of the file the links are from.
+    #[must_use]
+    pub fn language(&self) -> &'static dyn Language {
+        match self {
+            Links::CloudFormation(_) => &cloudformation::language::CloudFormation,
+            _ => &terraform::language::Terraform,
         }
     }
 }
@@ -111,14 +137,10 @@ pub fn units(
     options: &LowerOptions,
     trees: &Trees<'_>,
 ) -> Vec<Vec<usize>> {
-    let mut units = terraform::units(files, paths);
-    units.extend(cloudformation::units(
-        files,
-        paths,
-        &options.cloudformation,
-        trees,
-    ));
-    units
+    LANGUAGES
+        .iter()
+        .flat_map(|l| l.units(files, paths, options, trees))
+        .collect()
 }
 
 /// A problem found while lowering (not a rule finding): e.g. a resource that is not a map.
@@ -138,14 +160,9 @@ pub fn lower(
 ) -> (Graph, Vec<LowerError>) {
     let mut graph = Graph::default();
     let mut errors = Vec::new();
-    terraform::lower_all(files, paths, &options.terraform, &mut graph, &mut errors);
-    cloudformation::lower_all(
-        files,
-        paths,
-        &options.cloudformation,
-        &mut graph,
-        &mut errors,
-    );
+    for language in LANGUAGES {
+        language.lower(files, paths, options, &mut graph, &mut errors);
+    }
     (graph, errors)
 }
 

@@ -333,8 +333,8 @@ impl Workspace {
         }
     }
 
-    /// Is the path one the walk would reach: under a workspace folder, not in a skipped
-    /// directory (`.git`, `.terraform`, `node_modules`), not excluded by the configuration?
+    /// Is the path one the walk would reach: under a workspace folder, not in a directory
+    /// the walk skips, not excluded by the configuration?
     /// Without folders, every file is.
     fn in_workspace(&self, path: &Path) -> bool {
         if self.roots.is_empty() {
@@ -346,30 +346,19 @@ impl Workspace {
         self.roots.iter().any(|root| {
             path.strip_prefix(root).is_ok_and(|rel| {
                 !rel.components().any(|c| {
-                    matches!(c, Component::Normal(n)
-                        if n == ".git" || n == ".terraform" || n == "node_modules")
+                    matches!(c, Component::Normal(n) if n.to_str().is_some_and(discover::is_skipped_dir))
                 })
             })
         })
     }
 
-    /// How the check sees a buffer's text. A file the walk returned keeps the kind discovery
-    /// gave it (a module `terraform init` downloaded under `.terraform/`, a manifest), except
-    /// that YAML and JSON are classified by their content again; any other buffer is
-    /// classified as discovery would, when it is in the workspace.
+    /// How the check sees a buffer's text: classified as discovery classifies it, when the
+    /// walk returned the file (a companion file too, such as a downloaded module) or it is
+    /// in the workspace.
     fn classify(&self, path: &Path, text: &str) -> Option<FileKind> {
-        match self.disk.get(path).map(|f| f.kind) {
-            Some(
-                kind @ (FileKind::Terraform
-                | FileKind::TerraformJson
-                | FileKind::TerraformVars
-                | FileKind::TerraformVarsJson
-                | FileKind::TerraformModules),
-            ) => Some(kind),
-            Some(_) => classify(path, text),
-            None if self.in_workspace(path) => classify(path, text),
-            None => None,
-        }
+        (self.disk.contains_key(path) || self.in_workspace(path))
+            .then(|| discover::classify(path, text))
+            .flatten()
     }
 
     /// Brings the session up to date with the disk files and the open buffers in their
@@ -489,63 +478,9 @@ fn fingerprints(
         .collect()
 }
 
-/// How discovery classifies a file it reads, from its name and text: `*.tf`, `*.tf.json`,
-/// `*.tfvars`, `*.tfvars.json` by name; `.json` files that look like a `terraform show -json`
-/// plan; `.yaml`, `.yml`, `.template` and `.json` files when their text looks like a
-/// CloudFormation template.
-// Mirrors `discover.rs` (whose classifier is private); see the module docs of `lsp`.
-fn classify(path: &Path, text: &str) -> Option<FileKind> {
-    let name = path.file_name()?.to_str()?.to_ascii_lowercase();
-    let (stem, extension) = name.rsplit_once('.')?;
-    let stem_is = |e: &str| Path::new(stem).extension().is_some_and(|x| x == e);
-    let kind = match extension {
-        "tf" => FileKind::Terraform,
-        "json" if stem_is("tf") => FileKind::TerraformJson,
-        "tfvars" => FileKind::TerraformVars,
-        "json" if stem_is("tfvars") => FileKind::TerraformVarsJson,
-        "json" if discover::looks_like_terraform_plan(text) => FileKind::TerraformPlan,
-        "yaml" | "yml" | "template" => FileKind::CloudFormationYaml,
-        "json" => FileKind::CloudFormationJson,
-        _ => return None,
-    };
-    let cloudformation = matches!(
-        kind,
-        FileKind::CloudFormationYaml | FileKind::CloudFormationJson
-    );
-    (!cloudformation || discover::looks_like_cloudformation(text)).then_some(kind)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn buffers_are_classified_as_discovery_does() {
-        let template = "Resources:\n  X:\n    Type: AWS::EC2::VPC\n";
-        assert_eq!(
-            classify(Path::new("a/Main.TF"), ""),
-            Some(FileKind::Terraform)
-        );
-        assert_eq!(
-            classify(Path::new("a.tf.json"), "{}"),
-            Some(FileKind::TerraformJson)
-        );
-        assert_eq!(
-            classify(Path::new("x.tfvars.json"), "{}"),
-            Some(FileKind::TerraformVarsJson)
-        );
-        assert_eq!(
-            classify(Path::new("t.yml"), template),
-            Some(FileKind::CloudFormationYaml)
-        );
-        assert_eq!(
-            classify(Path::new("t.template"), template),
-            Some(FileKind::CloudFormationYaml)
-        );
-        assert_eq!(classify(Path::new("ci.yaml"), "jobs: {}\n"), None);
-        assert_eq!(classify(Path::new("package.json"), "{}"), None);
-        assert_eq!(classify(Path::new("README.md"), template), None);
-    }
 
     fn workspace() -> Workspace {
         Workspace::new(
@@ -562,7 +497,7 @@ mod tests {
         let mut ws = workspace();
         let module = "/w/.terraform/modules/m/main.tf";
         let file = DiskFile {
-            kind: FileKind::Terraform,
+            kind: discover::classify(Path::new("main.tf"), "").expect("Terraform"),
             text: String::new(),
         };
         ws.disk.insert(module.into(), file);
@@ -594,7 +529,7 @@ mod tests {
     fn only_a_change_of_what_the_check_sees_needs_a_check() {
         let mut ws = workspace();
         let file = DiskFile {
-            kind: FileKind::Terraform,
+            kind: discover::classify(Path::new("main.tf"), "").expect("Terraform"),
             text: "locals {}\n".to_owned(),
         };
         ws.disk.insert("/w/a.tf".into(), file);
@@ -611,7 +546,7 @@ mod tests {
         let bad = "resource \"aws_instance\" \"x\" {\n  instance_type = \"m5.lareg\"\n}\n";
         for dir in ["a", "b"] {
             let file = DiskFile {
-                kind: FileKind::Terraform,
+                kind: discover::classify(Path::new("main.tf"), "").expect("Terraform"),
                 text: bad.to_owned(),
             };
             ws.disk.insert(format!("/w/{dir}/main.tf").into(), file);

@@ -13,24 +13,24 @@
 //! rules it names whose primary location lies in that extent. Every graph resource with the
 //! same extent (module instances, condition variants) is covered.
 
-mod comments;
 mod directive;
 
 use std::collections::HashSet;
 
-pub use comments::CommentSyntax;
 pub use directive::{parse as parse_directive, MARKER};
 
 use crate::config::RuleSelection;
 use crate::diagnostic::Diagnostic;
+use crate::lower::FileKind;
 use crate::model::{Graph, Suppression};
 use crate::source::{FileId, SourceMap, Span};
+use crate::syntax::comments;
 
 /// What suppression needs from the run.
 pub struct Input<'a> {
     pub sources: &'a SourceMap,
-    /// The comment syntax of each file that may hold directives.
-    pub files: &'a [(FileId, CommentSyntax)],
+    /// The files that may hold directives, with their kinds (which say where comments are).
+    pub files: &'a [(FileId, FileKind)],
     pub graph: &'a Graph,
     pub rules: &'a RuleSelection,
 }
@@ -163,13 +163,13 @@ fn extents(graph: &Graph) -> Vec<(Span, String)> {
 /// The directives written as comments, attached to their resources.
 fn comment_directives(input: &Input<'_>, extents: &[(Span, String)]) -> Vec<Directive> {
     let mut out = Vec::new();
-    for &(file, syntax) in input.files {
+    for &(file, kind) in input.files {
         let text = &input.sources.get(file).text;
         // Most files have no directive: skip the scan (linear, but not free on huge files).
         if !directive::mentions_vpclint(text) {
             continue;
         }
-        let found = comments::scan(text, syntax);
+        let found = crate::lower::language::comments(kind, text);
         for c in &found {
             let body = &text[c.body.clone()];
             let Some(p) = directive::parse(body, c.body.start) else {

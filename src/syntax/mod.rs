@@ -6,6 +6,7 @@
 use std::ops::Range;
 
 pub mod cloudformation;
+pub mod comments;
 pub mod hcl;
 pub mod json;
 pub mod terraform;

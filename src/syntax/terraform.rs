@@ -13,6 +13,7 @@ use hcl_edit::structure::{BlockLabel, Structure};
 use hcl_edit::template::{Element, Template};
 use hcl_edit::Span as _;
 
+use super::comments::{self, HclToken};
 use super::hcl::{
     Attribute, BinaryOp, Block, Body, Expr, ExprKind, ForExpr, Label, TemplatePart, TraversalOp,
     UnaryOp,
@@ -326,86 +327,27 @@ fn recover(text: &str, errors: &mut Vec<SyntaxError>) -> Body {
     body
 }
 
-/// Byte ranges of the top-level structures of an HCL text, found by tracking braces outside
-/// strings, comments and heredocs. A chunk ends at a newline at depth 0 after a `}` or
-/// after an attribute line.
+/// Byte ranges of the top-level structures of an HCL text, found by tracking brackets
+/// outside strings, comments and heredocs (the scanner of `syntax::comments`). A chunk ends
+/// at a newline at depth 0 after a `}` or after an attribute line.
 fn top_level_chunks(text: &str) -> Vec<Range<usize>> {
-    let bytes = text.as_bytes();
     let mut chunks = Vec::new();
     let mut start = 0;
     let mut depth: i64 = 0;
-    let mut i = 0;
-    let mut heredoc: Option<String> = None;
-    while i < bytes.len() {
-        if let Some(marker) = &heredoc {
-            // Inside a heredoc: look for a line whose trimmed content is the marker.
-            let line_end = text[i..].find('\n').map_or(bytes.len(), |n| i + n);
-            if text[i..line_end].trim() == marker {
-                heredoc = None;
+    comments::hcl_tokens(text, &mut |token| match token {
+        HclToken::Open(_) => depth += 1,
+        HclToken::Close(_) => depth -= 1,
+        HclToken::Newline(at) if depth <= 0 => {
+            depth = 0;
+            if !text[start..=at].trim().is_empty() {
+                chunks.push(start..at + 1);
             }
-            i = line_end + 1;
-            continue;
+            start = at + 1;
         }
-        match bytes[i] {
-            b'#' => i = text[i..].find('\n').map_or(bytes.len(), |n| i + n),
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                i = text[i..].find('\n').map_or(bytes.len(), |n| i + n);
-            }
-            b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i = text[i + 2..]
-                    .find("*/")
-                    .map_or(bytes.len(), |n| i + 2 + n + 2);
-            }
-            b'"' => {
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
-                    if bytes[i] == b'\\' {
-                        i += 1;
-                    }
-                    i += 1;
-                }
-                i += 1;
-            }
-            b'<' if bytes.get(i + 1) == Some(&b'<') => {
-                let mut j = i + 2;
-                if bytes.get(j) == Some(&b'-') {
-                    j += 1;
-                }
-                let ident_end = text[j..]
-                    .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-                    .map_or(bytes.len(), |n| j + n);
-                if ident_end > j {
-                    heredoc = Some(text[j..ident_end].to_owned());
-                    i = text[ident_end..]
-                        .find('\n')
-                        .map_or(bytes.len(), |n| ident_end + n + 1);
-                } else {
-                    i += 2;
-                }
-            }
-            b'{' | b'[' | b'(' => {
-                depth += 1;
-                i += 1;
-            }
-            b'}' | b']' | b')' => {
-                depth -= 1;
-                i += 1;
-            }
-            b'\n' => {
-                i += 1;
-                if depth <= 0 {
-                    depth = 0;
-                    if !text[start..i].trim().is_empty() {
-                        chunks.push(start..i);
-                    }
-                    start = i;
-                }
-            }
-            _ => i += 1,
-        }
-    }
-    if start < bytes.len() && !text[start..].trim().is_empty() {
-        chunks.push(start..bytes.len());
+        HclToken::Newline(_) | HclToken::Comment(_) => {}
+    });
+    if start < text.len() && !text[start..].trim().is_empty() {
+        chunks.push(start..text.len());
     }
     chunks
 }

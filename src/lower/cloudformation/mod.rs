@@ -23,6 +23,7 @@
 
 mod eval;
 mod functions;
+pub mod language;
 mod resources;
 mod stacks;
 mod suppressions;

@@ -15,6 +15,7 @@
 
 mod eval;
 mod functions;
+pub mod language;
 mod modules;
 mod plan;
 mod resources;

@@ -1,5 +1,8 @@
-//! Finding comments in HCL and YAML text, without a full parse: small scanners that know
-//! where a comment cannot start (inside strings, heredocs, block scalars).
+//! The lexical structure of HCL and YAML text without a full parse: small scanners that know
+//! where a comment cannot start (inside strings, heredocs, block scalars). Suppression
+//! comments are found with them, and the HCL scanner's brackets and line ends are what the
+//! Terraform parser's error recovery splits a file on: one scanner, so the two never
+//! disagree about what is a comment.
 //!
 //! - HCL: `#` and `//` to the end of the line, `/* … */`; skips quoted strings (with `${…}`
 //!   and `%{…}` templates, which may nest strings) and heredocs (`<<EOF`, `<<-EOF`).
@@ -13,17 +16,6 @@
 
 use std::ops::Range;
 
-/// Which comment syntax a file has.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CommentSyntax {
-    /// Terraform `.tf` and `.tfvars`: `#`, `//`, `/* */`.
-    Hcl,
-    /// CloudFormation YAML: `#`.
-    Yaml,
-    /// JSON: no comments.
-    None,
-}
-
 /// One comment: the whole comment (opener included) and its body (the text after `#` or
 /// `//`, or between `/*` and `*/`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,14 +24,29 @@ pub struct Comment {
     pub body: Range<usize>,
 }
 
-/// Every comment of the text, in order.
+/// What the HCL scanner meets outside strings, heredocs and comments, at the top level
+/// (not inside a template interpolation).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HclToken {
+    Comment(Comment),
+    /// `{`, `[` or `(` at this offset.
+    Open(usize),
+    /// `}`, `]` or `)` at this offset.
+    Close(usize),
+    /// A line end at this offset.
+    Newline(usize),
+}
+
+/// Every comment of an HCL text, in order.
 #[must_use]
-pub fn scan(text: &str, syntax: CommentSyntax) -> Vec<Comment> {
-    match syntax {
-        CommentSyntax::Hcl => hcl(text),
-        CommentSyntax::Yaml => yaml(text),
-        CommentSyntax::None => Vec::new(),
-    }
+pub fn hcl(text: &str) -> Vec<Comment> {
+    let mut out = Vec::new();
+    hcl_tokens(text, &mut |t| {
+        if let HclToken::Comment(c) = t {
+            out.push(c);
+        }
+    });
+    out
 }
 
 /// Where the HCL scanner is: code (with the depth of braces opened inside a template
@@ -54,9 +61,9 @@ fn line_end(text: &str, from: usize) -> usize {
     text[from..].find('\n').map_or(text.len(), |n| from + n)
 }
 
-fn hcl(text: &str) -> Vec<Comment> {
+/// Scans an HCL text, giving each [`HclToken`] to `token` in order.
+pub fn hcl_tokens(text: &str, token: &mut dyn FnMut(HclToken)) {
     let bytes = text.as_bytes();
-    let mut out = Vec::new();
     // Invariant: the bottom of the stack is top-level code; a `Code` above a `Str` is a
     // template interpolation.
     let mut stack = vec![Mode::Code { braces: 0 }];
@@ -80,20 +87,20 @@ fn hcl(text: &str) -> Vec<Comment> {
                 if rest[0] == b'#' || rest.starts_with(b"//") {
                     let opener = if rest[0] == b'#' { 1 } else { 2 };
                     let end = line_end(text, i);
-                    out.push(Comment {
+                    token(HclToken::Comment(Comment {
                         range: i..end,
                         body: i + opener..end,
-                    });
+                    }));
                     i = end;
                     continue;
                 }
                 if rest.starts_with(b"/*") {
                     let close = text[i + 2..].find("*/").map(|n| i + 2 + n);
                     let end = close.map_or(text.len(), |c| c + 2);
-                    out.push(Comment {
+                    token(HclToken::Comment(Comment {
                         range: i..end,
                         body: i + 2..close.unwrap_or(text.len()),
-                    });
+                    }));
                     i = end;
                     continue;
                 }
@@ -101,25 +108,34 @@ fn hcl(text: &str) -> Vec<Comment> {
                     i = after;
                     continue;
                 }
+                let top_level = stack.len() == 1;
                 match rest[0] {
                     b'"' => stack.push(Mode::Str),
                     b'{' => {
-                        *stack.last_mut().expect("non-empty") = Mode::Code { braces: braces + 1 }
+                        *stack.last_mut().expect("non-empty") = Mode::Code { braces: braces + 1 };
+                        if top_level {
+                            token(HclToken::Open(i));
+                        }
                     }
                     b'}' if braces > 0 => {
                         *stack.last_mut().expect("non-empty") = Mode::Code { braces: braces - 1 };
+                        if top_level {
+                            token(HclToken::Close(i));
+                        }
                     }
                     // The end of a template interpolation.
-                    b'}' if stack.len() > 1 => {
+                    b'}' if !top_level => {
                         stack.pop();
                     }
+                    b'}' | b']' | b')' if top_level => token(HclToken::Close(i)),
+                    b'[' | b'(' if top_level => token(HclToken::Open(i)),
+                    b'\n' if top_level => token(HclToken::Newline(i)),
                     _ => {}
                 }
             }
         }
         i += 1;
     }
-    out
 }
 
 /// At `<<TAG` or `<<-TAG` followed by a newline: the offset after the heredoc's closing line.
@@ -150,7 +166,9 @@ fn heredoc_end(text: &str, at: usize) -> Option<usize> {
     Some(text.len())
 }
 
-fn yaml(text: &str) -> Vec<Comment> {
+/// Every comment of a YAML text, in order.
+#[must_use]
+pub fn yaml(text: &str) -> Vec<Comment> {
     let mut out = Vec::new();
     // The indentation of the line that opened a block scalar: deeper lines are its content.
     let mut block_parent: Option<usize> = None;
@@ -240,8 +258,8 @@ fn opens_block_scalar(content: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn bodies(text: &str, syntax: CommentSyntax) -> Vec<&str> {
-        scan(text, syntax)
+    fn bodies(text: &str, scan: fn(&str) -> Vec<Comment>) -> Vec<&str> {
+        scan(text)
             .into_iter()
             .map(|c| text[c.body].trim())
             .collect()
@@ -257,24 +275,13 @@ c = <<-EOF
   EOF
 d = "${ {x = 1} }" # four
 "#;
-        assert_eq!(
-            bodies(text, CommentSyntax::Hcl),
-            ["one", "two", "three", "four"]
-        );
+        assert_eq!(bodies(text, hcl), ["one", "two", "three", "four"]);
     }
 
     #[test]
     fn yaml_comments_outside_quotes_and_block_scalars() {
         let text = "# one\nA: 'it''s # no' # two\nB: don't#no\nC: |\n  # not\n  text\nD: x # three\nE: \"a\\\" # no\" # four\n";
-        assert_eq!(
-            bodies(text, CommentSyntax::Yaml),
-            ["one", "two", "three", "four"]
-        );
-    }
-
-    #[test]
-    fn json_has_no_comments() {
-        assert!(scan("{\"a\": \"# x\"} # y", CommentSyntax::None).is_empty());
+        assert_eq!(bodies(text, yaml), ["one", "two", "three", "four"]);
     }
 
     #[test]
