@@ -14,6 +14,7 @@
 //! unit or running one rule becomes a [`FileError`] ("internal error in <stage>: …; please
 //! report") and the run goes on without that file, unit or rule.
 
+pub mod baseline;
 mod contain;
 mod session;
 mod unit;
@@ -21,11 +22,11 @@ mod unit;
 use std::path::PathBuf;
 
 pub use self::session::{Session, UnitGraph};
-use crate::config::RuleSelection;
+use crate::config::{Config, RuleSelection};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::discover::{Input, ReadError};
 use crate::lower::LowerOptions;
-use crate::rules::Settings;
+use crate::rules::{AccessModel, Settings};
 use crate::source::{FileId, LineCol, SourceMap, Span};
 use crate::syntax::SyntaxError;
 
@@ -35,6 +36,45 @@ pub struct Options {
     pub lower: LowerOptions,
     /// Which rules run, and severity overrides (`.vpclint.toml`, `--select`, `--ignore`).
     pub rules: RuleSelection,
+}
+
+/// What a front end sets over the configuration (flags, the language server's
+/// initialization options); `None` keeps the configuration's.
+#[derive(Clone, Debug, Default)]
+pub struct Overrides {
+    pub access_model: Option<AccessModel>,
+    pub select: Option<Vec<String>>,
+    pub ignore: Option<Vec<String>>,
+    /// The front end's lowering options; what they leave unset (the region) comes from the
+    /// configuration.
+    pub lower: LowerOptions,
+}
+
+impl Options {
+    /// The options of a check: the configuration (`.vpclint.toml`, if any) under the front
+    /// end's overrides. The one place both front ends resolve them.
+    #[must_use]
+    pub fn resolve(config: Option<&Config>, overrides: Overrides) -> Options {
+        let mut lower = overrides.lower;
+        lower.default_region(config.and_then(|c| c.region.clone()));
+        let mut rules = config.map(|c| c.rules.clone()).unwrap_or_default();
+        if let Some(select) = overrides.select {
+            rules.select = Some(select);
+        }
+        if let Some(ignore) = overrides.ignore {
+            rules.ignore = ignore;
+        }
+        Options {
+            settings: Settings {
+                access_model: overrides
+                    .access_model
+                    .or(config.and_then(|c| c.access_model))
+                    .unwrap_or_default(),
+            },
+            lower,
+            rules,
+        }
+    }
 }
 
 /// A file that could not be (fully) read or parsed.
@@ -129,8 +169,8 @@ pub struct Report {
     pub errors: Vec<FileError>,
     pub unchecked: Vec<UncheckedItem>,
     pub summary: Summary,
-    /// What a baseline left out, when one was applied (`crate::baseline::apply`).
-    pub baseline: Option<crate::baseline::Outcome>,
+    /// What a baseline left out, when one was applied (`crate::check::baseline::apply`).
+    pub baseline: Option<crate::check::baseline::Outcome>,
 }
 
 impl Report {

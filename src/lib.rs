@@ -1,7 +1,6 @@
 //! vpclint: a static linter for AWS network designs written in Terraform and
 //! CloudFormation. See ARCHITECTURE.md for the map of the code.
 
-pub mod baseline;
 pub mod check;
 pub mod cli;
 pub mod config;

@@ -1,9 +1,9 @@
 //! Reading and writing baseline files for `vpclint check --baseline` and `--write-baseline`
-//! (the format and the matching are `crate::baseline`'s).
+//! (the format and the matching are `crate::check::baseline`'s).
 
 use std::path::{Path, PathBuf};
 
-use crate::baseline::{self, Baseline};
+use crate::check::baseline::{self, Baseline};
 use crate::check::Report;
 use crate::discover;
 

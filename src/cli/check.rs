@@ -14,7 +14,7 @@ use crate::config::{self, Config};
 use crate::discover;
 use crate::emit;
 use crate::lower::LowerOptions;
-use crate::rules::{AccessModel, Settings};
+use crate::rules::AccessModel;
 
 // Command-line switches are booleans by nature.
 #[allow(clippy::struct_excessive_bools)]
@@ -227,33 +227,21 @@ pub(super) fn prepare_eval(
         cloudformation: eval.cloudformation.options(),
     };
     if let Some(roots) = roots {
-        lower.terraform.roots = roots;
+        lower.set_roots(roots);
     }
-    let (mut rules, access_model, fail_on) = match config {
-        Some(c) => {
-            if lower.cloudformation.region.is_none() {
-                lower.cloudformation.region = c.region;
-            }
-            (c.rules, c.access_model, c.fail_on)
-        }
-        None => Default::default(),
-    };
-    if let Some(select) = &eval.select {
-        rules.select = Some(select.clone());
-    }
-    if let Some(ignore) = &eval.ignore {
-        rules.ignore.clone_from(ignore);
-    }
-    let settings = Settings {
-        access_model: eval.access_model.or(access_model).unwrap_or_default(),
-    };
+    let fail_on = config.as_ref().and_then(|c| c.fail_on);
+    let options = Options::resolve(
+        config.as_ref(),
+        check::Overrides {
+            access_model: eval.access_model,
+            select: eval.select.clone(),
+            ignore: eval.ignore.clone(),
+            lower,
+        },
+    );
     Ok(Run {
         found,
-        options: Options {
-            settings,
-            lower,
-            rules,
-        },
+        options,
         // `check` puts its `--fail-on` over this.
         fail_on: fail_on.unwrap_or(FailOn::Warning),
         only,
@@ -275,7 +263,7 @@ fn warn_undeclared(eval: &EvalArgs, inputs: &[discover::Input]) {
     if vars.is_empty() && parameters.is_empty() {
         return;
     }
-    let declared = crate::lower::declared_inputs(inputs);
+    let declared = crate::lower::declared_inputs(inputs.iter().map(|i| (i.kind, i.text.as_str())));
     for name in vars {
         if !declared.variables.contains(name) {
             eprintln!(

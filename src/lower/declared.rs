@@ -10,8 +10,9 @@
 
 use std::collections::BTreeSet;
 
-use crate::discover::{FileKind, Input};
-use crate::syntax::{cloudformation, terraform, terraform_json};
+use super::language::{self, Parsed};
+use super::{FileKind, ParsedFile};
+use crate::source::FileId;
 
 /// Declared names, by kind of input.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -22,45 +23,32 @@ pub struct DeclaredInputs {
     pub parameters: BTreeSet<String>,
 }
 
-/// The variables and parameters the inputs declare (files that do not parse contribute
-/// what could be read).
+/// The variables and parameters the files (kind and text) declare (files that do not
+/// parse contribute what could be read).
 #[must_use]
-pub fn declared_inputs(inputs: &[Input]) -> DeclaredInputs {
+pub fn declared_inputs<'a>(files: impl IntoIterator<Item = (FileKind, &'a str)>) -> DeclaredInputs {
     let mut out = DeclaredInputs::default();
-    for input in inputs {
-        match input.kind {
-            FileKind::Terraform | FileKind::TerraformJson => {
-                let body = if input.kind == FileKind::Terraform {
-                    terraform::parse(&input.text).tree
-                } else {
-                    terraform_json::parse(&input.text).tree
-                };
+    for (kind, text) in files {
+        let Parsed::File(Some(parsed), _) = language::parse(FileId(0), kind, text) else {
+            continue;
+        };
+        match parsed {
+            ParsedFile::Terraform { body, .. } => {
                 for block in body.blocks_of("variable") {
                     if let Some(label) = block.labels.first() {
                         out.variables.insert(label.value.clone());
                     }
                 }
             }
-            FileKind::CloudFormationYaml | FileKind::CloudFormationJson => {
-                let format = if input.kind == FileKind::CloudFormationJson {
-                    cloudformation::Format::Json
-                } else {
-                    cloudformation::Format::Yaml
-                };
-                let parsed = cloudformation::parse(&input.text, format);
-                let parameters = parsed
-                    .tree
-                    .as_ref()
-                    .and_then(|root| root.get("Parameters"))
-                    .and_then(|p| p.as_map());
+            ParsedFile::CloudFormation { root, .. } => {
+                let parameters = root.get("Parameters").and_then(|p| p.as_map());
                 for entry in parameters.into_iter().flatten() {
                     out.parameters.insert(entry.key.clone());
                 }
             }
-            FileKind::TerraformVars
-            | FileKind::TerraformVarsJson
-            | FileKind::TerraformModules
-            | FileKind::TerraformPlan => {}
+            ParsedFile::TerraformVars { .. }
+            | ParsedFile::TerraformModules { .. }
+            | ParsedFile::TerraformPlan { .. } => {}
         }
     }
     out
@@ -70,33 +58,22 @@ pub fn declared_inputs(inputs: &[Input]) -> DeclaredInputs {
 mod tests {
     use super::*;
 
-    fn input(path: &str, kind: FileKind, text: &str) -> Input {
-        Input {
-            path: path.into(),
-            kind,
-            text: text.to_owned(),
-        }
-    }
-
     #[test]
     fn variables_and_parameters_are_collected() {
-        let declared = declared_inputs(&[
-            input(
-                "main.tf",
+        let declared = declared_inputs([
+            (
                 FileKind::Terraform,
                 "variable \"env\" {}\nvariable \"cidr\" {\n  default = \"10.0.0.0/16\"\n}\nresource \"aws_vpc\" \"a\" {}\n",
             ),
-            input(
-                "vars.tf.json",
+            (
                 FileKind::TerraformJson,
                 "{\"variable\": {\"region\": {}}}",
             ),
-            input(
-                "t.yaml",
+            (
                 FileKind::CloudFormationYaml,
-                "Parameters:\n  Env:\n    Type: String\nResources: {}\n",
+                "Parameters:\n  Env:\n    Type: String\nResources:\n  V:\n    Type: AWS::EC2::VPC\n",
             ),
-            input("x.tfvars", FileKind::TerraformVars, "nope = 1\n"),
+            (FileKind::TerraformVars, "nope = 1\n"),
         ]);
         assert_eq!(
             declared.variables.iter().collect::<Vec<_>>(),

@@ -60,6 +60,28 @@ pub struct LowerOptions {
     pub cloudformation: cloudformation::CloudFormationOptions,
 }
 
+impl LowerOptions {
+    /// The region templates are deployed to, unless one is set already (a configuration's
+    /// `region` under `--region`).
+    pub fn default_region(&mut self, region: Option<String>) {
+        if self.cloudformation.region.is_none() {
+            self.cloudformation.region = region;
+        }
+    }
+
+    /// The region templates are deployed to, when set.
+    #[must_use]
+    pub fn region(&self) -> Option<&str> {
+        self.cloudformation.region.as_deref()
+    }
+
+    /// Directories of a repository that are roots of the check (diff-aware runs: the
+    /// modules a changed file belongs to are lowered through them).
+    pub fn set_roots(&mut self, roots: Vec<PathBuf>) {
+        self.terraform.roots = roots;
+    }
+}
+
 /// What the split into units reads in one file, kept when the file's tree is not (see
 /// [`units`]). Two files with equal links split the same way.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -9,8 +9,8 @@
 
 use std::ops::Range;
 
-use crate::discover::FileKind;
-use crate::suppress::MARKER;
+use super::FileKind;
+use crate::syntax::directive::{self, MARKER};
 use crate::syntax::tree::Node;
 use crate::syntax::{cloudformation, terraform};
 
@@ -102,7 +102,7 @@ fn comment_above(text: &str, at: usize, rule: &str, opener: &str) -> TextEdit {
         let above = line_start(text, start - 1);
         let line = &text[above..start - 1];
         let body = line.trim_start().strip_prefix(opener).unwrap_or("");
-        if let Some(parsed) = crate::suppress::parse_directive(body, 0) {
+        if let Some(parsed) = directive::parse(body, 0) {
             if !parsed.malformed {
                 if parsed.rules.iter().any(|(id, _)| id == rule) {
                     // Already there: nothing to add (an empty edit keeps the action simple).

@@ -52,10 +52,8 @@ use lsp_types::{
 use self::convert::Encoding;
 use self::state::Workspace;
 use crate::check::Options;
-use crate::lower::cloudformation::CloudFormationOptions;
-use crate::lower::terraform::TerraformOptions;
 use crate::lower::LowerOptions;
-use crate::rules::{AccessModel, Settings};
+use crate::rules::AccessModel;
 
 /// Arguments of `vpclint lsp`.
 #[derive(Debug, Default, clap::Args)]
@@ -287,29 +285,22 @@ fn session_options(
         }
         _ => None,
     };
-    let access_model = explicit_model
-        .or(config.as_ref().and_then(|c| c.access_model))
-        .unwrap_or_default();
-    let region = region.or(config.as_ref().and_then(|c| c.region.clone()));
     let exclude = config
         .as_ref()
         .map(|c| c.exclude.clone())
         .unwrap_or_default();
     let baseline = config.as_ref().and_then(|c| c.baseline.clone());
-    let options = Options {
-        rules: config.map(|c| c.rules).unwrap_or_default(),
-        settings: Settings { access_model },
-        lower: LowerOptions {
-            terraform: TerraformOptions {
-                roots: roots.to_vec(),
-                ..TerraformOptions::default()
-            },
-            cloudformation: CloudFormationOptions {
-                region,
-                ..CloudFormationOptions::default()
-            },
+    let mut lower = LowerOptions::default();
+    lower.set_roots(roots.to_vec());
+    lower.default_region(region);
+    let options = Options::resolve(
+        config.as_ref(),
+        crate::check::Overrides {
+            access_model: explicit_model,
+            lower,
+            ..crate::check::Overrides::default()
         },
-    };
+    );
     (options, exclude, warnings, baseline)
 }
 
@@ -603,7 +594,7 @@ mod tests {
         );
         assert_eq!(options.settings.access_model, AccessModel::Current);
         assert_eq!(
-            options.lower.cloudformation.region.as_deref(),
+            options.lower.region(),
             Some("eu-west-1")
         );
         assert_eq!(warnings, ["unknown initialization option \"colour\""]);

@@ -68,7 +68,7 @@ pub struct Workspace {
     fingerprints: HashMap<FileId, u64>,
     /// The baseline of the configuration (`baseline`): the findings it has are not published.
     /// Read at start-up and again when the watcher reports the file changed.
-    baseline: Option<(PathBuf, crate::baseline::Baseline)>,
+    baseline: Option<(PathBuf, crate::check::baseline::Baseline)>,
 }
 
 impl Workspace {
@@ -104,13 +104,13 @@ impl Workspace {
     pub fn set_baseline(&mut self, path: PathBuf) {
         let read = std::fs::read_to_string(&path)
             .map_err(|e| e.to_string())
-            .and_then(|text| crate::baseline::parse(&text));
+            .and_then(|text| crate::check::baseline::parse(&text));
         let baseline = read.unwrap_or_else(|e| {
             eprintln!(
                 "vpclint lsp: baseline {}: {e}; every finding is shown",
                 path.display()
             );
-            crate::baseline::Baseline::default()
+            crate::check::baseline::Baseline::default()
         });
         self.baseline = Some((path, baseline));
         // Every file's findings may change.
@@ -377,8 +377,8 @@ impl Workspace {
         let mut report = self.session.report();
         if let Some((path, baseline)) = &self.baseline {
             let dir = path.parent().unwrap_or(Path::new("/")).to_path_buf();
-            let key = move |file: &Path| crate::baseline::relative_key(file, &dir);
-            crate::baseline::apply(&mut report, baseline, path, &key);
+            let key = move |file: &Path| crate::check::baseline::relative_key(file, &dir);
+            crate::check::baseline::apply(&mut report, baseline, path, &key);
         }
         let all = std::mem::take(&mut self.all);
         // The files whose findings may have changed; of those, the ones whose findings did

@@ -13,11 +13,10 @@
 //! rules it names whose primary location lies in that extent. Every graph resource with the
 //! same extent (module instances, condition variants) is covered.
 
-mod directive;
-
 use std::collections::HashSet;
 
-pub use directive::{parse as parse_directive, MARKER};
+pub use crate::syntax::directive::{parse as parse_directive, MARKER};
+use crate::syntax::directive;
 
 use crate::config::RuleSelection;
 use crate::diagnostic::Diagnostic;

@@ -7,6 +7,7 @@ use std::ops::Range;
 
 pub mod cloudformation;
 pub mod comments;
+pub mod directive;
 pub mod hcl;
 pub mod json;
 pub mod terraform;

@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::check::Report;
+use super::Report;
 use crate::diagnostic::{stable_hash, Diagnostic};
 
 /// The version of the file format written.
