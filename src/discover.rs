@@ -221,17 +221,7 @@ fn display_path(path: &Path) -> PathBuf {
 /// without touching the file system, so symbolic links are not followed).
 #[must_use]
 pub fn absolute_in(cwd: &Path, path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in cwd.join(path).components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
+    crate::source::normalize(&cwd.join(path))
 }
 
 /// `path` absolute and normalised against the working directory.

@@ -146,6 +146,29 @@ impl SourceMap {
     }
 }
 
+/// Lexical normalisation: `a/./b/../c` → `a/c`, without touching the file system (symbolic
+/// links are not followed). Leading `..` of a relative path are kept; `..` at the root is
+/// the root. The one normaliser of the crate.
+#[must_use]
+pub fn normalize(path: &std::path::Path) -> std::path::PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component<'_>> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => match out.last() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(c),
+            },
+            c => out.push(c),
+        }
+    }
+    out.iter().collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -50,7 +50,12 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 /// The top-level module a file belongs to (`src/lower/terraform/eval/mod.rs` → `lower`).
 fn module_of(path: &Path) -> String {
     let rel = path.strip_prefix("src").unwrap();
-    let first = rel.components().next().unwrap().as_os_str().to_string_lossy();
+    let first = rel
+        .components()
+        .next()
+        .unwrap()
+        .as_os_str()
+        .to_string_lossy();
     first.trim_end_matches(".rs").to_owned()
 }
 
@@ -141,7 +146,11 @@ fn no_format_is_named_outside_syntax_and_lower() {
         for (n, line) in code_lines(&text) {
             for name in names {
                 if line.contains(name) {
-                    found.push(format!("{}:{n}: {name} in `{}`", path.display(), line.trim()));
+                    found.push(format!(
+                        "{}:{n}: {name} in `{}`",
+                        path.display(),
+                        line.trim()
+                    ));
                 }
             }
         }

@@ -286,24 +286,8 @@ fn warn_undeclared(eval: &EvalArgs, inputs: &[discover::Input]) {
 fn did_you_mean(name: &str, declared: &std::collections::BTreeSet<String>) -> String {
     let close = declared
         .iter()
-        .find(|d| d.eq_ignore_ascii_case(name) || edit_distance(d, name) <= 1);
+        .find(|d| d.eq_ignore_ascii_case(name) || strsim::levenshtein(d, name) <= 1);
     close.map_or_else(String::new, |d| format!("; did you mean \"{d}\"?"))
-}
-
-/// Levenshtein distance (names are short).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = diagonal + usize::from(ca != *cb);
-            diagonal = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
-        }
-    }
-    row[b.len()]
 }
 
 type Found = (
@@ -516,8 +500,6 @@ mod tests {
 
     #[test]
     fn near_names_are_suggested() {
-        assert_eq!(edit_distance("region", "regoin"), 2);
-        assert_eq!(edit_distance("env", "envs"), 1);
         let declared = ["Env".to_owned(), "VpcCidr".to_owned()]
             .into_iter()
             .collect();

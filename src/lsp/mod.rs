@@ -105,7 +105,7 @@ fn serve(connection: &Connection) -> Result<(), String> {
         .general
         .as_ref()
         .and_then(|g| g.position_encodings.as_deref());
-    let encoding = Encoding::negotiate(offered);
+    let encoding = convert::negotiate(offered);
     let roots = workspace_roots(&params);
     let (options, exclude, warnings, baseline) =
         session_options(params.initialization_options.as_ref(), &roots);
@@ -147,7 +147,7 @@ fn serve(connection: &Connection) -> Result<(), String> {
 
 fn capabilities(encoding: Encoding) -> ServerCapabilities {
     ServerCapabilities {
-        position_encoding: Some(encoding.kind()),
+        position_encoding: Some(convert::kind(encoding)),
         text_document_sync: Some(TextDocumentSyncCapability::Options(
             TextDocumentSyncOptions {
                 open_close: Some(true),
@@ -593,10 +593,7 @@ mod tests {
             &[],
         );
         assert_eq!(options.settings.access_model, AccessModel::Current);
-        assert_eq!(
-            options.lower.region(),
-            Some("eu-west-1")
-        );
+        assert_eq!(options.lower.region(), Some("eu-west-1"));
         assert_eq!(warnings, ["unknown initialization option \"colour\""]);
         let (options, _, warnings, _) =
             session_options(Some(&serde_json::json!({"accessModel": "newest"})), &[]);

@@ -66,14 +66,17 @@ impl fmt::Display for Ipv4Net {
     }
 }
 
-/// Parses a dotted-quad address.
+/// Parses a dotted-quad address as AWS and Go (`net.ParseIP`) accept it: four decimal
+/// octets without leading zeros.
 #[must_use]
 pub fn parse_ipv4(s: &str) -> Option<u32> {
     let mut octets = [0u8; 4];
     let mut parts = s.split('.');
     for octet in &mut octets {
         let part = parts.next()?;
-        if part.is_empty() || part.len() > 3 || !part.bytes().all(|b| b.is_ascii_digit()) {
+        let digits =
+            !part.is_empty() && part.len() <= 3 && part.bytes().all(|b| b.is_ascii_digit());
+        if !digits || (part.len() > 1 && part.starts_with('0')) {
             return None;
         }
         *octet = part.parse().ok()?;
@@ -81,21 +84,32 @@ pub fn parse_ipv4(s: &str) -> Option<u32> {
     parts.next().is_none().then(|| u32::from_be_bytes(octets))
 }
 
+/// Parses `a.b.c.d/len` into the address as written (host bits and all) and the prefix
+/// length: the one CIDR parser of the crate. No spaces, no sign, no leading zeros; the
+/// callers decide what host bits mean (AWS rejects them, Terraform's functions mask them).
+#[must_use]
+pub fn parse_prefix(s: &str) -> Option<(u32, u8)> {
+    let (addr, len) = s.split_once('/')?;
+    let len_ok = !len.is_empty()
+        && len.len() <= 2
+        && len.bytes().all(|b| b.is_ascii_digit())
+        && !(len.len() > 1 && len.starts_with('0'));
+    let len: u8 = len.parse().ok().filter(|l| len_ok && *l <= 32)?;
+    Some((parse_ipv4(addr)?, len))
+}
+
 impl FromStr for Ipv4Net {
     type Err = String;
 
     /// `10.0.0.0/16`. Host bits set (`10.0.0.1/16`) are an error, as AWS rejects them.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let (addr, len) = s
-            .trim()
-            .split_once('/')
-            .ok_or_else(|| format!("'{s}' is not an IPv4 CIDR block (missing '/len')"))?;
-        let addr = parse_ipv4(addr).ok_or_else(|| format!("'{s}' is not an IPv4 CIDR block"))?;
-        let len: u8 = len
-            .parse()
-            .ok()
-            .filter(|l| *l <= 32)
-            .ok_or_else(|| format!("'{s}' has an invalid prefix length"))?;
+        let (addr, len) = parse_prefix(s).ok_or_else(|| {
+            if s.contains('/') {
+                format!("'{s}' is not an IPv4 CIDR block")
+            } else {
+                format!("'{s}' is not an IPv4 CIDR block (missing '/len')")
+            }
+        })?;
         let net = Ipv4Net::new(addr, len);
         if net.addr != addr {
             return Err(format!("'{s}' has host bits set (the network is {net})"));

@@ -15,8 +15,8 @@
 
 use std::collections::HashSet;
 
-pub use crate::syntax::directive::{parse as parse_directive, MARKER};
 use crate::syntax::directive;
+pub use crate::syntax::directive::{parse as parse_directive, MARKER};
 
 use crate::config::RuleSelection;
 use crate::diagnostic::Diagnostic;

@@ -2,7 +2,6 @@
 //! the `Fn::Sub` template syntax, and what a region implies (`AWS::Partition`,
 //! `AWS::URLSuffix`). No tree, no graph: strings in, strings out.
 
-use crate::model::cidr::parse_ipv4;
 use crate::model::Ipv4Net;
 
 /// `Fn::Cidr [ipBlock, count, cidrBits]`: `count` consecutive blocks of `32 - cidrBits`
@@ -13,18 +12,15 @@ use crate::model::Ipv4Net;
 /// The reason, when CloudFormation would reject the arguments (count outside 1..=256, a
 /// block too small for the count, cidrBits that do not fit) or the block is not IPv4.
 pub fn cidr(block: &str, count: &str, cidr_bits: &str) -> Result<Vec<String>, String> {
-    let Some((addr, len)) = block.split_once('/') else {
-        return Err(format!("Fn::Cidr: '{block}' is not a CIDR block"));
-    };
-    if addr.contains(':') {
+    if block
+        .split_once('/')
+        .is_some_and(|(addr, _)| addr.contains(':'))
+    {
         return Err("Fn::Cidr over an IPv6 block is not computed (IPv6 is not modelled)".into());
     }
-    let (Some(addr), Ok(len)) = (parse_ipv4(addr), len.parse::<u8>()) else {
+    let Some((addr, len)) = crate::model::cidr::parse_prefix(block) else {
         return Err(format!("Fn::Cidr: '{block}' is not a CIDR block"));
     };
-    if len > 32 {
-        return Err(format!("Fn::Cidr: '{block}' is not a CIDR block"));
-    }
     let count: u32 = count
         .parse()
         .ok()

@@ -277,22 +277,19 @@ fn arity<'v, const N: usize>(name: &str, args: &'v [Value]) -> Result<&'v [Value
 /// `net.ParseCIDR` gives it.
 fn parse_cidr(value: &Value) -> Result<(u32, u32), Stop> {
     let text = value.as_string()?;
-    let Some((addr, len)) = text.split_once('/') else {
-        return err(format!("invalid CIDR address \"{text}\""));
-    };
-    if addr.contains(':') {
+    if text
+        .split_once('/')
+        .is_some_and(|(addr, _)| addr.contains(':'))
+    {
         return Err(Stop::Unknown(format!(
             "IPv6 prefix {text}: IPv6 address functions are not evaluated by vpclint"
         )));
     }
-    let ip: std::net::Ipv4Addr = addr
-        .parse()
-        .map_or_else(|_| err(format!("invalid CIDR address \"{text}\"")), Ok)?;
-    let len: u32 = match len.parse() {
-        Ok(l) if l <= 32 && !len.starts_with('+') => l,
-        _ => return err(format!("invalid CIDR address \"{text}\"")),
+    let Some((addr, len)) = crate::model::cidr::parse_prefix(&text) else {
+        return err(format!("invalid CIDR address \"{text}\""));
     };
-    Ok((u32::from(ip) & mask(len), len))
+    let len = u32::from(len);
+    Ok((addr & mask(len), len))
 }
 
 fn mask(len: u32) -> u32 {

@@ -8,7 +8,7 @@
 
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use crate::lower::LowerError;
 use crate::source::{FileId, Span};
@@ -164,24 +164,7 @@ pub fn is_local_source(source: &str) -> bool {
     source == "." || source == ".." || source.starts_with("./") || source.starts_with("../")
 }
 
-/// Lexical normalisation (`a/./b/../c` → `a/c`); leading `..` are kept.
-pub fn normalize(path: &Path) -> PathBuf {
-    let mut out: Vec<Component> = Vec::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => match out.last() {
-                Some(Component::Normal(_)) => {
-                    out.pop();
-                }
-                Some(Component::RootDir | Component::Prefix(_)) => {}
-                _ => out.push(c),
-            },
-            c => out.push(c),
-        }
-    }
-    out.iter().collect()
-}
+pub use crate::source::normalize;
 
 /// `to` relative to `from` (both normalised), for `path.module`.
 pub fn relative(from: &Path, to: &Path) -> String {
