@@ -11,7 +11,7 @@
 //! severity overrides, sort.
 //!
 //! **Panics are contained** (`contain.rs`): a panic while parsing one file, lowering one
-//! unit or running one rule becomes a [`FileError`] ("internal error in <stage>: …; please
+//! unit or running one rule becomes a [`FileError`] ("internal error in `<stage>`: …; please
 //! report") and the run goes on without that file, unit or rule.
 
 pub mod baseline;

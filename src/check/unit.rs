@@ -124,7 +124,6 @@ pub(super) fn run(
                 sources,
                 files: &comment_files,
                 graph: &graph,
-                rules: &options.rules,
             },
             merged,
         )

@@ -2,7 +2,7 @@
 //!
 //! Pure functions, in three steps:
 //!
-//! 1. [`build`]: each lowered unit's [`Graph`](crate::model::Graph) and the report's findings
+//! 1. [`build()`]: each lowered unit's [`Graph`](crate::model::Graph) and the report's findings
 //!    into one [`View`]: nodes (VPCs holding subnets, route tables, endpoints, compute,
 //!    gateways; peerings, transit gateways, VPN, Direct Connect and DNS between them), edges
 //!    (routes, associations, attachments), findings with the nodes and edges of their
@@ -78,7 +78,7 @@ impl Default for ViewOptions {
     }
 }
 
-/// The view of a run: [`build`], then [`focus`] and [`fold`] as the options say.
+/// The view of a run: [`build()`], then [`focus`] and [`fold`] as the options say.
 ///
 /// # Errors
 /// When `--focus` matches nothing.

@@ -5,7 +5,7 @@
 //! unit: "does this consumer VPC resolve this endpoint's name?") and decides each one with a
 //! [`Verdict`], so that no question can end in silence: a value the rule needed and could
 //! not read is an [`Verdict::Unchecked`] naming that value, its reason and its span. The
-//! framework ([`judge`]), not the rule, turns verdicts into findings and into the report's
+//! framework (`judge`), not the rule, turns verdicts into findings and into the report's
 //! `unchecked` list.
 
 use super::{RuleContext, RuleMeta};

@@ -16,7 +16,6 @@
 use std::collections::HashSet;
 
 use crate::syntax::directive;
-pub use crate::syntax::directive::{parse as parse_directive, MARKER};
 
 use crate::config::RuleSelection;
 use crate::diagnostic::Diagnostic;
@@ -31,7 +30,6 @@ pub struct Input<'a> {
     /// The files that may hold directives, with their kinds (which say where comments are).
     pub files: &'a [(FileId, FileKind)],
     pub graph: &'a Graph,
-    pub rules: &'a RuleSelection,
 }
 
 /// What applying the suppressions of one unit gives: the findings left, how many were

@@ -1,4 +1,4 @@
-//! Terraform native syntax (`.tf`) → [`hcl::Body`], through hcl-edit, which keeps the byte
+//! Terraform native syntax (`.tf`) → [`super::hcl::Body`], through hcl-edit, which keeps the byte
 //! span of every block, attribute and expression.
 //!
 //! hcl-edit stops at the first syntax error. So that one bad block does not hide the rest of

@@ -1,4 +1,4 @@
-//! Terraform's JSON syntax (`.tf.json`) → [`hcl::Body`].
+//! Terraform's JSON syntax (`.tf.json`) → [`super::hcl::Body`].
 //!
 //! JSON has no block/attribute distinction, so this follows Terraform's own rules: the root
 //! keys are block types with their labels as nested object keys (`resource` → type → name),

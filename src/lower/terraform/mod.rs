@@ -11,7 +11,7 @@
 //! Lowering runs in three steps: every root module is instantiated and every resource
 //! instance created (lazily, so references resolve whatever the declaration order); graph
 //! ids are reserved in declaration order; then each instance's body is lowered through
-//! [`Ctx`], which reads evaluated values as Known, Ref or Unknown.
+//! `Ctx`, which reads evaluated values as Known, Ref or Unknown.
 
 mod eval;
 mod functions;
