@@ -75,7 +75,11 @@ fn registry_and_fixture_folders_match() -> Result<(), Failed> {
 
 fn pass(rule: &str, dir: &Path) -> Result<(), Failed> {
     let report = run(dir);
-    let own: Vec<_> = report.diagnostics.iter().filter(|d| d.rule == rule).collect();
+    let own: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == rule)
+        .collect();
     if !own.is_empty() || !report.errors.is_empty() || report.summary.files == 0 {
         return Err(format!(
             "{} finding(s) of {rule}: {:?}; errors: {:?}; files: {}",
