@@ -3,6 +3,9 @@
 //! a fixed one is listed as stale, in every format; fingerprints survive edits that move a
 //! finding and change when what it says changes.
 
+#[path = "support/common.rs"]
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -48,20 +51,6 @@ fn json(dir: &Path, args: &[&str]) -> (i32, Value) {
         code,
         serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}")),
     )
-}
-
-fn rules_and_resources(v: &Value) -> Vec<(String, String)> {
-    v["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["rule"].as_str().unwrap().to_owned(),
-                d["resource"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect()
 }
 
 fn edit(path: &Path, from: &str, to: &str) {
@@ -133,7 +122,7 @@ fn write_then_clean_then_new_and_fixed() {
     let (code, after) = json(&dir, &["--baseline", "ci/vpclint-baseline.json", "."]);
     assert_eq!(code, 1);
     assert_eq!(
-        rules_and_resources(&after),
+        common::rules_and_resources(&after),
         [("VPC001".to_owned(), "LegacyInstance".to_owned())]
     );
     assert!(after["diagnostics"][0]["message"]

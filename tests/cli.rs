@@ -1,5 +1,8 @@
 //! The binary as users run it: exit codes, formats, options, and bad input beside good input.
 
+#[path = "support/common.rs"]
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -27,30 +30,9 @@ fn json(args: &[&str]) -> (i32, Value) {
     (code, value)
 }
 
-fn rules_and_resources(v: &Value) -> Vec<(String, String)> {
-    v["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["rule"].as_str().unwrap().to_owned(),
-                d["resource"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect()
-}
-
 /// A fresh directory under the target dir, with the given files.
 fn tree(name: &str, files: &[(&str, &str)]) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    for (path, text) in files {
-        let p = dir.join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-    dir
+    common::write_tree(name, files)
 }
 
 fn seed_tf() -> Vec<(String, String)> {
@@ -76,7 +58,7 @@ fn seed_gives_exactly_the_m4_finding_in_both_languages() {
     assert_eq!(code, 1);
     assert_eq!(v["version"], 1);
     assert_eq!(
-        rules_and_resources(&v),
+        common::rules_and_resources(&v),
         [
             ("VPC001".to_owned(), "LegacyInstance".to_owned()),
             ("VPC001".to_owned(), "aws_instance.legacy".to_owned()),
@@ -144,20 +126,20 @@ fn region_decides_cloudformation_inter_region_peering() {
         (code, v)
     };
     let (_, v) = json(&[fixture]);
-    assert_eq!(rules_and_resources(&v)[0].0, "VPC002");
+    assert_eq!(common::rules_and_resources(&v)[0].0, "VPC002");
     assert!(v["diagnostics"][0]["message"]
         .as_str()
         .unwrap()
         .contains("assumed inter-region"));
     let (_, v) = json(&[fixture, "--region", "ap-northeast-1"]);
-    assert_eq!(rules_and_resources(&v)[0].0, "VPC002");
+    assert_eq!(common::rules_and_resources(&v)[0].0, "VPC002");
     assert!(!v["diagnostics"][0]["message"]
         .as_str()
         .unwrap()
         .contains("assumed"));
     // Deployed in the peer's own region, the peering is intra-region.
     let (_, v) = json(&[fixture, "--region", "us-east-1"]);
-    assert_eq!(rules_and_resources(&v)[0].0, "VPC001");
+    assert_eq!(common::rules_and_resources(&v)[0].0, "VPC001");
 }
 
 #[test]
@@ -179,7 +161,7 @@ fn a_broken_file_is_an_error_and_the_others_are_still_linted() {
     let (code, v) = json(&[dir.to_str().unwrap()]);
     assert_eq!(code, 1);
     assert_eq!(
-        rules_and_resources(&v),
+        common::rules_and_resources(&v),
         [("VPC001".to_owned(), "aws_instance.legacy".to_owned())]
     );
     let errors = v["errors"].as_array().unwrap();
@@ -246,7 +228,7 @@ fn terraform_json_syntax_gives_the_same_finding() {
     let (_, v) = json(&[dir.to_str().unwrap()]);
     // The endpoint has no security groups: the VPC's default group blocks the peer (NET001).
     assert_eq!(
-        rules_and_resources(&v),
+        common::rules_and_resources(&v),
         [
             ("NET001".to_owned(), "aws_vpc_endpoint.kinesis".to_owned()),
             ("VPC001".to_owned(), "aws_instance.legacy".to_owned())

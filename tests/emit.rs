@@ -3,6 +3,9 @@
 //! finding after non-ASCII text), SARIF validated against the official 2.1.0 schema, and the
 //! properties each format promises (fingerprints, UTF-16 positions, annotation limits).
 
+#[path = "support/common.rs"]
+mod common;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -280,14 +283,7 @@ fn sarif_describes_every_rule_and_points_results_at_them() {
 
 /// A fresh directory under the target dir, with the given files.
 fn tree(name: &str, files: &[(&str, &str)]) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    for (path, text) in files {
-        let p = dir.join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-    dir
+    common::write_tree(name, files)
 }
 
 fn seed_terraform(edit: impl Fn(&str, String) -> String) -> Vec<(String, String)> {
