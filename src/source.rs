@@ -48,7 +48,14 @@ pub struct SourceFile {
     pub path: PathBuf,
     pub text: String,
     line_starts: Vec<u32>,
+    /// The number of characters before every [`STRIDE`]th byte (moved back to a character
+    /// boundary), so that a column is found in constant time whatever the line's length;
+    /// empty when the text is ASCII (a byte is a character).
+    chars_at: Vec<(u32, u32)>,
 }
+
+/// The byte distance between two entries of [`SourceFile`]'s character index.
+const STRIDE: usize = 256;
 
 impl SourceFile {
     #[must_use]
@@ -59,11 +66,40 @@ impl SourceFile {
                 line_starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
             }
         }
+        let mut chars_at = Vec::new();
+        if !text.is_ascii() {
+            let mut chars = 0u32;
+            let mut at = 0;
+            while at < text.len() {
+                let mut next = (at + STRIDE).min(text.len());
+                while !text.is_char_boundary(next) {
+                    next -= 1;
+                }
+                chars_at.push((u32::try_from(at).unwrap_or(u32::MAX), chars));
+                let n = text[at..next].chars().count();
+                chars = chars.saturating_add(u32::try_from(n).unwrap_or(u32::MAX));
+                at = next.max(at + 1);
+            }
+        }
         SourceFile {
             path,
             text,
             line_starts,
+            chars_at,
         }
+    }
+
+    /// The number of characters before a byte offset (a character boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        if self.chars_at.is_empty() {
+            return offset;
+        }
+        let i = self
+            .chars_at
+            .partition_point(|&(at, _)| at as usize <= offset)
+            .saturating_sub(1);
+        let (at, chars) = self.chars_at[i];
+        chars as usize + self.text[at as usize..offset].chars().count()
     }
 
     /// The 1-based line and column of a byte offset (clamped to the text, and to a char
@@ -80,11 +116,25 @@ impl SourceFile {
         while !self.text.is_char_boundary(end) {
             end -= 1;
         }
-        let column = self.text[start..end].chars().count() + 1;
+        let column = self.chars_before(end) - self.chars_before(start) + 1;
         LineCol {
             line: u32::try_from(line + 1).unwrap_or(u32::MAX),
             column: u32::try_from(column).unwrap_or(u32::MAX),
         }
+    }
+
+    /// The length in bytes of a 1-based line (without its newline); 0 past the last line.
+    #[must_use]
+    pub fn line_len(&self, line: u32) -> usize {
+        let i = (line as usize).saturating_sub(1);
+        let Some(&start) = self.line_starts.get(i) else {
+            return 0;
+        };
+        let end = self
+            .line_starts
+            .get(i + 1)
+            .map_or(self.text.len(), |&next| next as usize - 1);
+        end.saturating_sub(start as usize)
     }
 
     /// The byte offset of a 1-based line and column (the inverse of [`Self::line_col`]).
@@ -172,6 +222,34 @@ pub fn normalize(path: &std::path::Path) -> std::path::PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn columns_on_long_lines_count_characters_as_a_walk_does() {
+        // Lines far longer than the index's stride, with multi-byte characters across its
+        // boundaries.
+        let mut text = String::new();
+        for i in 0..3000 {
+            text.push(match i % 7 {
+                0 => 'é',
+                3 => '😀',
+                _ => 'a',
+            });
+            if i % 1000 == 999 {
+                text.push('\n');
+            }
+        }
+        let f = SourceFile::new("a".into(), text.clone());
+        for (offset, _) in text.char_indices().step_by(37) {
+            let start = text[..offset].rfind('\n').map_or(0, |n| n + 1);
+            let column = text[start..offset].chars().count() + 1;
+            let line = text[..offset].matches('\n').count() + 1;
+            let expected = LineCol {
+                line: u32::try_from(line).unwrap(),
+                column: u32::try_from(column).unwrap(),
+            };
+            assert_eq!(f.line_col(u32::try_from(offset).unwrap()), expected, "{offset}");
+        }
+    }
 
     #[test]
     fn line_col_is_one_based_and_counts_chars() {

@@ -165,13 +165,17 @@ fn summary(report: &Report, explain_unknown: bool, out: &mut String) {
     let _ = writeln!(out, "{}", super::summary_line(report));
 }
 
+/// The longest line (in bytes) shown in a code frame.
+const MAX_FRAME_LINE: usize = 2000;
+
 /// One miette diagnostic over vpclint's own source map.
 struct Item<'a> {
     message: String,
     code: Option<String>,
     severity: Severity,
     help: Option<String>,
-    source: FileSource<'a>,
+    /// `None` when the lines to show are too long for a code frame (minified JSON).
+    source: Option<FileSource<'a>>,
     primary: (Span, String),
     labels: Vec<(Span, String)>,
     related: Vec<Item<'a>>,
@@ -187,15 +191,36 @@ impl<'a> Item<'a> {
         label: String,
     ) -> Self {
         let file = sources.get(span.file);
+        let name = file.path.to_string_lossy().replace('\\', "/");
+        // A code frame of a line this long helps nobody, and miette cannot lay one out past
+        // 65,535 columns: name the place instead.
+        let (start, end) = (file.line_col(span.start), file.line_col(span.end));
+        let wide = [start.line, end.line, start.line.saturating_sub(1), end.line + 1]
+            .into_iter()
+            .any(|line| file.line_len(line) > MAX_FRAME_LINE);
+        let (message, source) = if wide {
+            (
+                format!(
+                    "{message}\n  at {name}:{}:{} (the line is too long to show)",
+                    start.line, start.column
+                ),
+                None,
+            )
+        } else {
+            (
+                message,
+                Some(FileSource {
+                    name,
+                    text: &file.text,
+                }),
+            )
+        };
         Item {
             message,
             code,
             severity,
             help: None,
-            source: FileSource {
-                name: file.path.to_string_lossy().replace('\\', "/"),
-                text: &file.text,
-            },
+            source,
             primary: (span, label),
             labels: Vec::new(),
             related: Vec::new(),
@@ -243,10 +268,11 @@ impl MietteDiagnostic for Item<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.source)
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        self.source.as_ref()?;
         let primary = LabeledSpan::new_primary_with_span(
             Some(self.primary.1.clone()),
             source_span(self.primary.0),
