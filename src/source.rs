@@ -247,7 +247,11 @@ mod tests {
                 line: u32::try_from(line).unwrap(),
                 column: u32::try_from(column).unwrap(),
             };
-            assert_eq!(f.line_col(u32::try_from(offset).unwrap()), expected, "{offset}");
+            assert_eq!(
+                f.line_col(u32::try_from(offset).unwrap()),
+                expected,
+                "{offset}"
+            );
         }
     }
 

@@ -628,13 +628,17 @@ fn github_format_writes_the_step_summary_only_when_annotations_overflow() {
 #[test]
 fn text_names_the_place_of_a_finding_on_a_line_too_long_to_show() {
     // A minified template over 64 KB: miette cannot lay out a frame past column 65,535.
-    let template = std::fs::read_to_string("fixtures/DNS001/fail/cfn-json-peered-vpc/template.json")
-        .unwrap();
+    let template =
+        std::fs::read_to_string("fixtures/DNS001/fail/cfn-json-peered-vpc/template.json").unwrap();
     let wide = template
         .lines()
         .map(str::trim)
         .collect::<String>()
-        .replacen("\"Resources\"", &format!("\"Description\": \"{}\", \"Resources\"", "x".repeat(70_000)), 1);
+        .replacen(
+            "\"Resources\"",
+            &format!("\"Description\": \"{}\", \"Resources\"", "x".repeat(70_000)),
+            1,
+        );
     let dir = tree("wide_line", &[("template.json", &wide)]);
     let report = report(&dir);
     assert!(!report.diagnostics.is_empty());

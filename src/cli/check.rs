@@ -422,7 +422,7 @@ fn report(args: &CheckArgs, run: Run) -> u8 {
         let _ = write(&mut stdout).and_then(|()| stdout.flush());
     }
     if format == emit::Format::Github && emit::github::overflows(&report) {
-        write_step_summary(&emit::github::step_summary(&report, &emit_options));
+        write_step_summary(&emit::step_summary(&report, &emit_options));
     }
     let failing = fail_on
         .threshold()

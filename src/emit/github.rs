@@ -37,6 +37,15 @@ pub fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
+/// Whether a line is one of the workflow commands this format writes (an annotation): the
+/// only lines of vpclint's output that may start with `::`.
+#[must_use]
+pub fn is_own_command(line: &str) -> bool {
+    ["::error file=", "::warning file=", "::notice file="]
+        .iter()
+        .any(|prefix| line.starts_with(prefix))
+}
+
 /// One finding or file error, ready to be an annotation or a log line.
 struct Annotation {
     /// `error`, `warning` or `notice`.

@@ -9,6 +9,7 @@ pub mod json;
 pub mod json_lines;
 mod line_hash;
 pub mod lsp;
+pub mod safe;
 pub mod sarif;
 pub mod statistics;
 pub mod text;
@@ -70,15 +71,35 @@ pub fn default_docs_url() -> Option<String> {
 /// Renders the report in the given format.
 #[must_use]
 pub fn render(report: &Report, format: Format, options: &EmitOptions) -> String {
+    // The line-oriented formats print what the input says as it is: neutralised first
+    // (`safe`), and no line of theirs may pass for a workflow command but GitHub's own.
     match format {
-        Format::Text => text::render(report, options),
-        Format::Concise => concise::render(report, options),
-        Format::Json => json::render(report),
-        Format::JsonLines => json_lines::render(report),
-        Format::Sarif => sarif::render(report, options),
-        Format::Github => github::render(report, options),
-        Format::Lsp => lsp::render(report, options),
+        Format::Text => {
+            safe::guard_lines(safe::with(report, |r| text::render(r, options)), |_| false)
+        }
+        Format::Concise => {
+            safe::guard_lines(safe::with(report, |r| concise::render(r, options)), |_| {
+                false
+            })
+        }
+        Format::Github => safe::guard_lines(
+            safe::with(report, |r| github::render(r, options)),
+            github::is_own_command,
+        ),
+        Format::Json => safe::json(json::render(report)),
+        Format::JsonLines => safe::json(json_lines::render(report)),
+        Format::Sarif => safe::json(sarif::render(report, options)),
+        Format::Lsp => safe::json(lsp::render(report, options)),
     }
+}
+
+/// The job summary of `--format github` (Markdown), neutralised as [`render`]'s formats are.
+#[must_use]
+pub fn step_summary(report: &Report, options: &EmitOptions) -> String {
+    safe::guard_lines(
+        safe::with(report, |r| github::step_summary(r, options)),
+        |_| false,
+    )
 }
 
 /// Writes the report in the given format to `out`: as [`render`] gives it, except that the
@@ -93,7 +114,11 @@ pub fn write(
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     match format {
-        Format::Json => json::write(report, out),
+        Format::Json => {
+            let mut out = safe::JsonWriter::new(out);
+            json::write(report, &mut out)?;
+            out.finish()
+        }
         _ => out.write_all(render(report, format, options).as_bytes()),
     }
 }
@@ -180,6 +205,14 @@ fn percent_encode_path(text: &str, out: &mut String) {
             let _ = write!(out, "%{b:02X}");
         }
     }
+}
+
+/// A relative URI reference for a relative path: percent-encoded, `:` included, so that no
+/// file name (`javascript:x.tf`) reads as a scheme.
+fn relative_uri(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    percent_encode_path(text, &mut out);
+    out.replace(':', "%3A")
 }
 
 /// Start and end (exclusive) of a span, 1-based, columns in characters.

@@ -254,14 +254,10 @@ fn level(severity: Severity) -> &'static str {
 
 fn artifact(path: &std::path::Path, options: &EmitOptions) -> ArtifactLocation {
     match locate(path, options) {
-        Located::InRepository(p) | Located::Relative(p) => {
-            let mut uri = String::new();
-            super::percent_encode_path(&p, &mut uri);
-            ArtifactLocation {
-                uri,
-                uri_base_id: Some(SRCROOT),
-            }
-        }
+        Located::InRepository(p) | Located::Relative(p) => ArtifactLocation {
+            uri: super::relative_uri(&p),
+            uri_base_id: Some(SRCROOT),
+        },
         Located::Absolute(p) => ArtifactLocation {
             uri: file_uri(&p),
             uri_base_id: None,

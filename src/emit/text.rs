@@ -195,9 +195,14 @@ impl<'a> Item<'a> {
         // A code frame of a line this long helps nobody, and miette cannot lay one out past
         // 65,535 columns: name the place instead.
         let (start, end) = (file.line_col(span.start), file.line_col(span.end));
-        let wide = [start.line, end.line, start.line.saturating_sub(1), end.line + 1]
-            .into_iter()
-            .any(|line| file.line_len(line) > MAX_FRAME_LINE);
+        let wide = [
+            start.line,
+            end.line,
+            start.line.saturating_sub(1),
+            end.line + 1,
+        ]
+        .into_iter()
+        .any(|line| file.line_len(line) > MAX_FRAME_LINE);
         let (message, source) = if wide {
             (
                 format!(
