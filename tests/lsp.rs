@@ -824,3 +824,39 @@ fn a_quick_fix_suppresses_the_finding_and_asks_for_a_reason() {
     client.notify("exit", Value::Null);
     assert_eq!(client.wait_exit(), 0);
 }
+
+/// Issue 19 item 7: what a client sends wrong is answered with a JSON-RPC error and never
+/// stops the server; hover reads only what the workspace read.
+#[test]
+fn malformed_messages_are_answered_and_the_server_goes_on() {
+    use std::io::Write as _;
+    let mut client = Client::start(&["lsp"]);
+    for body in [
+        &b"{not json"[..],
+        b"[1, 2]",
+        b"{\"jsonrpc\": \"2.0\", \"id\": 41}",
+        b"\xff\xfe",
+    ] {
+        write!(client.stdin, "Content-Length: {}\r\n\r\n", body.len()).unwrap();
+        client.stdin.write_all(body).unwrap();
+    }
+    client.stdin.flush().unwrap();
+    let invalid = client.wait_for("an error for the message without a method", |m| {
+        m["id"] == 41
+    });
+    assert_eq!(invalid["error"]["code"], -32600, "{invalid}");
+    let result = client.request(
+        "initialize",
+        json!({"capabilities": {}, "rootUri": null, "workspaceFolders": null}),
+    );
+    assert!(result["capabilities"].is_object(), "{result}");
+    client.notify("initialized", json!({}));
+    // A path the workspace never read: no hover, and an answer at once.
+    let hover = client.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": "file:///dev/zero"}, "position": {"line": 0, "character": 0}}),
+    );
+    assert!(hover.is_null(), "{hover}");
+    client.request("shutdown", json!(null));
+    client.notify("exit", json!(null));
+}

@@ -31,6 +31,7 @@ mod convert;
 mod graph;
 mod hover;
 mod state;
+mod transport;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -68,7 +69,8 @@ pub struct LspArgs {
 #[must_use]
 pub fn run(args: &LspArgs) -> ExitCode {
     let LspArgs { stdio: _ } = args;
-    let (connection, io_threads) = Connection::stdio();
+    let (connection, io_threads) =
+        transport::connect(std::io::BufReader::new(std::io::stdin()), std::io::stdout());
     let result = serve(&connection);
     // The writer thread ends when the last sender is gone.
     drop(connection);
@@ -473,10 +475,9 @@ impl Server<'_> {
     fn hover(&self, params: &lsp_types::HoverParams) -> Option<lsp_types::Hover> {
         let at = &params.text_document_position_params;
         let path = file_path(&at.text_document.uri)?;
-        let text = match self.workspace.document(&path) {
-            Some(doc) => doc.text.clone(),
-            None => std::fs::read_to_string(&path).ok()?,
-        };
+        // Only what the check sees (open buffers, the workspace's files): never a path
+        // the client names that the workspace did not read (`/dev/zero`).
+        let (_, text) = self.workspace.file(&path)?;
         let file = crate::source::SourceFile::new(path, text);
         let encoding = self.workspace.encoding;
         let offset = convert::offset(&file, at.position, encoding);

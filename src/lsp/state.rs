@@ -171,10 +171,6 @@ impl Workspace {
         self.dirty
     }
 
-    pub fn document(&self, path: &Path) -> Option<&Document> {
-        self.docs.get(path)
-    }
-
     /// `didOpen`.
     pub fn open(&mut self, path: &Path, uri: Url, version: i32, text: String) {
         let before = self.effective(path);
