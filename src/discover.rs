@@ -59,6 +59,25 @@ pub fn is_skipped_dir(name: &str) -> bool {
     SKIPPED_DIRS.contains(&name) || LANGUAGES.iter().any(|l| l.skipped_dirs().contains(&name))
 }
 
+/// The ignore files git would apply to `dir` from its ancestors: each `.gitignore` from the
+/// repository root (the nearest ancestor with `.git`) down to `dir`'s parent, and the
+/// repository's `.git/info/exclude`. Empty outside a repository.
+fn ancestor_ignore_files(dir: &Path) -> Vec<PathBuf> {
+    let Some(repo) = dir.ancestors().find(|d| d.join(".git").exists()) else {
+        return Vec::new();
+    };
+    let mut out = vec![repo.join(".git").join("info").join("exclude")];
+    let mut between: Vec<&Path> = dir
+        .ancestors()
+        .skip(1)
+        .take_while(|d| d.starts_with(repo))
+        .collect();
+    between.reverse();
+    out.extend(between.into_iter().map(|d| d.join(".gitignore")));
+    out.retain(|f| f.is_file());
+    out
+}
+
 /// How discovery classifies a file it reads, from its name and text (the languages
 /// decide); `None` for a file no language claims.
 #[must_use]
@@ -111,14 +130,22 @@ pub fn discover_with(paths: &[PathBuf], exclude: &Exclude) -> Discovered {
             files.push(root.clone());
             continue;
         }
-        let walker = ignore::WalkBuilder::new(root)
+        let mut walk = ignore::WalkBuilder::new(root);
+        // Ignore files as git reads them: from the repository root down. The walk reads
+        // those at and below `root`; the ones between the repository's root and `root` are
+        // added here; none above the repository (a `.gitignore` in the user's home is not
+        // the repository's) and none at all outside a repository.
+        for file in ancestor_ignore_files(&absolute_in(&cwd, root)) {
+            let _ = walk.add_ignore(file);
+        }
+        let walker = walk
             .hidden(false)
             .git_ignore(true)
             .git_global(false)
             .git_exclude(true)
             .require_git(false)
             .ignore(false)
-            .parents(true)
+            .parents(false)
             .follow_links(false)
             .filter_entry({
                 let exclude = exclude.clone();

@@ -252,3 +252,35 @@ fn output_is_deterministic() {
     let b = vpclint(&["check", "--format", "json", "fixtures"]).1;
     assert_eq!(a, b);
 }
+
+#[test]
+fn ignore_files_apply_from_the_repository_root_down_like_git() {
+    let tfvars = "instance_type = \"m4.large\"\n";
+    let main_tf = "variable \"instance_type\" {}\nresource \"aws_vpc\" \"a\" {\n  cidr_block = \"10.0.0.0/16\"\n}\n";
+    let dir = tree(
+        "ignore-files-from-repository-root",
+        &[
+            // Above the repository (say, the user's home): not the repository's, not read.
+            (".gitignore", "*.tfvars\n"),
+            ("repo/.git/info/exclude", "excluded/\n"),
+            ("repo/.gitignore", "generated/\n"),
+            ("repo/terraform.tfvars", tfvars),
+            ("repo/main.tf", main_tf),
+            ("repo/stacks/a/main.tf", main_tf),
+            ("repo/stacks/a/terraform.tfvars", tfvars),
+            ("repo/stacks/a/generated/main.tf", "this is not hcl {{{"),
+            ("repo/stacks/a/excluded/main.tf", "this is not hcl {{{"),
+        ],
+    );
+    // Walking the repository: its tfvars are read although the parent ignores `*.tfvars`.
+    let (code, v) = json(&[dir.join("repo").to_str().unwrap()]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["summary"]["files"], 4, "{v}");
+    assert_eq!(v["summary"]["errors"], 0, "{v}");
+    // Walking a directory inside it: the repository root's `.gitignore` and
+    // `.git/info/exclude` still apply, the parent's still does not.
+    let (code, v) = json(&[dir.join("repo/stacks/a").to_str().unwrap()]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["summary"]["files"], 2, "{v}");
+    assert_eq!(v["summary"]["errors"], 0, "{v}");
+}
