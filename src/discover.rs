@@ -198,33 +198,28 @@ pub fn discover_with(paths: &[PathBuf], exclude: &Exclude) -> Discovered {
                 continue;
             }
         };
-        let text = match String::from_utf8(bytes) {
-            Ok(t) => t,
+        let text = match crate::source::encoding::decode(bytes) {
+            Ok(text) => text,
             Err(err) => {
-                let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
-                let valid = std::str::from_utf8(valid).unwrap_or_default();
-                let line = valid.matches('\n').count() + 1;
-                let column = valid.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-                if known.is_some()
-                    || language::classify(&path, &String::from_utf8_lossy(err.as_bytes())).is_some()
-                {
+                // A file of a kind its name gives, or whose text (as far as it decodes, or
+                // in the encoding it looks like) a language claims, is an error; anything
+                // else is not ours and is counted as skipped.
+                let ours = known.is_some()
+                    || err
+                        .guessed
+                        .as_deref()
+                        .is_some_and(|text| language::classify(&path, text).is_some());
+                if ours {
                     found.errors.push(ReadError {
                         path: display_path(&path),
-                        message: "the file is not valid UTF-8".to_owned(),
-                        location: Some((
-                            u32::try_from(line).unwrap_or(u32::MAX),
-                            u32::try_from(column).unwrap_or(u32::MAX),
-                        )),
+                        message: err.message,
+                        location: Some((err.line, err.column)),
                     });
                 } else {
                     found.skipped += 1;
                 }
                 continue;
             }
-        };
-        let text = match text.strip_prefix('\u{feff}') {
-            Some(rest) => rest.to_owned(),
-            None => text,
         };
         let Some(kind) = known.or_else(|| language::classify(&path, &text)) else {
             found.skipped += 1;

@@ -1,6 +1,8 @@
 //! Source files and spans: byte ranges in a file, turned into 1-based line/column only at
 //! the edges (emitters, errors).
 
+pub mod encoding;
+
 use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;

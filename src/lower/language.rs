@@ -207,9 +207,13 @@ mod tests {
     fn files_are_classified_by_name_and_content() {
         let template = "Resources:\n  X:\n    Type: AWS::EC2::VPC\n";
         assert_eq!(
-            classify(Path::new("a/Main.TF"), ""),
+            classify(Path::new("a/main.tf"), ""),
             Some(FileKind::Terraform)
         );
+        // Terraform's selection is case-sensitive and ignores hidden files and backups.
+        for ignored in ["a/Main.TF", "a/.main.tf", "a/main.tf~", "a/#main.tf#"] {
+            assert_eq!(classify(Path::new(ignored), ""), None, "{ignored}");
+        }
         assert_eq!(
             classify(Path::new("a.tf.json"), "{}"),
             Some(FileKind::TerraformJson)

@@ -154,10 +154,18 @@ fn blocks(
         }
         return;
     }
+    // At every level of labels, an array of objects is the same as their entries in turn
+    // (HCL's JSON syntax; repeated labels make separate blocks).
+    if let Value::Seq(items) = &node.value {
+        for item in items {
+            blocks(kind, item, labels_left, labels, out, errors);
+        }
+        return;
+    }
     let Some(entries) = node.as_map() else {
         errors.push(SyntaxError::new(
             node.span.clone(),
-            format!("expected an object of {kind} labels"),
+            format!("expected an object of {kind} labels, or an array of such objects"),
         ));
         return;
     };
@@ -281,6 +289,43 @@ mod tests {
         let s = instance.body.attribute("subnet_id").unwrap();
         assert_eq!(s.value.as_reference().unwrap(), ["aws_subnet", "b", "id"]);
         assert_eq!(instance.body.blocks[0].kind, "launch_template");
+    }
+
+    #[test]
+    fn arrays_of_objects_at_every_level_of_labels() {
+        let text = r#"{
+  "resource": [
+    {"aws_vpc": {"a": {"cidr_block": "10.0.0.0/16"}}},
+    {"aws_vpc": [{"b": {"cidr_block": "10.1.0.0/16"}}, {"c": [{"cidr_block": "10.2.0.0/16"}]}]}
+  ],
+  "variable": [{"x": {"default": 1}}],
+  "locals": [{"y": 2}, {"z": 3}]
+}"#;
+        let parsed = parse(text);
+        assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+        let names: Vec<String> = parsed
+            .tree
+            .blocks
+            .iter()
+            .map(|b| {
+                let labels: Vec<&str> = b.labels.iter().map(|l| l.value.as_str()).collect();
+                format!("{} {}", b.kind, labels.join("."))
+            })
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "resource aws_vpc.a",
+                "resource aws_vpc.b",
+                "resource aws_vpc.c",
+                "variable x",
+                "locals ",
+                "locals "
+            ]
+        );
+        let bad = parse(r#"{"resource": {"aws_vpc": [1]}}"#);
+        assert_eq!(bad.errors.len(), 1);
+        assert!(bad.errors[0].message.contains("an array of such objects"));
     }
 
     #[test]

@@ -29,7 +29,7 @@ impl Language for CloudFormation {
     }
 
     fn claim_name(&self, path: &Path) -> Option<Claim> {
-        let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+        let name = path.file_name()?.to_string_lossy().to_ascii_lowercase();
         let (_, extension) = name.rsplit_once('.')?;
         // `.template` files are JSON or YAML; the YAML parser reads both.
         matches!(extension, "yaml" | "yml" | "template" | "json").then_some(Claim::Content)

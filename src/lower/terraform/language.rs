@@ -83,8 +83,13 @@ impl Language for Terraform {
         out
     }
 
+    /// Terraform's own file selection: `.tf` and `.tf.json` by their exact, case-sensitive
+    /// suffix (`MAIN.TF` is not configuration), except the names Terraform ignores (hidden
+    /// files, editor backups `x.tf~` and `#x.tf#`); a name that is not valid UTF-8 is read, as
+    /// Terraform reads it. Names that look like Terraform but that Terraform ignores are left
+    /// to the content test, so they are counted as skipped rather than lost.
     fn claim_name(&self, path: &Path) -> Option<Claim> {
-        let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+        let name = path.file_name()?.to_string_lossy();
         if name == "modules.json"
             && path
                 .parent()
@@ -92,16 +97,29 @@ impl Language for Terraform {
         {
             return Some(Claim::Kind(FileKind::TerraformModules));
         }
-        let (stem, extension) = name.rsplit_once('.')?;
-        let stem_is = |e: &str| Path::new(stem).extension().is_some_and(|x| x == e);
-        match extension {
-            "tf" => Some(Claim::Kind(FileKind::Terraform)),
-            "tfvars" => Some(Claim::Kind(FileKind::TerraformVars)),
-            "json" if stem_is("tf") => Some(Claim::Kind(FileKind::TerraformJson)),
-            "json" if stem_is("tfvars") => Some(Claim::Kind(FileKind::TerraformVarsJson)),
-            "json" => Some(Claim::Content),
-            _ => None,
-        }
+        let ignored = name.starts_with('.')
+            || name.ends_with('~')
+            || (name.starts_with('#') && name.ends_with('#'));
+        let kind = if name.ends_with(".tf") {
+            FileKind::Terraform
+        } else if name.ends_with(".tf.json") {
+            FileKind::TerraformJson
+        } else if name.ends_with(".tfvars") {
+            FileKind::TerraformVars
+        } else if name.ends_with(".tfvars.json") {
+            FileKind::TerraformVarsJson
+        } else {
+            let lower = name.to_ascii_lowercase();
+            let tf_like = [".tf", ".tf.json", ".tfvars", ".tfvars.json", ".json"]
+                .iter()
+                .any(|suffix| lower.trim_end_matches(['~', '#']).ends_with(suffix));
+            return tf_like.then_some(Claim::Content);
+        };
+        Some(if ignored {
+            Claim::Content
+        } else {
+            Claim::Kind(kind)
+        })
     }
 
     fn claim_content(&self, _path: &Path, text: &str) -> Option<FileKind> {

@@ -453,7 +453,7 @@ pub fn evaluate(
     let dir = modules::normalize(dir);
     let mut bodies: Vec<(PathBuf, bool, Body)> = Vec::new();
     for (path, text) in files {
-        let name = path.to_string_lossy().to_ascii_lowercase();
+        let name = path.to_string_lossy();
         let (is_vars, parsed) = if name.ends_with(".tfvars.json") {
             (true, terraform_json::parse_vars(text))
         } else if name.ends_with(".tfvars") {

@@ -1,0 +1,222 @@
+//! Which files are read, and how (issue 19 items 11–13): Terraform's own file selection,
+//! text encodings, and Terraform JSON's array-of-objects form. A file vpclint does not read is
+//! counted as skipped or is a located error, never dropped in silence, and the good files'
+//! findings are kept beside the bad ones.
+
+#[path = "support/common.rs"]
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+fn check(dir: &Path) -> (i32, Value) {
+    let out = Command::new(env!("CARGO_BIN_EXE_vpclint"))
+        .args(["check", "--format", "json"])
+        .arg(dir)
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {stdout}"));
+    (out.status.code().expect("exits"), value)
+}
+
+fn fixture(path: &str) -> String {
+    std::fs::read_to_string(Path::new("fixtures").join(path)).unwrap()
+}
+
+/// (file name, message, line, column) of every error.
+fn errors(v: &Value) -> Vec<(String, String, u64, u64)> {
+    v["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let file = e["file"].as_str().unwrap();
+            (
+                file.rsplit('/').next().unwrap().to_owned(),
+                e["message"].as_str().unwrap().to_owned(),
+                e["location"]["line"].as_u64().unwrap(),
+                e["location"]["column"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn terraform_files_are_the_ones_terraform_reads() {
+    let finding = fixture("VPC001/fail/tf-m4-over-peering/main.tf");
+    let broken = "this is not hcl {{{";
+    let dir = common::write_tree(
+        "selection-terraform",
+        &[
+            ("main.tf", finding.as_str()),
+            // Terraform ignores all of these: upper case, hidden, editor backups.
+            ("EXTRA.TF", broken),
+            ("Other.Tf.Json", broken),
+            (".hidden.tf", broken),
+            ("main.tf~", broken),
+            ("#main.tf#", broken),
+        ],
+    );
+    let (code, v) = check(&dir);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(v["summary"]["errors"], 0, "{v}");
+    assert_eq!(v["summary"]["files"], 1, "{v}");
+    assert_eq!(v["summary"]["skipped"], 5, "{v}");
+    assert_eq!(
+        common::rules_and_resources(&v),
+        common::rules_and_resources(
+            &check(&common::write_tree(
+                "selection-terraform-alone",
+                &[("main.tf", finding.as_str())]
+            ))
+            .1
+        )
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_terraform_file_whose_name_is_not_utf8_is_read() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = common::write_tree("selection-non-utf8-name", &[("main.tf", "")]);
+    let name = std::ffi::OsStr::from_bytes(b"n\xE9twork.tf");
+    std::fs::write(
+        dir.join(name),
+        "resource \"aws_vpc\" \"a\" {\n  cidr_block = \n}\n",
+    )
+    .unwrap();
+    let (code, v) = check(&dir);
+    assert_eq!(code, 1, "{v}");
+    let errors = errors(&v);
+    assert_eq!(errors.len(), 1, "{v}");
+    assert_eq!(errors[0].0, "n\u{FFFD}twork.tf");
+    assert_eq!((errors[0].2, errors[0].3), (2, 16));
+}
+
+fn utf16le(text: &str, bom: bool) -> Vec<u8> {
+    let mut out = if bom { vec![0xFF, 0xFE] } else { Vec::new() };
+    text.encode_utf16()
+        .for_each(|u| out.extend(u.to_le_bytes()));
+    out
+}
+
+fn utf16be(text: &str) -> Vec<u8> {
+    let mut out = vec![0xFE, 0xFF];
+    text.encode_utf16()
+        .for_each(|u| out.extend(u.to_be_bytes()));
+    out
+}
+
+fn utf32le(text: &str) -> Vec<u8> {
+    let mut out = vec![0xFF, 0xFE, 0, 0];
+    text.chars()
+        .for_each(|c| out.extend(u32::from(c).to_le_bytes()));
+    out
+}
+
+#[test]
+fn templates_in_utf16_or_utf32_with_a_byte_order_mark_are_checked() {
+    let template = fixture("VPC001/fail/cfn-m4-over-peering/template.yaml");
+    let alone = check(&common::write_tree(
+        "encoding-utf8",
+        &[("template.yaml", template.as_bytes().to_vec())],
+    ))
+    .1;
+    assert_eq!(alone["summary"]["diagnostics"], 2, "{alone}");
+    for (name, bytes) in [
+        ("utf16le", utf16le(&template, true)),
+        ("utf16be", utf16be(&template)),
+        ("utf32le", utf32le(&template)),
+    ] {
+        let dir = common::write_tree(&format!("encoding-{name}"), &[("template.yaml", bytes)]);
+        let (code, v) = check(&dir);
+        assert_eq!(code, 1, "{name}: {v}");
+        assert_eq!(v["summary"]["errors"], 0, "{name}: {v}");
+        assert_eq!(
+            common::rules_and_resources(&v),
+            common::rules_and_resources(&alone),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn text_vpclint_cannot_decode_is_a_located_error_and_the_rest_is_checked() {
+    let template = fixture("VPC001/fail/cfn-m4-over-peering/template.yaml");
+    let terraform = fixture("VPC001/fail/tf-m4-over-peering/main.tf");
+    let dir = common::write_tree(
+        "encoding-errors",
+        &[
+            ("good/template.yaml", template.as_bytes().to_vec()),
+            ("good/main.tf", terraform.as_bytes().to_vec()),
+            // A template in UTF-16 without a mark: its encoding is a guess, so an error.
+            ("bad/nobom.yaml", utf16le(&template, false)),
+            (
+                "bad/variables.tf.json",
+                b"{\"variable\": {\"x\": {\"default\": \"\xFF\"}}}".to_vec(),
+            ),
+            ("bad/terraform.tfvars", b"a = 1\nx = \"\xFE\"\n".to_vec()),
+            // Not a template in any encoding: not ours, counted as skipped.
+            ("bad/image.json", vec![0x89, b'P', b'N', b'G', 0xFF, 0x00]),
+        ],
+    );
+    let (code, v) = check(&dir);
+    assert_eq!(code, 1, "{v}");
+    let mut errors = errors(&v);
+    errors.sort();
+    assert_eq!(
+        errors,
+        [
+            (
+                "nobom.yaml".to_owned(),
+                "the file looks like UTF-16LE without a byte order mark; save it as UTF-8, or with a byte order mark".to_owned(),
+                1,
+                1
+            ),
+            ("terraform.tfvars".to_owned(), "the file is not valid UTF-8".to_owned(), 2, 6),
+            ("variables.tf.json".to_owned(), "the file is not valid UTF-8".to_owned(), 1, 33),
+        ]
+    );
+    assert_eq!(v["summary"]["skipped"], 1, "{v}");
+    assert_eq!(v["summary"]["diagnostics"], 4, "{v}");
+}
+
+#[test]
+fn terraform_json_blocks_as_arrays_of_objects_are_read() {
+    let dir = common::write_tree(
+        "terraform-json-arrays",
+        &[(
+            "main.tf.json",
+            r#"{
+  "resource": [
+    {"aws_vpc": {"a": {"cidr_block": "10.0.0.0/16"}, "b": {"cidr_block": "172.16.0.0/16"}}},
+    {"aws_subnet": [
+      {"a": {"vpc_id": "${aws_vpc.a.id}", "cidr_block": "10.0.0.0/24"}},
+      {"b": [{"vpc_id": "${aws_vpc.b.id}", "cidr_block": "172.16.0.0/24"}]}
+    ]},
+    {"aws_vpc_peering_connection": {"a_b": {"vpc_id": "${aws_vpc.b.id}", "peer_vpc_id": "${aws_vpc.a.id}", "auto_accept": true}}},
+    {"aws_route_table": {"b": {"vpc_id": "${aws_vpc.b.id}", "route": [{"cidr_block": "10.0.0.0/16", "vpc_peering_connection_id": "${aws_vpc_peering_connection.a_b.id}"}]}}},
+    {"aws_route_table_association": {"b": {"subnet_id": "${aws_subnet.b.id}", "route_table_id": "${aws_route_table.b.id}"}}},
+    {"aws_vpc_endpoint": {"kinesis": {"vpc_id": "${aws_vpc.a.id}", "vpc_endpoint_type": "Interface", "service_name": "com.amazonaws.ap-northeast-1.kinesis-streams", "subnet_ids": ["${aws_subnet.a.id}"]}}},
+    {"aws_instance": {"legacy": {"instance_type": "${local.type}", "subnet_id": "${aws_subnet.b.id}"}}}
+  ],
+  "provider": [{"aws": {"region": "ap-northeast-1"}}],
+  "locals": [{"family": "m4"}, {"type": "${local.family}.large"}]
+}"#,
+        )],
+    );
+    let (code, v) = check(&dir);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(v["summary"]["errors"], 0, "{v}");
+    assert_eq!(
+        common::rules_and_resources(&v),
+        [
+            ("NET001".to_owned(), "aws_vpc_endpoint.kinesis".to_owned()),
+            ("VPC001".to_owned(), "aws_instance.legacy".to_owned())
+        ]
+    );
+}
