@@ -37,6 +37,10 @@ pub struct ReadError {
     pub message: String,
     /// 1-based line and column of the problem, when it has one (invalid UTF-8).
     pub location: Option<(u32, u32)>,
+    /// Not read on purpose: the file's real path is outside the repository (a symbolic link
+    /// leads out of it). Reported as an unchecked entry with `message` as its reason, not as
+    /// an error: the file may be fine, vpclint only declines to read it.
+    pub refused: bool,
 }
 
 #[derive(Debug, Default)]
@@ -85,15 +89,71 @@ pub fn classify(path: &Path, text: &str) -> Option<FileKind> {
     language::classify(path, text)
 }
 
-/// Discovery's file system, for the languages' companion files.
-struct Disk;
+/// Where discovery may read: the real paths of the repositories around the scanned paths
+/// (the nearest ancestor with `.git`), or of the scanned paths themselves outside a
+/// repository. A file whose real path (symbolic links resolved) is outside all of them is
+/// not read, whoever points at it: a link in the tree, in `.terraform/modules`, or
+/// `.terraform` itself.
+struct Confinement {
+    roots: Vec<PathBuf>,
+}
 
-impl language::FileSystem for Disk {
+/// Why a file was not read.
+const OUTSIDE: &str = "not read: its real path is outside the repository (a symbolic link leads out of it), and vpclint reads nothing outside the repository";
+
+impl Confinement {
+    fn new(cwd: &Path, paths: &[PathBuf]) -> Confinement {
+        let mut roots: Vec<PathBuf> = paths
+            .iter()
+            .filter_map(|p| {
+                let p = absolute_in(cwd, p);
+                let base = if p.is_dir() {
+                    p
+                } else {
+                    p.parent().map(Path::to_path_buf)?
+                };
+                let root = base
+                    .ancestors()
+                    .find(|d| d.join(".git").exists())
+                    .unwrap_or(&base);
+                std::fs::canonicalize(root).ok()
+            })
+            .collect();
+        roots.sort();
+        roots.dedup();
+        Confinement { roots }
+    }
+
+    /// Whether `path` may be read. A path that cannot be resolved (it does not exist) is
+    /// allowed: reading it fails with its own error.
+    fn allows(&self, path: &Path) -> bool {
+        std::fs::canonicalize(path)
+            .map_or(true, |real| self.roots.iter().any(|r| real.starts_with(r)))
+    }
+}
+
+/// Discovery's file system, for the languages' companion files: confined, and recording
+/// what it refused.
+struct Disk<'a> {
+    confinement: &'a Confinement,
+    refused: std::cell::RefCell<Vec<PathBuf>>,
+}
+
+impl language::FileSystem for Disk<'_> {
     fn read(&self, path: &Path) -> Option<String> {
+        if !self.confinement.allows(path) {
+            self.refused.borrow_mut().push(path.to_path_buf());
+            return None;
+        }
         std::fs::read_to_string(path).ok()
     }
 
+    /// The files of `dir` (symbolic links to files included: reading them is confined).
     fn list(&self, dir: &Path) -> Vec<PathBuf> {
+        if !self.confinement.allows(dir) {
+            self.refused.borrow_mut().push(dir.to_path_buf());
+            return Vec::new();
+        }
         let Ok(read) = std::fs::read_dir(dir) else {
             return Vec::new();
         };
@@ -159,7 +219,13 @@ pub fn discover_with(paths: &[PathBuf], exclude: &Exclude) -> Discovered {
             .build();
         for entry in walker {
             match entry {
-                Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
+                // A symbolic link to a file is read as Terraform and CloudFormation would read
+                // it, if its target is inside the repository; links to directories are not
+                // followed.
+                Ok(e)
+                    if e.file_type().is_some_and(|t| t.is_file())
+                        || (e.path_is_symlink() && e.path().is_file()) =>
+                {
                     files.push(e.into_path());
                 }
                 Ok(_) => {}
@@ -167,6 +233,7 @@ pub fn discover_with(paths: &[PathBuf], exclude: &Exclude) -> Discovered {
                     path: root.clone(),
                     message: format!("cannot walk: {err}"),
                     location: None,
+                    refused: false,
                 }),
             }
         }
@@ -175,9 +242,14 @@ pub fn discover_with(paths: &[PathBuf], exclude: &Exclude) -> Discovered {
     files.dedup();
     // Files the walk does not reach that belong with those it found (modules a package
     // manager downloaded), with their kinds.
+    let confinement = Confinement::new(&cwd, paths);
+    let disk = Disk {
+        confinement: &confinement,
+        refused: std::cell::RefCell::default(),
+    };
     let companions: std::collections::HashMap<PathBuf, FileKind> = LANGUAGES
         .iter()
-        .flat_map(|l| l.companions(&files, &Disk))
+        .flat_map(|l| l.companions(&files, &disk))
         .collect();
     files.extend(companions.keys().cloned());
     files.sort();
@@ -187,6 +259,10 @@ pub fn discover_with(paths: &[PathBuf], exclude: &Exclude) -> Discovered {
         if known.is_none() && !language::claims_name(&path) {
             continue;
         }
+        if !confinement.allows(&path) {
+            disk.refused.borrow_mut().push(path);
+            continue;
+        }
         let bytes = match std::fs::read(&path) {
             Ok(b) => b,
             Err(err) => {
@@ -194,6 +270,7 @@ pub fn discover_with(paths: &[PathBuf], exclude: &Exclude) -> Discovered {
                     path: display_path(&path),
                     message: format!("cannot read: {err}"),
                     location: None,
+                    refused: false,
                 });
                 continue;
             }
@@ -214,6 +291,7 @@ pub fn discover_with(paths: &[PathBuf], exclude: &Exclude) -> Discovered {
                         path: display_path(&path),
                         message: err.message,
                         location: Some((err.line, err.column)),
+                        refused: false,
                     });
                 } else {
                     found.skipped += 1;
@@ -231,6 +309,17 @@ pub fn discover_with(paths: &[PathBuf], exclude: &Exclude) -> Discovered {
             text,
         });
     }
+    let mut refused = disk.refused.take();
+    refused.sort();
+    refused.dedup();
+    found
+        .errors
+        .extend(refused.into_iter().map(|path| ReadError {
+            path: display_path(&path),
+            message: OUTSIDE.to_owned(),
+            location: None,
+            refused: true,
+        }));
     found
 }
 

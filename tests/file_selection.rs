@@ -6,7 +6,7 @@
 #[path = "support/common.rs"]
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
@@ -219,4 +219,119 @@ fn terraform_json_blocks_as_arrays_of_objects_are_read() {
             ("VPC001".to_owned(), "aws_instance.legacy".to_owned())
         ]
     );
+}
+
+/// A file outside every repository the test makes, with content that must never be echoed.
+#[cfg(unix)]
+fn outside_file(dir: &Path) -> PathBuf {
+    let secret = dir.join("outside");
+    std::fs::create_dir_all(secret.join("dot-terraform/modules/m")).unwrap();
+    let text = "resource \"aws_vpc\" \"SECRET_MARKER\" {\n  cidr_block = SECRET_MARKER broken\n}\n";
+    std::fs::write(secret.join("secret.tf"), text).unwrap();
+    std::fs::write(secret.join("dot-terraform/modules/m/main.tf"), text).unwrap();
+    secret
+}
+
+#[cfg(unix)]
+#[test]
+fn nothing_outside_the_repository_is_read_through_symbolic_links() {
+    use std::os::unix::fs::symlink;
+    let manifest = r#"{"Modules":[{"Key":"","Source":"","Dir":"."},{"Key":"m","Source":"registry.terraform.io/x/y/aws","Version":"1.0.0","Dir":".terraform/modules/m"}]}"#;
+    let call = "module \"m\" {\n  source  = \"x/y/aws\"\n  version = \"1.0.0\"\n}\n";
+    let finding = fixture("VPC001/fail/tf-m4-over-peering/main.tf");
+    let dir = common::write_tree(
+        "confinement",
+        &[
+            // A module directory that is a link out of the repository.
+            ("module-dir/.git/HEAD", ""),
+            ("module-dir/main.tf", call),
+            ("module-dir/.terraform/modules/modules.json", manifest),
+            // A real module directory with a file that is a link out.
+            ("module-file/.git/HEAD", ""),
+            ("module-file/main.tf", call),
+            ("module-file/.terraform/modules/modules.json", manifest),
+            // `.terraform` itself a link out; a `.tf` link out; a link inside that is read.
+            ("dot-terraform/.git/HEAD", ""),
+            ("dot-terraform/main.tf", call),
+            ("dot-terraform/network/main.tf", finding.as_str()),
+        ],
+    );
+    let outside = outside_file(&dir);
+    std::fs::write(outside.join("dot-terraform/modules/modules.json"), manifest).unwrap();
+    symlink(
+        outside.join("dot-terraform/modules/m"),
+        dir.join("module-dir/.terraform/modules/m"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.join("module-file/.terraform/modules/m")).unwrap();
+    symlink(
+        outside.join("secret.tf"),
+        dir.join("module-file/.terraform/modules/m/main.tf"),
+    )
+    .unwrap();
+    symlink(
+        outside.join("dot-terraform"),
+        dir.join("dot-terraform/.terraform"),
+    )
+    .unwrap();
+    symlink(outside.join("secret.tf"), dir.join("dot-terraform/link.tf")).unwrap();
+    symlink(
+        dir.join("dot-terraform/network/main.tf"),
+        dir.join("dot-terraform/linked.tf"),
+    )
+    .unwrap();
+
+    let refused = |v: &Value| -> Vec<String> {
+        v["unchecked"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|u| {
+                u["reason"]
+                    .as_str()
+                    .unwrap()
+                    .contains("outside the repository")
+            })
+            .map(|u| {
+                u["resource"]
+                    .as_str()
+                    .unwrap()
+                    .rsplit(['/', '\\'])
+                    .take(3)
+                    .collect::<Vec<_>>()
+                    .join("<")
+            })
+            .collect()
+    };
+    for (tree, expected, findings) in [
+        ("module-dir", vec!["m<modules<.terraform"], 0),
+        ("module-file", vec!["main.tf<m<modules"], 0),
+        (
+            "dot-terraform",
+            vec![
+                "modules.json<modules<.terraform",
+                "link.tf<dot-terraform<confinement",
+            ],
+            // The finding of network/main.tf, once through the link beside it too.
+            4,
+        ),
+    ] {
+        let (code, v) = check(&dir.join(tree));
+        assert_eq!(code, i32::from(findings > 0), "{tree}: {v}");
+        assert_eq!(v["summary"]["errors"], 0, "{tree}: {v}");
+        assert_eq!(refused(&v), expected, "{tree}: {v}");
+        assert_eq!(v["summary"]["diagnostics"], findings, "{tree}: {v}");
+        for format in ["json", "text", "sarif", "github", "concise"] {
+            let out = Command::new(env!("CARGO_BIN_EXE_vpclint"))
+                .args(["check", "--format", format])
+                .arg(dir.join(tree))
+                .output()
+                .unwrap();
+            let all = [out.stdout, out.stderr].concat();
+            assert!(
+                !String::from_utf8_lossy(&all).contains("SECRET_MARKER"),
+                "{tree} --format {format} echoes a file outside the repository"
+            );
+        }
+    }
 }

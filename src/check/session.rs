@@ -66,6 +66,9 @@ pub struct Session {
     slots: Vec<Slot>,
     by_path: HashMap<PathBuf, FileId>,
     read_errors: Vec<FileError>,
+    /// Files discovery declined to read (outside the repository), with the reason: each is
+    /// an unchecked entry of the report.
+    refused: Vec<(PathBuf, String)>,
     /// Files discovery skipped before the session saw them.
     skipped: usize,
     units: Vec<Unit>,
@@ -90,6 +93,7 @@ impl Session {
             slots: Vec::new(),
             by_path: HashMap::new(),
             read_errors: Vec::new(),
+            refused: Vec::new(),
             skipped: 0,
             units: Vec::new(),
             dirty: BTreeSet::new(),
@@ -143,6 +147,10 @@ impl Session {
     /// The read errors and the count of skipped files of discovery (outside the session's
     /// files).
     pub fn set_discovery(&mut self, read_errors: Vec<ReadError>, skipped: usize) {
+        let (refused, read_errors): (Vec<ReadError>, Vec<ReadError>) =
+            read_errors.into_iter().partition(|e| e.refused);
+        self.refused = refused.into_iter().map(|e| (e.path, e.message)).collect();
+        self.refused.sort();
         self.read_errors = read_errors
             .into_iter()
             .map(|e| {
@@ -346,11 +354,23 @@ impl Session {
                 &b.reason,
             ))
         });
+        // Files not read on purpose: unchecked, after the rest, in path order.
+        let mut sources = self.sources.clone();
+        for (path, reason) in &self.refused {
+            let file = sources.add(SourceFile::new(path.clone(), String::new()));
+            unchecked.push(UncheckedItem {
+                resource: path.display().to_string(),
+                reason: reason.clone(),
+                cause: reason.clone(),
+                span: crate::source::Span::new(file, 0..0),
+                rules: Vec::new(),
+            });
+        }
         summary.unchecked = super::unchecked_resources(&unchecked);
         summary.diagnostics = diagnostics.len();
         summary.errors = errors.len();
         Report {
-            sources: self.sources.clone(),
+            sources,
             diagnostics,
             errors,
             unchecked,
