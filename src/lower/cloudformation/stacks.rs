@@ -289,6 +289,7 @@ pub(super) fn instantiate<'a>(
         stack_name: t.cdk.as_ref().map(|c| c.stack_name.clone()),
         cdk_paths: cdk.paths,
         index: std::cell::OnceCell::new(),
+        extras: std::rc::Rc::default(),
     });
     let index = out.len() - 1;
     nest(templates, root, index, &mut vec![root], out, reports);
@@ -358,6 +359,7 @@ fn nest<'a>(
             stack_name: None,
             cdk_paths: c.cdk.clone().unwrap_or_default().paths,
             index: std::cell::OnceCell::new(),
+            extras: std::rc::Rc::default(),
         };
         out.push(instance);
         let index = out.len() - 1;
