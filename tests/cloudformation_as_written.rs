@@ -410,7 +410,11 @@ fn rain_modules_are_one_unchecked_entry_and_their_names_are_unknown() {
     let report = check_dir(RAIN, &Options::default());
     assert!(report.errors.is_empty(), "{:?}", report.errors);
     assert!(report.diagnostics.is_empty(), "{:?}", report.diagnostics);
-    for file in ["template.yaml", "template.json"] {
+    for (file, what) in [
+        ("template.yaml", "a Rain module"),
+        ("template.json", "a Rain module"),
+        ("modules-section.yaml", "a module of the `Modules` section"),
+    ] {
         let entries: Vec<_> = report
             .unchecked
             .iter()
@@ -418,8 +422,12 @@ fn rain_modules_are_one_unchecked_entry_and_their_names_are_unknown() {
             .collect();
         let modules: Vec<_> = entries.iter().filter(|u| u.resource == "Network").collect();
         assert_eq!(modules.len(), 1, "{file}: {entries:?}");
+        let expected = format!(
+            "Rain module ./modules/network.yaml: {what} is not CloudFormation until `rain pkg` \
+             expands it"
+        );
         assert!(
-            modules[0].reason.starts_with("Rain module ./modules/network.yaml: a Rain module is not CloudFormation until `rain pkg` expands it"),
+            modules[0].reason.starts_with(&expected),
             "{}",
             modules[0].reason
         );
@@ -434,5 +442,12 @@ fn rain_modules_are_one_unchecked_entry_and_their_names_are_unknown() {
             "{}",
             legacy.reason
         );
+        if file != "template.json" {
+            // Fn::Sub ${NetworkSubnetTwo}, Fn::GetAtt Network.SubnetId
+            assert!(
+                entries.iter().any(|u| u.resource == "LegacyTwo"),
+                "{file}: {entries:?}"
+            );
+        }
     }
 }

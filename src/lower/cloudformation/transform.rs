@@ -205,22 +205,30 @@ pub(super) fn rain_module(resource: &Node) -> Option<String> {
     }
 }
 
-/// Notes the Rain modules of a template, once each, and records their names.
+/// Notes the Rain modules of a template, once each, and records their names: resources of
+/// type `Rain::Module`, and the entries of a `Modules` section (the newer form, `Name:
+/// {Source: path, Properties: …}`, whose resources are named `Name…` too).
 fn rain_modules(inst: &Instance<'_>, root: &Node, extras: &mut Extras, reports: &mut Reports) {
-    let resources = root
-        .get("Resources")
-        .and_then(Node::as_map)
-        .unwrap_or_default();
-    for e in resources {
-        let Some(source) = rain_module(&e.value) else {
-            continue;
-        };
+    let entries = |section: &str| root.get(section).and_then(Node::as_map).unwrap_or_default();
+    let resources = entries("Resources")
+        .iter()
+        .filter_map(|e| Some((e, rain_module(&e.value)?, "a Rain module")));
+    let modules = entries("Modules").iter().map(|e| {
+        let source = e
+            .value
+            .get("Source")
+            .and_then(Node::as_scalar_str)
+            .unwrap_or_default()
+            .to_owned();
+        (e, source, "a module of the `Modules` section")
+    });
+    for (e, source, what) in resources.chain(modules) {
         reports.notes.push(Note {
             address: format!("{}{}", inst.prefix, e.key),
             reason: format!(
-                "Rain module {source}: a Rain module is not CloudFormation until `rain pkg` \
-                 expands it; the resources it makes (named {}…) are not analysed \
-                 (check the template `rain pkg` writes)",
+                "Rain module {source}: {what} is not CloudFormation until `rain pkg` expands \
+                 it; the resources it makes (named {}…) are not analysed (check the template \
+                 `rain pkg` writes)",
                 e.key
             ),
             span: Span::new(inst.file, e.key_span.clone()),
