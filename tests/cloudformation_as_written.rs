@@ -392,6 +392,27 @@ fn loop_errors_are_located_and_the_rest_is_analysed() {
 }
 
 #[test]
+fn a_template_of_loops_only_is_a_template() {
+    // No format version and no resource with a type as written: the transform names it.
+    let text = "\
+Transform: AWS::LanguageExtensions
+Resources:
+  Fn::ForEach::Vpcs:
+    - Id
+    - [a, b]
+    - Vpc${Id}:
+        Type: AWS::EC2::VPC
+        Properties:
+          CidrBlock: 10.0.0.0/16
+";
+    let input = Input::classified("loops.yaml", text).expect("claimed by content");
+    let report = check::check(vec![input], Vec::new(), 0, &Options::default());
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!((report.summary.files, report.summary.skipped), (1, 0));
+    assert_eq!(report.summary.resources, 2);
+}
+
+#[test]
 fn a_loop_without_the_transform_is_an_error_that_says_so() {
     let text = "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Fn::ForEach::Vpcs:\n    \
         - Id\n    - [a]\n    - Vpc${Id}:\n        Type: AWS::EC2::VPC\n";
