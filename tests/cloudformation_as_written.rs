@@ -1,8 +1,11 @@
 //! CloudFormation as it is written before CloudFormation (or a tool) processes it: YAML that
 //! libyaml reads and the YAML spec does not, `Transform: AWS::LanguageExtensions`
 //! (`Fn::ForEach`, `Fn::Length`, `Fn::ToJsonString`, `Fn::FindInMap` with `DefaultValue`),
-//! and Rain modules. Each case would be a file error, a lost resource or a silent gap
-//! without the handling it tests.
+//! Rain modules, and CDK apps before `cdk synth`. Each case would be a file error, a lost
+//! resource or a silent gap without the handling it tests.
+
+#[path = "support/common.rs"]
+mod common;
 
 use std::path::{Path, PathBuf};
 
@@ -471,4 +474,72 @@ fn rain_modules_are_one_unchecked_entry_and_their_names_are_unknown() {
             );
         }
     }
+}
+
+// ---------------------------------------------------------------- CDK apps before `cdk synth`
+
+fn vpclint_json(args: &[&str], cwd: &Path) -> (i32, serde_json::Value) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vpclint"))
+        .args(["check", "--format", "json"])
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let json = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    (out.status.code().expect("exits"), json)
+}
+
+const CDK_APP: &[(&str, &str)] = &[
+    (".git/HEAD", "ref: refs/heads/main\n"),
+    ("app/cdk.json", r#"{"app": "python3 app.py"}"#),
+    ("app/app.py", "import aws_cdk\n"),
+    ("app/.gitignore", "cdk.out\n*.pyc\n"),
+];
+
+#[test]
+fn a_cdk_app_without_its_templates_says_so_and_what_to_run() {
+    let dir = common::write_tree("cdk_app_not_synthesized", CDK_APP);
+    let (code, v) = vpclint_json(&["."], &dir);
+    assert_eq!(code, 0);
+    assert_eq!(v["summary"]["files"], 0);
+    let notices = v["notices"].as_array().unwrap();
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert_eq!(notices[0]["code"], "cdk-app-not-synthesized");
+    assert_eq!(notices[0]["file"], "app/cdk.json");
+    let message = notices[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("`cdk synth` writes to app/cdk.out")
+            && message.ends_with("run `cdk synth`, then `vpclint check app/cdk.out`"),
+        "{message}"
+    ); // A diff-aware run (the pre-commit hook) says it when cdk.json is among the files only.
+    let (_, v) = vpclint_json(&["app/app.py"], &dir);
+    assert_eq!(v["notices"], serde_json::json!([]));
+    let (_, v) = vpclint_json(&["app/cdk.json"], &dir);
+    assert_eq!(v["notices"].as_array().unwrap().len(), 1, "{v}");
+}
+
+#[test]
+fn a_cdk_app_whose_templates_the_walk_left_out_names_them_and_the_advice_works() {
+    let template = read("fixtures/VPC001/fail/cfn-m4-over-peering/template.yaml");
+    let mut files = CDK_APP.to_vec();
+    files.push(("app/cdk.out/manifest.json", r#"{"version": "36.0.0"}"#));
+    files.push(("app/cdk.out/Network.template.yaml", &template));
+    let dir = common::write_tree("cdk_app_output_ignored", &files);
+    // `cdk.out` is in .gitignore: the walk does not enter it.
+    let (_, v) = vpclint_json(&["."], &dir);
+    assert_eq!(v["summary"]["files"], 0);
+    let notices = v["notices"].as_array().unwrap();
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert_eq!(notices[0]["code"], "cdk-output-not-walked");
+    let message = notices[0]["message"].as_str().unwrap();
+    assert!(
+        message.ends_with("name that directory to check them: `vpclint check app/cdk.out`"),
+        "{message}"
+    );
+    // Named, it is read, and nothing more is said.
+    let (code, v) = vpclint_json(&["app/cdk.out"], &dir);
+    assert_eq!(v["summary"]["files"], 1, "{v}");
+    assert_eq!(code, 1, "the template's finding");
+    assert_eq!(v["notices"], serde_json::json!([]));
 }

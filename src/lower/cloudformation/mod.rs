@@ -8,6 +8,7 @@
 //! - `functions.rs`: `Fn::Cidr`, `Fn::Base64`, `Fn::Sub` syntax, region facts.
 //! - `transform.rs`: `AWS::LanguageExtensions` loops expanded per stack instance, Rain
 //!   modules left out and named.
+//! - `cdk_app.rs`: CDK apps found without their synthesized templates (a notice).
 //!
 //! **Groups and worlds.** Root templates (those no scanned template nests) are grouped when
 //! one imports what another exports (`Fn::ImportValue` ↔ `Outputs.*.Export.Name`). Each
@@ -23,6 +24,7 @@
 //! its [`Variant`], and `variants::merge_variants` merges identical findings after the
 //! rules ran, naming the conditions of those that do not hold in every world.
 
+mod cdk_app;
 mod eval;
 mod functions;
 pub mod language;
