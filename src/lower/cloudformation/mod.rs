@@ -6,8 +6,8 @@
 //! - `resources.rs`: one resource's properties → its graph element.
 //! - `variants.rs`: the facts of each world, and findings merged across worlds.
 //! - `functions.rs`: `Fn::Cidr`, `Fn::Base64`, `Fn::Sub` syntax, region facts.
-//! - `transform.rs`: `AWS::LanguageExtensions` loops expanded per stack instance, Rain
-//!   modules left out and named.
+//! - `transform.rs`: `AWS::LanguageExtensions` loops expanded per stack instance;
+//!   `rain.rs`: Rain modules left out and named.
 //! - `cdk_app.rs`: CDK apps found without their synthesized templates (a notice).
 //!
 //! **Groups and worlds.** Root templates (those no scanned template nests) are grouped when
@@ -28,6 +28,7 @@ mod cdk_app;
 mod eval;
 mod functions;
 pub mod language;
+mod rain;
 mod resources;
 mod stacks;
 mod suppressions;

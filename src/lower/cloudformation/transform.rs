@@ -2,7 +2,7 @@
 //! does about it: `Transform: AWS::LanguageExtensions` loops (`Fn::ForEach`) are expanded
 //! here, per stack instance (a collection can be a parameter); Rain modules
 //! (`Type: !Rain::Module …`, expanded by `rain pkg`, not by CloudFormation) are left out and
-//! named.
+//! named (`rain.rs`). Both are recorded in the instance's [`Extras`].
 //!
 //! `Fn::ForEach::Name: [Identifier, Collection, {OutputKey: OutputValue}]` in `Resources`,
 //! `Outputs` and `Conditions` (and in maps inside them, such as resource properties) is
@@ -147,7 +147,7 @@ pub(super) fn expand(instances: &[Instance<'_>], reports: &mut Reports) -> Vec<E
             }
             _ => None,
         };
-        rain_modules(
+        super::rain::modules(
             inst,
             root.as_ref().unwrap_or(inst.root),
             &mut extras,
@@ -185,59 +185,6 @@ pub(super) fn uses_language_extensions(root: &Node) -> bool {
     let named = |n: &Node| n.as_scalar_str() == Some("AWS::LanguageExtensions");
     root.get("Transform")
         .is_some_and(|t| named(t) || t.as_seq().is_some_and(|items| items.iter().any(named)))
-}
-
-/// The Rain module of a resource: `Type: !Rain::Module path` or `{"Rain::Module": path}`.
-pub(super) fn rain_module(resource: &Node) -> Option<String> {
-    let ty = resource.get("Type")?;
-    match &ty.value {
-        Value::Tagged(tag, inner) if tag == "!Rain::Module" => {
-            Some(inner.as_scalar_str().unwrap_or_default().to_owned())
-        }
-        Value::Map(entries) if entries.len() == 1 && entries[0].key == "Rain::Module" => Some(
-            entries[0]
-                .value
-                .as_scalar_str()
-                .unwrap_or_default()
-                .to_owned(),
-        ),
-        _ => None,
-    }
-}
-
-/// Notes the Rain modules of a template, once each, and records their names: resources of
-/// type `Rain::Module`, and the entries of a `Modules` section (the newer form, `Name:
-/// {Source: path, Properties: …}`, whose resources are named `Name…` too).
-fn rain_modules(inst: &Instance<'_>, root: &Node, extras: &mut Extras, reports: &mut Reports) {
-    let entries = |section: &str| root.get(section).and_then(Node::as_map).unwrap_or_default();
-    let resources = entries("Resources")
-        .iter()
-        .filter_map(|e| Some((e, rain_module(&e.value)?, "a Rain module")));
-    let modules = entries("Modules").iter().map(|e| {
-        let source = e
-            .value
-            .get("Source")
-            .and_then(Node::as_scalar_str)
-            .unwrap_or_default()
-            .to_owned();
-        (e, source, "a module of the `Modules` section")
-    });
-    for (e, source, what) in resources.chain(modules) {
-        reports.notes.push(Note {
-            address: format!("{}{}", inst.prefix, e.key),
-            reason: format!(
-                "Rain module {source}: {what} is not CloudFormation until `rain pkg` expands \
-                 it; the resources it makes (named {}…) are not analysed (check the template \
-                 `rain pkg` writes)",
-                e.key
-            ),
-            span: Span::new(inst.file, e.key_span.clone()),
-        });
-        extras.opaque.push(Opaque::Rain {
-            logical: e.key.clone(),
-            source,
-        });
-    }
 }
 
 /// A loop identifier's value in a copy of the fragment.
