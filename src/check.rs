@@ -26,6 +26,7 @@ use crate::config::{Config, RuleSelection};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::discover::{Input, ReadError};
 use crate::lower::LowerOptions;
+pub use crate::lower::Notice;
 use crate::rules::{AccessModel, Settings};
 use crate::source::{FileId, LineCol, SourceMap, Span};
 use crate::syntax::SyntaxError;
@@ -171,6 +172,9 @@ pub struct Report {
     pub summary: Summary,
     /// What a baseline left out, when one was applied (`crate::check::baseline::apply`).
     pub baseline: Option<crate::check::baseline::Outcome>,
+    /// What the run must say about its input as a whole (a CDK app without its synthesized
+    /// templates): set by the front end from discovery.
+    pub notices: Vec<Notice>,
 }
 
 impl Report {
@@ -181,12 +185,13 @@ impl Report {
     }
 
     /// Keeps only what concerns the files `wanted` accepts (diff-aware runs): findings whose
-    /// primary or a related location is in one, errors and unchecked items in one. The
-    /// counts of the summary follow; `files`, `resources`, `skipped` and `suppressed` still
-    /// describe the whole run.
+    /// primary or a related location is in one, errors, unchecked items and notices in one.
+    /// The counts of the summary follow; `files`, `resources`, `skipped` and `suppressed`
+    /// still describe the whole run.
     pub fn retain_files(&mut self, wanted: impl Fn(&std::path::Path) -> bool) {
         // Each file's answer once (paths compare slowly, findings are many).
         let keep: Vec<bool> = self.sources.iter().map(|(_, f)| wanted(&f.path)).collect();
+        self.notices.retain(|n| wanted(&n.path));
         self.retain_by(|id| keep[id.0 as usize], |e| wanted(&e.path), true);
     }
 

@@ -8,7 +8,7 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::config::{self, Config, ConfigError, Exclude};
 pub use crate::lower::FileKind;
-use crate::lower::{language, LANGUAGES};
+use crate::lower::{language, Notice, LANGUAGES};
 
 /// A file read from disk.
 #[derive(Debug)]
@@ -51,6 +51,9 @@ pub struct Discovered {
     pub skipped: usize,
     /// PATH arguments that do not exist.
     pub missing: Vec<PathBuf>,
+    /// What the languages say about the walk as a whole (a CDK app without its
+    /// synthesized templates).
+    pub notices: Vec<Notice>,
 }
 
 /// Directories the walk never enters, whatever the language: version control and package
@@ -250,6 +253,14 @@ pub fn discover_with(paths: &[PathBuf], exclude: &Exclude) -> Discovered {
     let companions: std::collections::HashMap<PathBuf, FileKind> = LANGUAGES
         .iter()
         .flat_map(|l| l.companions(&files, &disk))
+        .collect();
+    found.notices = LANGUAGES
+        .iter()
+        .flat_map(|l| l.notices(&files, &disk))
+        .map(|n| Notice {
+            path: display_path(&n.path),
+            ..n
+        })
         .collect();
     files.extend(companions.keys().cloned());
     files.sort();

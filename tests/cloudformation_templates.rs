@@ -126,6 +126,41 @@ fn a_value_outside_allowed_values_is_an_error_at_the_declaration() {
 }
 
 #[test]
+fn allowed_values_of_a_list_parameter_apply_to_each_element() {
+    let template = |default: &str| {
+        format!(
+            "AWSTemplateFormatVersion: '2010-09-09'\nParameters:\n  Tiers:\n    Type: \
+             CommaDelimitedList\n    AllowedValues: [Public, Private]\n    Default: {default}\n\
+             Resources:\n  Vpc:\n    Type: AWS::EC2::VPC\n    Properties: {{CidrBlock: \
+             10.0.0.0/16}}\n"
+        )
+    };
+    let report = check_texts(
+        &[("t.yaml", &template("'Public, Private'"))],
+        &Options::default(),
+    );
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let report = check_texts(
+        &[("t.yaml", &template("'Public,Edge'"))],
+        &Options::default(),
+    );
+    let messages: Vec<&str> = report.errors.iter().map(|e| e.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        ["parameter Tiers: 'Edge' in the Default 'Public,Edge' is not one of its AllowedValues (Public, Private)"]
+    );
+    let mut options = Options::default();
+    options.lower.cloudformation.parameters =
+        vec![vpclint::lower::cloudformation::ParameterValue {
+            key: "Tiers".into(),
+            value: "Private".into(),
+            source: "--parameter".into(),
+        }];
+    let report = check_texts(&[("t.yaml", &template("Public"))], &options);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+}
+
+#[test]
 fn an_unreadable_parameter_file_is_a_usage_error() {
     let (code, _, stderr) = vpclint(&[PARAM_FAIL, "--parameters", "no/such/params.json"]);
     assert_eq!(code, 2, "{stderr}");

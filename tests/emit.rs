@@ -648,3 +648,57 @@ fn text_names_the_place_of_a_finding_on_a_line_too_long_to_show() {
         "{text}"
     );
 }
+
+#[test]
+fn notices_are_in_every_format_but_the_language_servers() {
+    let mut report = report(MIXED);
+    report.notices.push(check::Notice {
+        code: "cdk-app-not-synthesized",
+        path: PathBuf::from("app/cdk.json"),
+        message: "a CDK app (cdk.json) without its synthesized templates: run `cdk synth`".into(),
+    });
+    let message = "a CDK app (cdk.json) without its synthesized templates: run `cdk synth`";
+    let text = render(&report, Format::Text);
+    assert!(
+        text.contains(&format!("note: app/cdk.json: {message}\n")),
+        "{text}"
+    );
+    let concise = render(&report, Format::Concise);
+    assert!(
+        concise.contains(&format!(
+            "app/cdk.json:1:1: cdk-app-not-synthesized info {message}\n"
+        )),
+        "{concise}"
+    );
+    let json: Value = serde_json::from_str(&render(&report, Format::Json)).unwrap();
+    assert_eq!(
+        json["notices"],
+        serde_json::json!([{"code": "cdk-app-not-synthesized", "file": "app/cdk.json", "message": message}])
+    );
+    let lines = render(&report, Format::JsonLines);
+    let last: Value = serde_json::from_str(lines.lines().last().unwrap()).unwrap();
+    assert_eq!(last["kind"], "notice");
+    assert_eq!(last["file"], "app/cdk.json");
+    let github = render(&report, Format::Github);
+    assert!(
+        github.contains(
+            "::notice file=app/cdk.json,line=1,title=vpclint%3A cdk-app-not-synthesized::a CDK app"
+        ),
+        "{github}"
+    );
+    assert!(emit::step_summary(&report, &options()).contains("- `app/cdk.json`: a CDK app"));
+    let sarif: Value = serde_json::from_str(&render(&report, Format::Sarif)).unwrap();
+    assert_schema_valid(&schema(), &sarif, "a report with a notice");
+    let notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .unwrap();
+    let note = notes
+        .iter()
+        .find(|n| n["descriptor"]["id"] == "cdk-app-not-synthesized")
+        .expect("the notice is a notification");
+    assert_eq!(note["level"], "note");
+    assert_eq!(note["message"]["text"], message);
+    // Without notices, the JSON field is an empty list (always present).
+    let json: Value = serde_json::from_str(&render(&self::report(SEED), Format::Json)).unwrap();
+    assert_eq!(json["notices"], serde_json::json!([]));
+}

@@ -376,6 +376,7 @@ impl Session {
             unchecked,
             summary,
             baseline: None,
+            notices: Vec::new(),
         }
     }
 

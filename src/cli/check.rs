@@ -326,6 +326,7 @@ fn discover_files(
     };
     found.inputs.iter_mut().for_each(|i| shorten(&mut i.path));
     found.errors.iter_mut().for_each(|e| shorten(&mut e.path));
+    found.notices.iter_mut().for_each(|n| shorten(&mut n.path));
     // Module sources are "inside" when under the root; once paths are shortened, the
     // working directory's subtree is written without `..` and must count as inside too.
     let mut roots = vec![root.clone()];
@@ -346,6 +347,7 @@ fn report(args: &CheckArgs, run: Run) -> u8 {
         ..
     } = run;
     let mut report = check::check(found.inputs, found.errors, found.skipped, &options);
+    report.notices = found.notices;
     // The baseline applies to the whole run, before a diff-aware run narrows it: an entry
     // is stale only when its finding is gone from the repository.
     let baseline = match &args.write_baseline {

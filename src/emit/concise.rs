@@ -77,6 +77,15 @@ pub fn render(report: &Report, options: &EmitOptions) -> String {
             let _ = writeln!(out, "{}", unchecked_hint(report));
         }
     }
+    for n in &report.notices {
+        let _ = writeln!(
+            out,
+            "{}:1:1: {} info {}",
+            slashes(&n.path),
+            n.code,
+            one_line(&n.message)
+        );
+    }
     let _ = writeln!(out, "{}", summary_line(report));
     out
 }

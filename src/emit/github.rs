@@ -212,6 +212,16 @@ pub fn render(report: &Report, options: &EmitOptions) -> String {
             escape_data(&text)
         );
     }
+    // Notices about the run as a whole: notices on the file they are about.
+    for n in &report.notices {
+        let _ = writeln!(
+            out,
+            "::notice file={},line=1,title={}::{}",
+            escape_property(&repo_path(&n.path, options)),
+            escape_property(&format!("vpclint: {}", n.code)),
+            escape_data(&n.message)
+        );
+    }
     if !report.unchecked.is_empty() {
         let _ = writeln!(out, "{}", unchecked_hint(report));
     }
@@ -255,6 +265,14 @@ fn code_span(text: &str) -> String {
 pub fn step_summary(report: &Report, options: &EmitOptions) -> String {
     let mut out = String::from("### vpclint\n\n");
     let _ = writeln!(out, "{}\n", escape_markdown(&summary_line(report)));
+    for n in &report.notices {
+        let _ = writeln!(
+            out,
+            "- {}: {}\n",
+            code_span(&repo_path(&n.path, options)),
+            escape_markdown(&n.message)
+        );
+    }
     let all = annotations(report, options);
     if all.is_empty() {
         return out;

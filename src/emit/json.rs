@@ -21,6 +21,16 @@ struct Output<'a> {
     /// and its entries that no longer occur.
     #[serde(skip_serializing_if = "Option::is_none")]
     baseline: Option<Baseline<'a>>,
+    /// Extension of v1: what the run says about its input as a whole (a CDK app without
+    /// its synthesized templates).
+    notices: Vec<Notice<'a>>,
+}
+
+#[derive(Serialize)]
+pub(super) struct Notice<'a> {
+    code: &'a str,
+    file: String,
+    message: &'a str,
 }
 
 #[derive(Serialize)]
@@ -146,6 +156,14 @@ pub(super) fn diagnostic<'a>(
 }
 
 /// One file error as the contract shows it.
+pub(super) fn notice(n: &crate::check::Notice) -> Notice<'_> {
+    Notice {
+        code: n.code,
+        file: path_string(&n.path),
+        message: &n.message,
+    }
+}
+
 pub(super) fn error(e: &FileError) -> Error<'_> {
     Error {
         file: path_string(&e.path),
@@ -226,6 +244,7 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
             matched: b.matched,
             stale: stale(report),
         }),
+        notices: report.notices.iter().map(notice).collect(),
     };
     serde_json::to_writer_pretty(&mut *out, &output).map_err(std::io::Error::from)?;
     out.write_all(b"\n")

@@ -1,9 +1,9 @@
 //! `--format json-lines`: one JSON object a line, for streaming tools (`jq -c`, log
-//! shippers). Each line is a diagnostic, a file error, an unchecked item or a baseline entry
-//! that no longer occurs, with the same fields as in `--format json` plus `"kind"`:
-//! `"diagnostic"`, `"error"`, `"unchecked"` or `"baseline-stale"`. Diagnostics come first,
-//! then errors, unchecked items and stale baseline entries, each in the report's order;
-//! there is no summary line (count the lines).
+//! shippers). Each line is a diagnostic, a file error, an unchecked item, a baseline entry
+//! that no longer occurs or a notice, with the same fields as in `--format json` plus
+//! `"kind"`: `"diagnostic"`, `"error"`, `"unchecked"`, `"baseline-stale"` or `"notice"`.
+//! Diagnostics come first, then errors, unchecked items, stale baseline entries and
+//! notices, each in the report's order; there is no summary line (count the lines).
 
 use serde::Serialize;
 
@@ -23,7 +23,8 @@ fn push<T: Serialize>(out: &mut String, kind: &'static str, item: T) {
     out.push('\n');
 }
 
-/// Renders one line per diagnostic, file error and unchecked item.
+/// Renders one line per diagnostic, file error, unchecked item, stale baseline entry and
+/// notice.
 #[must_use]
 pub fn render(report: &Report) -> String {
     let mut out = String::new();
@@ -38,6 +39,9 @@ pub fn render(report: &Report) -> String {
     }
     for s in json::stale(report) {
         push(&mut out, super::BASELINE_STALE, s);
+    }
+    for n in &report.notices {
+        push(&mut out, "notice", json::notice(n));
     }
     out
 }

@@ -196,6 +196,7 @@ pub fn report(report: &Report) -> Option<Report> {
         unchecked: report.unchecked.clone(),
         summary: report.summary,
         baseline: report.baseline.clone(),
+        notices: report.notices.clone(),
     };
     for d in &mut out.diagnostics {
         clean(&mut d.message);
@@ -216,6 +217,10 @@ pub fn report(report: &Report) -> Option<Report> {
         clean(&mut u.resource);
         clean(&mut u.reason);
         clean(&mut u.cause);
+    }
+    for n in &mut out.notices {
+        n.path = path(&n.path);
+        clean(&mut n.message);
     }
     Some(out)
 }
@@ -258,6 +263,10 @@ fn is_clean(report: &Report) -> bool {
             .unchecked
             .iter()
             .all(|u| clean(&u.resource) && clean(&u.reason) && clean(&u.cause))
+        && report
+            .notices
+            .iter()
+            .all(|n| clean_path(&n.path) && clean(&n.message))
 }
 
 #[cfg(test)]

@@ -15,8 +15,8 @@
 //!   which does not depend on line numbers, and GitHub's `primaryLocationLineHash`
 //!   (`line_hash.rs`), so alerts survive edits elsewhere in the file.
 //! - File errors are `invocations[0].toolExecutionNotifications`, and so are the entries of
-//!   a baseline that no longer occur (`note`, `baseline-stale`); with a baseline, results
-//!   have `baselineState: new`.
+//!   a baseline that no longer occur (`note`, `baseline-stale`) and the report's notices
+//!   (`note`, their code); with a baseline, results have `baselineState: new`.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -626,6 +626,23 @@ pub fn render(report: &Report, options: &EmitOptions) -> String {
             descriptor: DescriptorReference { id: error_code(e) },
         })
         .chain(stale)
+        .chain(report.notices.iter().map(|n| Notification {
+            level: "note",
+            message: Text::plain(n.message.clone()),
+            locations: vec![Location {
+                id: None,
+                physical_location: Some(PhysicalLocation {
+                    artifact_location: artifact(&n.path, options),
+                    region: region((
+                        LineCol { line: 1, column: 1 },
+                        LineCol { line: 1, column: 1 },
+                    )),
+                }),
+                logical_locations: Vec::new(),
+                message: None,
+            }],
+            descriptor: DescriptorReference { id: n.code },
+        }))
         .collect();
     let repository = env!("CARGO_PKG_REPOSITORY");
     let log = Log {

@@ -162,6 +162,9 @@ fn summary(report: &Report, explain_unknown: bool, out: &mut String) {
             );
         }
     }
+    for n in &report.notices {
+        let _ = writeln!(out, "note: {}: {}", n.path.display(), n.message);
+    }
     let _ = writeln!(out, "{}", super::summary_line(report));
 }
 

@@ -57,6 +57,19 @@ pub enum Parsed {
     Skipped,
 }
 
+/// Something about the input as a whole that the reader of a report must know, which is
+/// neither a finding nor a file error: a tool's project whose output is what vpclint reads,
+/// without that output (so that "No findings in 0 files" never passes in silence).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Notice {
+    /// What kind of notice, kebab-case (`cdk-app-not-synthesized`): for scripts.
+    pub code: &'static str,
+    /// The file it is about, as the walk reached it.
+    pub path: PathBuf,
+    /// What was found, what vpclint reads instead, and what to do.
+    pub message: String,
+}
+
 /// The file system as discovery reads it: languages ask for companion files through it,
 /// so that IO stays in discovery.
 pub trait FileSystem {
@@ -79,6 +92,12 @@ pub trait Language: Sync {
     /// Files that belong with the files the walk found, though the walk does not reach
     /// them, with their kinds.
     fn companions(&self, _found: &[PathBuf], _fs: &dyn FileSystem) -> Vec<(PathBuf, FileKind)> {
+        Vec::new()
+    }
+
+    /// What the language has to say about the walk as a whole ([`Notice`]). `found`: every
+    /// file the walk found, claimed or not.
+    fn notices(&self, _found: &[PathBuf], _fs: &dyn FileSystem) -> Vec<Notice> {
         Vec::new()
     }
 

@@ -12,7 +12,7 @@ mod suppression_edit;
 pub mod terraform;
 
 pub use declared::{declared_inputs, DeclaredInputs};
-pub use language::{FileKind, Language, Parsed, LANGUAGES};
+pub use language::{FileKind, Language, Notice, Parsed, LANGUAGES};
 pub use suppression_edit::{suppression_edit, SuppressionStyle, TextEdit};
 
 use std::collections::BTreeMap;

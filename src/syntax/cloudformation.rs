@@ -23,7 +23,8 @@ pub fn parse(text: &str, format: Format) -> Parsed<Option<Node>> {
 }
 
 /// Is this parsed document CloudFormation input? A template names a format version, or has
-/// a `Resources` map with at least one `Type: AWS::…` (or `Custom::`) entry. A CDK cloud
+/// a `Resources` map with at least one `Type: AWS::…` (or `Custom::`) entry, or a
+/// `Resources` map and an `AWS::` transform. A CDK cloud
 /// assembly's `manifest.json` counts too: the lowering reads stack names, regions and
 /// construct paths from it.
 #[must_use]
@@ -31,15 +32,22 @@ pub fn is_template(root: &Node) -> bool {
     if root.get("AWSTemplateFormatVersion").is_some() || is_cdk_manifest(root) {
         return true;
     }
+    // A template processed by a transform (`AWS::LanguageExtensions`, SAM) may have no
+    // resource with a type as written: its resources can all be made by `Fn::ForEach`.
+    let transformed = root.get("Transform").is_some_and(|t| {
+        let named = |n: &Node| n.as_scalar_str().is_some_and(|s| s.starts_with("AWS::"));
+        named(t) || t.as_seq().is_some_and(|items| items.iter().any(named))
+    });
     root.get("Resources")
         .and_then(Node::as_map)
         .is_some_and(|entries| {
-            entries.iter().any(|e| {
-                e.value
-                    .get("Type")
-                    .and_then(Node::as_scalar_str)
-                    .is_some_and(|t| t.starts_with("AWS::") || t.starts_with("Custom::"))
-            })
+            transformed
+                || entries.iter().any(|e| {
+                    e.value
+                        .get("Type")
+                        .and_then(Node::as_scalar_str)
+                        .is_some_and(|t| t.starts_with("AWS::") || t.starts_with("Custom::"))
+                })
         })
 }
 

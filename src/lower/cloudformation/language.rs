@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Diagnostic;
-use crate::lower::language::{Claim, FileKind, Language, Parsed};
+use crate::lower::language::{Claim, FileKind, FileSystem, Language, Notice, Parsed};
 use crate::lower::{Links, LowerError, LowerOptions, ParsedFile, Trees};
 use crate::model::Graph;
 use crate::source::FileId;
@@ -26,6 +26,11 @@ pub fn looks_like_template(text: &str) -> bool {
 impl Language for CloudFormation {
     fn name(&self) -> &'static str {
         "CloudFormation"
+    }
+
+    /// A CDK app whose synthesized templates the walk did not find (`cdk_app.rs`).
+    fn notices(&self, found: &[PathBuf], fs: &dyn FileSystem) -> Vec<Notice> {
+        super::cdk_app::notices(found, fs)
     }
 
     fn claim_name(&self, path: &Path) -> Option<Claim> {

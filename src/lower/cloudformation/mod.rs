@@ -6,6 +6,9 @@
 //! - `resources.rs`: one resource's properties → its graph element.
 //! - `variants.rs`: the facts of each world, and findings merged across worlds.
 //! - `functions.rs`: `Fn::Cidr`, `Fn::Base64`, `Fn::Sub` syntax, region facts.
+//! - `transform.rs`: `AWS::LanguageExtensions` loops expanded per stack instance;
+//!   `rain.rs`: Rain modules left out and named.
+//! - `cdk_app.rs`: CDK apps found without their synthesized templates (a notice).
 //!
 //! **Groups and worlds.** Root templates (those no scanned template nests) are grouped when
 //! one imports what another exports (`Fn::ImportValue` ↔ `Outputs.*.Export.Name`). Each
@@ -21,12 +24,15 @@
 //! its [`Variant`], and `variants::merge_variants` merges identical findings after the
 //! rules ran, naming the conditions of those that do not hold in every world.
 
+mod cdk_app;
 mod eval;
 mod functions;
 pub mod language;
+mod rain;
 mod resources;
 mod stacks;
 mod suppressions;
+mod transform;
 mod variants;
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -105,6 +111,8 @@ pub fn lower_all(
             };
             stacks::instantiate(&templates, r, &label, options, &mut instances, &mut reports);
         }
+        let expanded = transform::expand(&instances, &mut reports);
+        let instances = transform::apply(instances, &expanded);
         lower_group(&instances, &templates[group[0]], options, graph, errors);
     }
     for note in reports.notes {
@@ -298,15 +306,10 @@ fn groups(
     let mut imports: Vec<(usize, String)> = Vec::new();
     for (n, &r) in roots.iter().enumerate() {
         let mut instances = Vec::new();
-        stacks::instantiate(
-            templates,
-            r,
-            "",
-            options,
-            &mut instances,
-            &mut Reports::default(),
-        );
-        let world = World::new(instances, Assignment::new());
+        let mut reports = Reports::default();
+        stacks::instantiate(templates, r, "", options, &mut instances, &mut reports);
+        let expanded = transform::expand(&instances, &mut reports);
+        let world = World::new(transform::apply(instances, &expanded), Assignment::new());
         for (_, name) in world.export_names() {
             let exporters = exports.entry(name).or_default();
             if !exporters.contains(&n) {
@@ -500,6 +503,22 @@ fn lower_world(world: &World<'_>, graph: &mut Graph, variant: Option<Variant>) {
         };
         for entry in entries {
             let decl = Span::new(inst.file, entry.key_span.clone());
+            if let Some(name) = entry.key.strip_prefix(transform::LOOP) {
+                // With the transform, loops were expanded (`transform.rs`).
+                world.error(
+                    i,
+                    entry.key_span.clone(),
+                    format!(
+                        "Fn::ForEach::{name} needs `Transform: AWS::LanguageExtensions`; it is \
+                         not analysed"
+                    ),
+                );
+                continue;
+            }
+            if inst.extras.is_rain_module(&entry.key) {
+                // Noted once by the transform step.
+                continue;
+            }
             let Some(type_name) = entry.value.get("Type").and_then(|t| match &t.value {
                 Value::String(s) => Some(s.as_str()),
                 _ => None,
@@ -526,6 +545,9 @@ fn lower_world(world: &World<'_>, graph: &mut Graph, variant: Option<Variant>) {
             let id = graph.reserve(address, type_name.to_owned(), decl);
             if let Some(v) = variant {
                 graph.set_variant(id, v);
+            }
+            if let Some(reason) = inst.extras.uncertain.get(&entry.key) {
+                graph.set_uncertain(id, reason.clone());
             }
             let end = entry.value.span.end.max(entry.key_span.end);
             graph.set_extent(id, Span::new(inst.file, entry.key_span.start..end));
@@ -565,6 +587,7 @@ fn lower_one<'a>(
         inst: i,
         node: properties,
         decl,
+        poison: graph.get(id).uncertain.clone().map(std::rc::Rc::from),
     };
     // Without `--region` (or a CDK environment) the region is one unknown for the unit.
     let region = Some(Prop::known(

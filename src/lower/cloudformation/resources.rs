@@ -37,6 +37,9 @@ pub(super) struct Ctx<'w, 'a> {
     /// The map whose keys are the properties being read.
     pub node: &'a Node,
     pub decl: Span,
+    /// Set when the resource may not exist (made by a loop whose collection is not known):
+    /// its values are Unknown for this reason, its references kept (as Terraform's `count`).
+    pub poison: Option<std::rc::Rc<str>>,
 }
 
 impl<'w, 'a> Ctx<'w, 'a> {
@@ -50,6 +53,7 @@ impl<'w, 'a> Ctx<'w, 'a> {
             inst: self.inst,
             node,
             decl: self.span(node),
+            poison: self.poison.clone(),
         }
     }
 
@@ -102,6 +106,9 @@ impl<'w, 'a> Ctx<'w, 'a> {
     /// resource's graph element in this world.
     fn to_val(&self, v: EVal) -> Val<Scalar> {
         match v {
+            EVal::Scalar(_) | EVal::Input { sym: Some(_), .. } if self.poison.is_some() => {
+                Val::Unknown(self.poison.as_deref().unwrap_or_default().to_owned())
+            }
             EVal::Scalar(s) => Val::Known(s),
             EVal::Res {
                 inst,

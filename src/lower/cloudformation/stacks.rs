@@ -289,6 +289,7 @@ pub(super) fn instantiate<'a>(
         stack_name: t.cdk.as_ref().map(|c| c.stack_name.clone()),
         cdk_paths: cdk.paths,
         index: std::cell::OnceCell::new(),
+        extras: std::rc::Rc::default(),
     });
     let index = out.len() - 1;
     nest(templates, root, index, &mut vec![root], out, reports);
@@ -358,6 +359,7 @@ fn nest<'a>(
             stack_name: None,
             cdk_paths: c.cdk.clone().unwrap_or_default().paths,
             index: std::cell::OnceCell::new(),
+            extras: std::rc::Rc::default(),
         };
         out.push(instance);
         let index = out.len() - 1;
@@ -365,6 +367,30 @@ fn nest<'a>(
         chain.push(child);
         nest(templates, child, index, chain, out, reports);
         chain.pop();
+    }
+}
+
+/// The first element of `value` that `allowed` does not list: the value itself, or for a
+/// list parameter (`CommaDelimitedList`, `List<…>`) each element, as CloudFormation checks
+/// them.
+fn not_allowed(value: &str, list: bool, allowed: &[String]) -> Option<String> {
+    if list {
+        value
+            .split(',')
+            .map(str::trim)
+            .find(|v| !allowed.iter().any(|a| a == v))
+            .map(str::to_owned)
+    } else {
+        (!allowed.iter().any(|a| a == value)).then(|| value.to_owned())
+    }
+}
+
+/// "the Default 'a,b'", or "'b' in the Default 'a,b'" when one element is not allowed.
+fn describe(bad: &str, value: &str, what: &str) -> String {
+    if bad == value {
+        format!("{what} '{value}'")
+    } else {
+        format!("'{bad}' in {what} '{value}'")
     }
 }
 
@@ -388,30 +414,39 @@ fn root_parameters<'a>(
             .value
             .get("AllowedValues")
             .map_or(p.key_span.clone(), |a| a.span.clone());
+        let list = p
+            .value
+            .get("Type")
+            .and_then(Node::as_scalar_str)
+            .is_some_and(super::eval::is_list_type);
         if let Some(g) = given {
-            if let Some(allowed) = allowed.as_ref().filter(|a| !a.contains(&g.value)) {
+            if let Some(bad) = allowed
+                .as_ref()
+                .and_then(|a| not_allowed(&g.value, list, a))
+            {
                 errors.push(LowerError {
                     span: Span::new(t.file, at),
                     message: format!(
-                        "parameter {}: the value '{}' ({}) is not one of its AllowedValues ({})",
+                        "parameter {}: {} ({}) is not one of its AllowedValues ({})",
                         p.key,
-                        g.value,
+                        describe(&bad, &g.value, "the value"),
                         g.source,
-                        allowed.join(", ")
+                        allowed.unwrap_or_default().join(", ")
                     ),
                 });
             }
             out.insert(p.key.clone(), Binding::Given(g.value.clone()));
         } else if let (Some(d), Some(allowed)) = (p.value.get("Default"), allowed.as_ref()) {
-            if let Some(v) = d
+            let bad = d
                 .as_scalar_str()
-                .filter(|v| !allowed.iter().any(|a| a == v))
-            {
+                .and_then(|v| not_allowed(v, list, allowed));
+            if let (Some(bad), Some(v)) = (bad, d.as_scalar_str()) {
                 errors.push(LowerError {
                     span: Span::new(t.file, d.span.clone()),
                     message: format!(
-                        "parameter {}: the Default '{v}' is not one of its AllowedValues ({})",
+                        "parameter {}: {} is not one of its AllowedValues ({})",
                         p.key,
+                        describe(&bad, v, "the Default"),
                         allowed.join(", ")
                     ),
                 });

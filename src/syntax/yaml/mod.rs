@@ -38,6 +38,7 @@ use super::tree::{Entry, Node, Value};
 use super::{Parsed, SyntaxError};
 
 mod offsets;
+mod repair;
 mod scalars;
 #[cfg(test)]
 mod tests;
@@ -60,12 +61,39 @@ pub const MAX_ALIAS_NODES: usize = 1_000_000;
 /// node at all (empty, comments only) or nothing could be parsed before an error.
 #[must_use]
 pub fn parse(text: &str) -> Parsed<Option<Node>> {
-    let mut builder = Builder::new(text);
-    builder.run();
-    Parsed {
+    let (mut parsed, mut failure) = build(text, &repair::Edits::default());
+    let mut edits = repair::Edits::default();
+    // Where saphyr stops on what libyaml accepts, the text is repaired and read again, as
+    // long as each repair gets further (`repair.rs`).
+    for _ in 0..repair::MAX_ROUNDS {
+        let Some(stop) = &failure else { break };
+        let Some(next) = repair::propose(text, &edits, stop) else {
+            break;
+        };
+        let (again, next_failure) = build(text, &next);
+        if next_failure.as_ref().is_some_and(|f| f.at <= stop.at) {
+            break;
+        }
+        (parsed, failure, edits) = (again, next_failure, next);
+    }
+    parsed
+}
+
+/// One parse of `text`, saphyr reading it with `edits` applied; where saphyr stopped.
+fn build(text: &str, edits: &repair::Edits) -> (Parsed<Option<Node>>, Option<repair::Failure>) {
+    let (input, inserted) = if edits.is_empty() {
+        (None, Vec::new())
+    } else {
+        let (input, inserted) = edits.apply(text);
+        (Some(input), inserted)
+    };
+    let mut builder = Builder::new(text, inserted);
+    builder.run(input.as_deref().unwrap_or(text));
+    let parsed = Parsed {
         tree: builder.root,
         errors: builder.errors,
-    }
+    };
+    (parsed, builder.failure)
 }
 
 /// A finished node on its way to its parent.
@@ -180,13 +208,15 @@ struct Builder<'a> {
     skip: Option<Skip>,
     document_seen: bool,
     last_pos: usize,
+    /// Where saphyr stopped with a syntax error.
+    failure: Option<repair::Failure>,
 }
 
 impl<'a> Builder<'a> {
-    fn new(text: &'a str) -> Self {
+    fn new(text: &'a str, shifts: Vec<repair::Shift>) -> Self {
         Builder {
             text,
-            offsets: Offsets::new(text),
+            offsets: Offsets::new(text, shifts),
             errors: Vec::new(),
             stack: Vec::new(),
             root: None,
@@ -196,6 +226,7 @@ impl<'a> Builder<'a> {
             skip: None,
             document_seen: false,
             last_pos: 0,
+            failure: None,
         }
     }
 
@@ -219,8 +250,9 @@ impl<'a> Builder<'a> {
         start..end
     }
 
-    fn run(&mut self) {
-        let mut parser = Parser::new_from_str(self.text);
+    /// Reads saphyr's events over `input` (the text, or its repaired copy).
+    fn run(&mut self, input: &str) {
+        let mut parser = Parser::new_from_str(input);
         loop {
             let Ok(next) = catch_unwind(AssertUnwindSafe(|| parser.next_event())) else {
                 let at = self.char_range(self.last_pos);
@@ -230,8 +262,13 @@ impl<'a> Builder<'a> {
             match next {
                 None => break,
                 Some(Err(error)) => {
-                    let at = self.char_range(self.offsets.byte(*error.marker()));
+                    let byte = self.offsets.byte(*error.marker());
+                    let at = self.char_range(byte);
                     self.error(at, error.info().to_owned());
+                    self.failure = Some(repair::Failure {
+                        message: error.info().to_owned(),
+                        at: byte,
+                    });
                     break;
                 }
                 Some(Ok((event, span))) => {

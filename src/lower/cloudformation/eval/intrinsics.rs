@@ -26,7 +26,13 @@ impl<'a> World<'a> {
             );
         };
         let inst = &self.instances[i];
-        let Some(resource) = inst.resource(&logical) else {
+        let resource = inst
+            .resource(&logical)
+            .filter(|_| !inst.extras.is_rain_module(&logical));
+        let Some(resource) = resource else {
+            if let Some(v) = self.undeclared(i, &logical, &attr) {
+                return Spanned::new(v, span);
+            }
             self.error(
                 i,
                 arg.span.clone(),
@@ -148,6 +154,10 @@ impl<'a> World<'a> {
                 }
                 return self.resource(i, logical, attr);
             }
+        }
+        let (logical, attr) = name.split_once('.').unwrap_or((name, "Ref"));
+        if let Some(v) = self.undeclared(i, logical, attr) {
+            return v;
         }
         self.error(
             i,
@@ -373,6 +383,83 @@ impl<'a> World<'a> {
         }
     }
 
+    /// `Fn::Length` (`AWS::LanguageExtensions`): the number of elements of a list.
+    pub(super) fn length(&self, i: usize, arg: &'a Node, node: &'a Node) -> Spanned {
+        let span = node.span.clone();
+        let val = match self.eval(i, arg).val {
+            EVal::List(items) => EVal::Scalar(Scalar::Num(items.len().to_string())),
+            other => not_list(other, "Fn::Length"),
+        };
+        Spanned::new(val, span)
+    }
+
+    /// `Fn::ToJsonString` (`AWS::LanguageExtensions`): a map or list as compact JSON, when
+    /// every value in it is known.
+    pub(super) fn to_json_string(&self, i: usize, arg: &'a Node, node: &'a Node) -> Spanned {
+        let span = node.span.clone();
+        let mut out = String::new();
+        let val = match self.json(i, arg, &mut out, 0) {
+            Ok(()) => EVal::Scalar(Scalar::Str(out)),
+            Err(reason) => EVal::Unknown(format!("Fn::ToJsonString: {reason}")),
+        };
+        Spanned::new(val, span)
+    }
+
+    fn json(&self, i: usize, node: &'a Node, out: &mut String, depth: u32) -> Result<(), String> {
+        if depth > super::MAX_DEPTH {
+            return Err("nested too deeply".into());
+        }
+        match &node.value {
+            Value::Map(entries) if node.as_intrinsic().is_none() => {
+                out.push('{');
+                for (n, e) in entries.iter().enumerate() {
+                    if n > 0 {
+                        out.push(',');
+                    }
+                    json_string(&e.key, out);
+                    out.push(':');
+                    self.json(i, &e.value, out, depth + 1)?;
+                }
+                out.push('}');
+            }
+            Value::Seq(items) => {
+                out.push('[');
+                for (n, item) in items.iter().enumerate() {
+                    if n > 0 {
+                        out.push(',');
+                    }
+                    self.json(i, item, out, depth + 1)?;
+                }
+                out.push(']');
+            }
+            Value::Null => out.push_str("null"),
+            _ => match self.eval(i, node).val {
+                EVal::Scalar(Scalar::Num(n)) => out.push_str(&n),
+                EVal::Scalar(Scalar::Bool(b)) => out.push_str(if b { "true" } else { "false" }),
+                EVal::Scalar(s) => json_string(&s.into_string()?, out),
+                EVal::List(items) => {
+                    let texts: Option<Vec<String>> = items.iter().map(Spanned::text).collect();
+                    let texts = texts.ok_or("a list with values not known statically")?;
+                    out.push('[');
+                    for (n, t) in texts.iter().enumerate() {
+                        if n > 0 {
+                            out.push(',');
+                        }
+                        json_string(t, out);
+                    }
+                    out.push(']');
+                }
+                other => {
+                    return Err(match not_scalar(other, "a value") {
+                        EVal::Unknown(reason) => reason,
+                        _ => "a value not known statically".into(),
+                    })
+                }
+            },
+        }
+        Ok(())
+    }
+
     /// Every `Fn::ImportValue` name of instance `i` this world can evaluate.
     pub fn import_names(&self, i: usize) -> Vec<String> {
         let mut nodes = Vec::new();
@@ -408,6 +495,26 @@ pub(super) fn concat(values: Vec<EVal>, function: &str) -> EVal {
         Some(text) => EVal::Scalar(Scalar::Str(text.to_owned())),
         None => EVal::Scalar(Scalar::Sym(out)),
     }
+}
+
+/// `text` as a JSON string literal.
+fn json_string(text: &str, out: &mut String) {
+    use std::fmt::Write;
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
 /// Why a value that should be a scalar is not known.

@@ -144,6 +144,9 @@ pub(super) struct Instance<'a> {
     /// `Resources` and `Parameters` by name, built on first use: a template's maps can hold
     /// thousands of entries, and a linear lookup per reference would be quadratic.
     pub index: std::cell::OnceCell<TemplateIndex<'a>>,
+    /// What the transform step found (`transform.rs`): resources that may not exist, names
+    /// of resources it does not expand.
+    pub extras: std::rc::Rc<super::transform::Extras>,
 }
 
 /// Name → node maps of a template's `Resources` and `Parameters`.
@@ -184,6 +187,28 @@ impl<'a> Instance<'a> {
     /// The parameter declaration with this name.
     pub fn parameter(&self, name: &str) -> Option<&'a Node> {
         self.index().parameters.get(name).copied()
+    }
+}
+
+impl World<'_> {
+    /// The value `Ref` gives for a parameter or pseudo parameter of instance `i` (`None` for
+    /// any other name); `at` is where the value is used.
+    pub fn input_value(&self, i: usize, name: &str, at: &Range<usize>) -> Option<EVal> {
+        if name.starts_with("AWS::") {
+            return Some(self.pseudo(i, name));
+        }
+        self.instances[i]
+            .parameter(name)
+            .map(|_| self.parameter(i, name, at))
+    }
+
+    /// A name no resource of instance `i` has as written, used with attribute `attr`: a
+    /// resource a loop with an unknown collection makes, or one of a Rain module (unknown).
+    fn undeclared(&self, i: usize, name: &str, attr: &str) -> Option<EVal> {
+        match self.instances[i].extras.undeclared(name)? {
+            super::transform::Undeclared::Loop(logical) => Some(self.resource(i, logical, attr)),
+            super::transform::Undeclared::Unknown(reason) => Some(EVal::Unknown(reason)),
+        }
     }
 }
 

@@ -77,8 +77,26 @@ impl<'a> World<'a> {
         match name {
             "Ref" => match arg.as_scalar_str() {
                 Some(target) => Spanned::new(self.reference(i, target, &arg.span), span.clone()),
-                None => unknown("Ref takes a name".into()),
+                // `AWS::LanguageExtensions` resolves a computed name (`Ref: !Sub …`).
+                None => match self.eval(i, arg) {
+                    s @ Spanned {
+                        val: EVal::Scalar(_),
+                        ..
+                    } if s.text().is_some() => {
+                        let target = s.text().unwrap_or_default();
+                        Spanned::new(self.reference(i, &target, &arg.span), span.clone())
+                    }
+                    other => Spanned::new(
+                        super::intrinsics::not_scalar(other.val, "Ref"),
+                        span.clone(),
+                    ),
+                },
             },
+            super::super::transform::UNKNOWN => {
+                unknown(arg.as_scalar_str().unwrap_or("not known").to_owned())
+            }
+            "Fn::Length" => self.length(i, arg, node),
+            "Fn::ToJsonString" => self.to_json_string(i, arg, node),
             "Fn::GetAtt" => self.get_att(i, arg, node),
             "Fn::Sub" => self.sub(i, arg, node),
             "Fn::Join" => self.join(i, arg, node),
@@ -128,8 +146,11 @@ impl<'a> World<'a> {
         if inst.parameter(target).is_some() {
             return self.parameter(i, target, at);
         }
-        if inst.resource(target).is_some() {
+        if inst.resource(target).is_some() && !inst.extras.is_rain_module(target) {
             return self.resource(i, target, "Ref");
+        }
+        if let Some(v) = self.undeclared(i, target, "Ref") {
+            return v;
         }
         self.error(
             i,
