@@ -21,14 +21,22 @@ pub enum HoleKind {
     /// The DNS suffix of the region's partition (`AWS::URLSuffix`).
     UrlSuffix,
     AccountId,
+    /// One name of a list of availability zones read at plan time (Terraform's
+    /// `data.aws_availability_zones.x.names[i]`). Its scope is `family << 4 | index`: two
+    /// holes of one family with different indexes are different zones.
+    AvailabilityZone,
+    /// The same for zone ids (`zone_ids[i]`).
+    AvailabilityZoneId,
 }
 
 impl HoleKind {
-    const ALL: [HoleKind; 4] = [
+    const ALL: [HoleKind; 6] = [
         HoleKind::Region,
         HoleKind::Partition,
         HoleKind::UrlSuffix,
         HoleKind::AccountId,
+        HoleKind::AvailabilityZone,
+        HoleKind::AvailabilityZoneId,
     ];
 
     /// How messages print it.
@@ -39,6 +47,8 @@ impl HoleKind {
             HoleKind::Partition => "<partition>",
             HoleKind::UrlSuffix => "<url-suffix>",
             HoleKind::AccountId => "<account>",
+            HoleKind::AvailabilityZone => "<az>",
+            HoleKind::AvailabilityZoneId => "<az-id>",
         }
     }
 
@@ -50,7 +60,18 @@ impl HoleKind {
             HoleKind::Partition => "the partition",
             HoleKind::UrlSuffix => "the partition's DNS suffix",
             HoleKind::AccountId => "the account id",
+            HoleKind::AvailabilityZone => "the availability zone names",
+            HoleKind::AvailabilityZoneId => "the availability zone ids",
         }
+    }
+
+    /// Whether holes of this kind are elements of a list of distinct values
+    /// ([`Hole::zone`]).
+    fn is_zone(self) -> bool {
+        matches!(
+            self,
+            HoleKind::AvailabilityZone | HoleKind::AvailabilityZoneId
+        )
     }
 }
 
@@ -72,7 +93,7 @@ impl Hole {
             .position(|k| *k == self.kind)
             .expect("every kind is listed");
         let scope = u32::from(self.scope) % SCOPES;
-        char::from_u32(BASE + u32::try_from(kind).expect("four kinds") * SCOPES + scope)
+        char::from_u32(BASE + u32::try_from(kind).expect("six kinds") * SCOPES + scope)
             .expect("in the private use area")
     }
 
@@ -86,8 +107,41 @@ impl Hole {
     }
 }
 
+impl Hole {
+    /// An availability zone hole: the `index`-th element of the zone list `family`.
+    #[must_use]
+    pub fn zone(kind: HoleKind, family: u16, index: u16) -> Hole {
+        debug_assert!(kind.is_zone() && index < 16);
+        Hole {
+            kind,
+            scope: (family << 4) | (index & 0xF),
+        }
+    }
+
+    /// The same hole as text.
+    #[must_use]
+    pub fn to_sym(self) -> SymStr {
+        SymStr(self.to_char().to_string())
+    }
+
+    /// Two holes that stand for different values whatever they are: two elements of one
+    /// list of distinct zones (the zone names of a region have one length, so a string
+    /// that differs from another only there differs as a whole).
+    fn distinct_from(self, other: Hole) -> bool {
+        self.kind == other.kind
+            && self.kind.is_zone()
+            && self.scope >> 4 == other.scope >> 4
+            && self.scope != other.scope
+    }
+}
+
 fn is_hole(c: char) -> bool {
     Hole::from_char(c).is_some()
+}
+
+/// Two characters that are distinct holes ([`Hole::distinct_from`]).
+fn distinct_holes(a: char, b: char) -> bool {
+    matches!((Hole::from_char(a), Hole::from_char(b)), (Some(x), Some(y)) if x.distinct_from(y))
 }
 
 /// A string that may hold holes.
@@ -181,6 +235,8 @@ impl SymStr {
         }
         let differs = |a: &mut dyn Iterator<Item = char>, b: &mut dyn Iterator<Item = char>| loop {
             match (a.next(), b.next()) {
+                (Some(x), Some(y)) if x == y => {}
+                (Some(x), Some(y)) if distinct_holes(x, y) => return true,
                 (Some(x), Some(y)) if is_hole(x) || is_hole(y) => return false,
                 (Some(x), Some(y)) if x.eq_ignore_ascii_case(&y) => {}
                 (Some(_), Some(_)) => return true,
@@ -227,6 +283,10 @@ impl fmt::Display for SymStr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for c in self.0.chars() {
             match Hole::from_char(c) {
+                Some(h) if h.kind.is_zone() => {
+                    let name = h.kind.placeholder().trim_end_matches('>');
+                    write!(f, "{name}#{}>", (h.scope & 0xF) + 1)?;
+                }
                 Some(h) => f.write_str(h.kind.placeholder())?,
                 None => write!(f, "{c}")?,
             }

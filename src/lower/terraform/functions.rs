@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use super::value::{err, format_number, Eval, Stop, Value};
+use super::value::{err, format_number, Eval, PartialList, Stop, Value};
 
 /// Calls a built-in function by name.
 pub fn call(name: &str, args: &[Value]) -> Eval {
@@ -46,7 +46,7 @@ pub fn call(name: &str, args: &[Value]) -> Eval {
             let [map] = arity(name, args)?;
             let map = map.as_map()?;
             Ok(Value::List(if name == "keys" {
-                map.keys().cloned().map(Value::String).collect()
+                map.keys().map(|k| super::value::key_value(k)).collect()
             } else {
                 map.values().cloned().collect()
             }))
@@ -54,6 +54,9 @@ pub fn call(name: &str, args: &[Value]) -> Eval {
         "zipmap" => zipmap(args),
         "tolist" => {
             let [v] = arity(name, args)?;
+            if let Value::Partial(_) = v {
+                return Ok(v.clone());
+            }
             match v.resolved()? {
                 Value::Null => Ok(Value::Null),
                 other => Ok(Value::List(other.as_list()?.to_vec())),
@@ -61,6 +64,13 @@ pub fn call(name: &str, args: &[Value]) -> Eval {
         }
         "toset" => {
             let [v] = arity(name, args)?;
+            if let Value::Partial(p) = v {
+                return match (p.exact, p.distinct && p.sorted) {
+                    (_, true) => Ok(v.clone()),
+                    (true, false) => to_set(&p.items),
+                    (false, false) => Err(Stop::Unknown(p.reason.clone())),
+                };
+            }
             match v.resolved()? {
                 Value::Null => Ok(Value::Null),
                 other => to_set(other.as_list()?),
@@ -87,6 +97,18 @@ pub fn call(name: &str, args: &[Value]) -> Eval {
         "coalesce" => coalesce(args),
         "contains" => {
             let [list, value] = arity(name, args)?;
+            if let Value::Partial(p) = list {
+                for item in &p.items {
+                    if item.equals(value)? {
+                        return Ok(Value::Bool(true));
+                    }
+                }
+                return if p.exact {
+                    Ok(Value::Bool(false))
+                } else {
+                    Err(Stop::Unknown(p.reason.clone()))
+                };
+            }
             for item in list.as_list()? {
                 if item.equals(value)? {
                     return Ok(Value::Bool(true));
@@ -96,6 +118,20 @@ pub fn call(name: &str, args: &[Value]) -> Eval {
         }
         "distinct" => {
             let [list] = arity(name, args)?;
+            if let Value::Partial(p) = list {
+                return if p.distinct {
+                    Ok(list.clone())
+                } else if p.exact {
+                    Ok(PartialList {
+                        items: distinct(&p.items)?,
+                        distinct: true,
+                        ..(**p).clone()
+                    }
+                    .into_value())
+                } else {
+                    Err(Stop::Unknown(p.reason.clone()))
+                };
+            }
             Ok(Value::List(distinct(list.as_list()?)?))
         }
         "slice" => slice(args),
@@ -122,20 +158,59 @@ fn other(name: &str, args: &[Value]) -> Eval {
     match name {
         "compact" => {
             let [list] = arity(name, args)?;
+            let (items, partial) = match list {
+                Value::Partial(p) if p.exact => (&p.items[..], Some(p)),
+                other => (other.as_list()?, None),
+            };
             let mut out = Vec::new();
-            for item in list.as_list()? {
+            for item in items {
+                // An id known after apply is never null or empty.
+                if item.opaque().is_some_and(|r| r.single) {
+                    out.push(item.clone());
+                    continue;
+                }
                 match item.resolved()? {
                     Value::Null => {}
                     Value::String(s) if s.is_empty() => {}
                     v => out.push(Value::String(v.as_string()?)),
                 }
             }
-            Ok(Value::List(out))
+            Ok(match partial {
+                Some(p) => PartialList {
+                    items: out,
+                    ..(**p).clone()
+                }
+                .into_value(),
+                None => Value::List(out),
+            })
         }
         "sort" => {
             let [list] = arity(name, args)?;
-            let mut strings = list
-                .as_list()?
+            if let Value::Partial(p) = list {
+                return match (p.sorted, p.exact) {
+                    (true, _) => Ok(list.clone()),
+                    (false, true) => Ok(PartialList {
+                        ordered: false,
+                        ..(**p).clone()
+                    }
+                    .into_value()),
+                    (false, false) => Err(Stop::Unknown(p.reason.clone())),
+                };
+            }
+            let items = list.as_list()?;
+            if items.len() > 1 && items.iter().any(|i| i.opaque().is_some()) {
+                // Ids known only after apply: these elements, in an order not known yet.
+                return Ok(PartialList {
+                    items: items.to_vec(),
+                    exact: true,
+                    ordered: false,
+                    distinct: false,
+                    sorted: true,
+                    reason: "sort() orders ids that are known only after apply".to_owned(),
+                }
+                .into_value());
+            }
+            let mut strings = items
                 .iter()
                 .map(Value::as_string)
                 .collect::<Result<Vec<_>, _>>()?;
@@ -222,7 +297,11 @@ fn other(name: &str, args: &[Value]) -> Eval {
         }
         "index" => {
             let [list, value] = arity(name, args)?;
-            for (i, item) in list.as_list()?.iter().enumerate() {
+            let items = match list {
+                Value::Partial(p) if p.ordered => &p.items[..],
+                other => other.as_list()?,
+            };
+            for (i, item) in items.iter().enumerate() {
                 if item.equals(value)? {
                     #[allow(clippy::cast_precision_loss)]
                     return Ok(Value::Number(i as f64));
@@ -245,6 +324,12 @@ fn other(name: &str, args: &[Value]) -> Eval {
         }
         "coalescelist" => {
             for arg in args {
+                if let Value::Partial(p) = arg {
+                    if !p.exact || !p.items.is_empty() {
+                        return Ok(arg.clone());
+                    }
+                    continue;
+                }
                 let list = arg.as_list()?;
                 if !list.is_empty() {
                     return Ok(arg.resolved()?.clone());
@@ -415,7 +500,7 @@ fn lookup(args: &[Value]) -> Eval {
         [m, k, d] => (m, k, Some(d)),
         _ => return err("lookup() takes 2 or 3 arguments"),
     };
-    let key = key.as_string()?;
+    let key = key.as_key()?;
     match (map.as_map()?.get(&key), default) {
         (Some(v), _) => Ok(v.clone()),
         (None, Some(d)) => Ok(d.clone()),
@@ -425,6 +510,14 @@ fn lookup(args: &[Value]) -> Eval {
 
 fn element(args: &[Value]) -> Eval {
     let [list, index] = arity("element", args)?;
+    if let Value::Partial(p) = list {
+        let index = index.as_integer()?;
+        // `element` wraps around the length; below the known elements it does not.
+        return match usize::try_from(index) {
+            Ok(i) if !p.exact || i < p.items.len() => p.get(i).cloned(),
+            _ => Err(Stop::Unknown(p.reason.clone())),
+        };
+    }
     let list = list.as_list()?;
     let index = index.as_integer()?;
     if list.is_empty() {
@@ -439,8 +532,38 @@ fn element(args: &[Value]) -> Eval {
 
 fn concat(args: &[Value]) -> Eval {
     let mut out = Vec::new();
+    let mut ordered = true;
     for arg in args {
-        out.extend(arg.as_list()?.iter().cloned());
+        match arg {
+            Value::Partial(p) => {
+                out.extend(p.items.iter().cloned());
+                ordered &= p.ordered;
+                if !p.exact {
+                    // What follows comes after elements that are not known.
+                    return Ok(PartialList {
+                        items: out,
+                        exact: false,
+                        ordered,
+                        distinct: false,
+                        sorted: false,
+                        reason: p.reason.clone(),
+                    }
+                    .into_value());
+                }
+            }
+            other => out.extend(other.as_list()?.iter().cloned()),
+        }
+    }
+    if !ordered {
+        return Ok(PartialList {
+            items: out,
+            exact: true,
+            ordered: false,
+            distinct: false,
+            sorted: false,
+            reason: "the order of a list concatenated from one whose order is not known".to_owned(),
+        }
+        .into_value());
     }
     Ok(Value::List(out))
 }
@@ -470,6 +593,10 @@ fn flatten_into(value: &Value, out: &mut Vec<Value>) -> Result<(), Stop> {
 
 fn length(args: &[Value]) -> Eval {
     let [v] = arity("length", args)?;
+    if let Value::Partial(p) = v {
+        #[allow(clippy::cast_precision_loss)]
+        return Ok(Value::Number(p.len()? as f64));
+    }
     #[allow(clippy::cast_precision_loss)]
     Ok(Value::Number(match v.resolved()? {
         Value::String(s) => s.chars().count() as f64,
@@ -487,7 +614,7 @@ fn zipmap(args: &[Value]) -> Eval {
     }
     let mut out = BTreeMap::new();
     for (k, v) in keys.iter().zip(values) {
-        out.insert(k.as_string()?, v.clone());
+        out.insert(k.as_key()?, v.clone());
     }
     Ok(Value::Map(out))
 }
@@ -495,6 +622,22 @@ fn zipmap(args: &[Value]) -> Eval {
 /// `toset`: string sets iterate in lexical order, number sets in numeric order.
 pub fn to_set(items: &[Value]) -> Eval {
     let items = distinct(items)?;
+    if items.len() > 1 && items.iter().any(|i| i.resolved().is_err()) {
+        // Ids known after apply, zone names: a set of these, ordered when the order of
+        // strings is known (the zones of one list, in their order).
+        if in_zone_order(&items) {
+            return Ok(Value::List(items));
+        }
+        return Ok(PartialList {
+            items,
+            exact: true,
+            ordered: false,
+            distinct: true,
+            sorted: true,
+            reason: "the order of a set of values that are not known yet".to_owned(),
+        }
+        .into_value());
+    }
     let resolved: Vec<&Value> = items
         .iter()
         .map(Value::resolved)
@@ -543,8 +686,47 @@ fn distinct(items: &[Value]) -> Result<Vec<Value>, Stop> {
     Ok(out)
 }
 
+/// Whether the values are zone names of one list, each one hole, in increasing index
+/// (the order `sort` gives them: the zones are read sorted).
+fn in_zone_order(items: &[Value]) -> bool {
+    use crate::model::symbolic::Hole;
+    let holes: Option<Vec<Hole>> = items
+        .iter()
+        .map(|v| match v {
+            Value::Sym(s) => match s.holes().collect::<Vec<_>>().as_slice() {
+                [h] if s.encoded().chars().count() == 1 => Some(*h),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    holes.is_some_and(|hs| {
+        hs.windows(2).all(|w| {
+            w[0].kind == w[1].kind && w[0].scope >> 4 == w[1].scope >> 4 && w[0].scope < w[1].scope
+        }) && hs.first().is_some_and(|h| {
+            matches!(
+                h.kind,
+                crate::model::HoleKind::AvailabilityZone
+                    | crate::model::HoleKind::AvailabilityZoneId
+            )
+        })
+    })
+}
+
 fn slice(args: &[Value]) -> Eval {
     let [list, start, end] = arity("slice", args)?;
+    if let Value::Partial(p) = list {
+        let (start, end) = (start.as_integer()?, end.as_integer()?);
+        let known = i64::try_from(p.items.len()).unwrap_or(i64::MAX);
+        if !p.ordered || start < 0 || start > end || end > known {
+            return Err(Stop::Unknown(format!(
+                "slice({start}, {end}) of a list whose elements are not all known: {}",
+                p.reason
+            )));
+        }
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        return Ok(Value::List(p.items[start as usize..end as usize].to_vec()));
+    }
     let list = list.as_list()?;
     let (start, end) = (start.as_integer()?, end.as_integer()?);
     let len = i64::try_from(list.len()).unwrap_or(i64::MAX);
@@ -605,17 +787,39 @@ fn join(args: &[Value]) -> Eval {
         return err("join() needs a separator");
     };
     let sep = sep.as_string()?;
-    let mut parts = Vec::new();
+    // Strings known in part (zone names) join into one, holes kept.
+    let mut out = crate::model::SymStr::default();
+    let mut first = true;
     for list in lists {
         for item in list.as_list()? {
-            parts.push(item.as_string()?);
+            if !first {
+                out.push_str(&sep);
+            }
+            first = false;
+            out.push(&item.as_text()?);
         }
     }
-    Ok(Value::String(parts.join(&sep)))
+    Ok(match out.as_literal() {
+        Some(text) => Value::String(text.to_owned()),
+        None => Value::Sym(out),
+    })
 }
 
 fn split(args: &[Value]) -> Eval {
     let [sep, s] = arity("split", args)?;
+    if let Value::Sym(sym) = s {
+        // A hole is one character of the encoded text and never a separator.
+        let sep = sep.as_string()?;
+        if sep.is_empty() {
+            return Err(Stop::Unknown(crate::lower::symbolic_reason(sym)));
+        }
+        return Ok(Value::List(
+            sym.encoded()
+                .split(sep.as_str())
+                .map(super::value::key_value)
+                .collect(),
+        ));
+    }
     let (sep, s) = (sep.as_string()?, s.as_string()?);
     if sep.is_empty() {
         return Ok(Value::List(

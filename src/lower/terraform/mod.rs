@@ -19,6 +19,7 @@ pub mod language;
 mod modules;
 mod plan;
 mod resources;
+mod validate;
 mod value;
 mod vars;
 
@@ -126,6 +127,7 @@ pub fn lower_all(
         ev.add_root(dir, i, vars::root_values(auto, options));
     }
     errors.extend(ev.errors.take());
+    errors.extend(validate::check(&ev));
     for u in ev.unevaluated.take() {
         graph.add_note(Note {
             address: u.address,
@@ -230,7 +232,10 @@ impl<'a> Ctx<'_, 'a> {
         let attr = self.body.attribute(key)?;
         let value = match self.ev.eval(&attr.value, &self.env) {
             Ok(v) => v,
-            Err(e) => Value::Unknown(format!("{key} cannot be evaluated: {}", stop_text(e))),
+            Err(e) => {
+                self.ev.report(self.file, &e);
+                Value::Unknown(format!("{key} cannot be evaluated: {}", stop_text(e)))
+            }
         };
         (value != Value::Null).then_some((value, &attr.value))
     }
@@ -259,6 +264,9 @@ impl<'a> Ctx<'_, 'a> {
             Value::List(_) => Val::Unknown("a list where a single value was expected".to_owned()),
             Value::Map(_) => Val::Unknown("an object where a single value was expected".to_owned()),
             Value::Sym(s) => Val::Known(Scalar::Sym(s)),
+            Value::Partial(_) => {
+                Val::Unknown("a list where a single value was expected".to_owned())
+            }
             Value::Unknown(r) | Value::UnknownInstances(_, r) => Val::Unknown(r),
         };
         match (&self.poison, val) {
@@ -272,6 +280,9 @@ impl<'a> Ctx<'_, 'a> {
         let span = self.span(expr);
         let items = match value {
             Value::List(items) => items,
+            // Elements known, their order not: the order of these arguments does not matter.
+            Value::Partial(p) if p.exact => p.items,
+            Value::Partial(p) => return Some(Prop::unknown(p.reason, span)),
             Value::Ref(r) if r.known.is_some() && !prefer_ref => match r.known {
                 Some(Value::List(items)) => items,
                 _ => {
@@ -347,7 +358,7 @@ impl<'a> Ctx<'_, 'a> {
                     .collect()),
                 Ok(Value::Map(map)) => Ok(map
                     .iter()
-                    .map(|(k, v)| (Value::String(k.clone()), v.clone()))
+                    .map(|(k, v)| (value::key_value(k), v.clone()))
                     .collect()),
                 Ok(Value::Null) => Ok(Vec::new()),
                 Ok(other) => Err(format!("for_each is a {}", other.type_name())),

@@ -43,7 +43,68 @@ pub enum Value {
     /// configuration that the code does not give). Templates carry it through; anything
     /// else that needs the whole string sees it as Unknown.
     Sym(SymStr),
+    /// A list known in part (see [`PartialList`]): what computation sees is Unknown,
+    /// except for the functions that keep what is known of it.
+    Partial(Box<PartialList>),
     Unknown(String),
+}
+
+/// A list known in part, as Terraform refines unknown values: the availability zones of a
+/// region (at least three distinct names, in order, the rest unknown), or ids known after
+/// apply sorted (these elements, in an order that is not known). Never both exact and
+/// ordered: that is a plain [`Value::List`] ([`PartialList::into_value`]).
+// Four independent facts about the list, each read by the functions that keep it.
+#[allow(clippy::struct_excessive_bools)]
+#[derive(Clone, Debug, PartialEq)]
+pub struct PartialList {
+    /// The elements known to be in the list: its first elements when `ordered`, else all
+    /// of them in no known order.
+    pub items: Vec<Value>,
+    /// The list has exactly these elements; else it may have more after them.
+    pub exact: bool,
+    pub ordered: bool,
+    /// The elements are known to be pairwise different.
+    pub distinct: bool,
+    /// The elements are in the order `sort` gives.
+    pub sorted: bool,
+    /// Why the rest is not known.
+    pub reason: String,
+}
+
+impl PartialList {
+    /// The value: a plain list when exact and ordered.
+    pub fn into_value(self) -> Value {
+        if self.exact && (self.ordered || self.items.len() <= 1) {
+            Value::List(self.items)
+        } else {
+            Value::Partial(Box::new(self))
+        }
+    }
+
+    /// Its `i`-th element, when known.
+    pub fn get(&self, i: usize) -> Result<&Value, Stop> {
+        if !self.ordered {
+            return Err(Stop::Unknown(format!(
+                "the order of the list is not known: {}",
+                self.reason
+            )));
+        }
+        self.items.get(i).ok_or_else(|| {
+            Stop::Unknown(format!(
+                "element {i} of the list is not known: {}",
+                self.reason
+            ))
+        })
+    }
+
+    /// Its length, when known.
+    pub fn len(&self) -> Result<usize, Stop> {
+        if self.exact {
+            Ok(self.items.len())
+        } else {
+            Err(Stop::Unknown(self.reason.clone()))
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -54,6 +115,18 @@ pub struct AttrRef {
     /// The reference as text, for reasons: `aws_vpc.a.arn`.
     pub text: String,
     pub known: Option<Value>,
+    /// The reference names one resource instance (not the one element kept for instances
+    /// whose `count`/`for_each` is unknown): its id is its own, different from every other
+    /// instance's.
+    pub single: bool,
+}
+
+impl AttrRef {
+    /// Attributes whose value identifies the instance: different instances, different
+    /// values (`aws_subnet.a.id` ≠ `aws_subnet.b.id`).
+    fn identifies(&self) -> bool {
+        self.single && matches!(self.attr.as_str(), "id" | "arn")
+    }
 }
 
 /// Why an evaluation stopped: the value is unknown, or the expression is an error (that
@@ -65,6 +138,9 @@ pub enum Stop {
 }
 
 pub type Eval = Result<Value, Stop>;
+
+/// How the reason of a value known only after apply ends.
+pub const AFTER_APPLY: &str = " is only known after apply";
 
 pub fn err<T>(message: impl Into<String>) -> Result<T, Stop> {
     Err(Stop::Error(message.into()))
@@ -82,16 +158,37 @@ impl Value {
         match self {
             Value::Ref(r) => match &r.known {
                 Some(v) => v.resolved(),
-                None => Err(Stop::Unknown(format!(
-                    "{} is only known after apply",
-                    r.text
-                ))),
+                None => Err(Stop::Unknown(format!("{}{AFTER_APPLY}", r.text))),
             },
             Value::Unknown(reason) | Value::UnknownInstances(_, reason) => {
                 Err(Stop::Unknown(reason.clone()))
             }
             Value::Sym(s) => Err(Stop::Unknown(crate::lower::symbolic_reason(s))),
+            Value::Partial(p) => Err(Stop::Unknown(p.reason.clone())),
             v => Ok(v),
+        }
+    }
+
+    /// The reference this value is when it is an attribute known only after apply
+    /// (following references to configured references: `aws_subnet.a.vpc_id` is
+    /// `aws_vpc.a.id`).
+    pub fn opaque(&self) -> Option<&AttrRef> {
+        match self {
+            Value::Ref(r) => match &r.known {
+                None => Some(r),
+                Some(k) => k.opaque(),
+            },
+            _ => None,
+        }
+    }
+
+    /// The first value known only after apply the value holds (at any depth).
+    pub fn find_opaque(&self) -> Option<&AttrRef> {
+        match self {
+            Value::List(items) => items.iter().find_map(Value::find_opaque),
+            Value::Map(map) => map.values().find_map(Value::find_opaque),
+            Value::Partial(p) => p.items.iter().find_map(Value::find_opaque),
+            v => v.opaque(),
         }
     }
 
@@ -110,10 +207,23 @@ impl Value {
             Value::Bool(_) => "bool",
             Value::Number(_) => "number",
             Value::String(_) | Value::Sym(_) => "string",
-            Value::List(_) => "list",
+            Value::List(_) | Value::Partial(_) => "list",
             Value::Map(_) => "object",
             Value::Resource(_) | Value::UnknownInstances(..) => "resource",
             Value::Ref(_) | Value::Unknown(_) => "unknown",
+        }
+    }
+
+    /// The key of a map or instance this value names: its string, or for a string known
+    /// in part (a zone name) its encoded text ([`key_value`] gives the value back).
+    pub fn as_key(&self) -> Result<String, Stop> {
+        match self {
+            Value::Sym(s) => Ok(s.encoded().to_owned()),
+            Value::Ref(r) => match &r.known {
+                Some(k @ Value::Sym(_)) => k.as_key(),
+                _ => self.as_string(),
+            },
+            other => other.as_string(),
         }
     }
 
@@ -195,6 +305,26 @@ impl Value {
     /// Terraform's equality (`==`, `contains`, `distinct`): deep, on resolved values. A
     /// string known in part equals another when that does not depend on its holes.
     pub fn equals(&self, other: &Value) -> Result<bool, Stop> {
+        // Ids known only after apply: the same reference is equal to itself, two instances'
+        // ids are different; an id is never empty.
+        match (self.opaque(), other.opaque()) {
+            (Some(a), Some(b)) => {
+                if a.handle == b.handle && a.text == b.text && a.single {
+                    return Ok(true);
+                }
+                if a.identifies() && b.identifies() && (a.handle != b.handle || a.attr != b.attr) {
+                    return Ok(false);
+                }
+            }
+            (Some(a), None) | (None, Some(a)) if a.identifies() => {
+                let known = if self.opaque().is_some() { other } else { self };
+                if matches!(known, Value::Null) || matches!(known, Value::String(s) if s.is_empty())
+                {
+                    return Ok(false);
+                }
+            }
+            _ => {}
+        }
         if matches!(self, Value::Sym(_)) || matches!(other, Value::Sym(_)) {
             if let (Ok(a), Ok(b)) = (self.as_text(), other.as_text()) {
                 // Terraform compares strings case-sensitively.
@@ -308,9 +438,25 @@ pub fn format_number(n: f64) -> String {
     }
 }
 
+/// The value of a map key or instance key ([`Value::as_key`]).
+pub fn key_value(key: &str) -> Value {
+    let s = SymStr::from_encoded(key);
+    if s.as_literal().is_some() {
+        Value::String(key.to_owned())
+    } else {
+        Value::Sym(s)
+    }
+}
+
 /// An instance key of a resource or module (`[0]`, `["a"]`) in Terraform's address syntax.
 pub fn key_suffix(key: &Value) -> String {
     match key {
+        Value::Sym(s) => {
+            let mut out = String::from("[");
+            write_json_string(&mut out, &s.to_string());
+            out.push(']');
+            out
+        }
         Value::Number(n) => format!("[{}]", format_number(*n)),
         Value::String(s) => {
             let mut out = String::from("[");
@@ -331,6 +477,10 @@ pub fn poisoned(value: Value, reason: &str) -> Value {
             Value::Ref(r)
         }
         v @ (Value::Resource(_) | Value::UnknownInstances(..) | Value::Unknown(_)) => v,
+        Value::Partial(mut p) => {
+            p.items = p.items.into_iter().map(|v| poisoned(v, reason)).collect();
+            Value::Partial(p)
+        }
         Value::List(items) => Value::List(items.into_iter().map(|v| poisoned(v, reason)).collect()),
         Value::Map(map) => Value::Map(
             map.into_iter()

@@ -1,17 +1,64 @@
 //! Expansion of resources and module calls: `count`, `for_each`, module instances and
 //! their sources.
 
+use super::super::value::AFTER_APPLY;
 use super::{
-    err, key_suffix, modules, provider_key, BTreeMap, Block, Body, CallExpansion, Env, Evaluator,
-    Expansion, ExprKind, FileId, Handle, HandleInfo, HashMap, InstId, Instance, KeyOrd, Keys,
-    LowerError, ModuleDef, PathBuf, Rc, Slot, Span, Stop, Unevaluated, Value, MAX_INSTANCES,
+    err, key_suffix, key_value, modules, provider_key, BTreeMap, Block, Body, CallExpansion, Env,
+    Evaluator, Expansion, ExprKind, FileId, Handle, HandleInfo, HashMap, InstId, Instance, KeyOrd,
+    Keys, LowerError, ModuleDef, PathBuf, Rc, Slot, Span, Stop, Unevaluated, Value, MAX_INSTANCES,
     MAX_MODULE_DEPTH,
 };
 
 impl<'a> Evaluator<'a> {
-    pub(super) fn keys(&self, body: &Body, env: &Env) -> Keys {
+    /// The instance keys of a block's `count` or `for_each` (in module `file`). What
+    /// Terraform cannot plan (a value known only after apply) is a located error, and the
+    /// instances are unknown.
+    pub(super) fn keys(&self, body: &Body, env: &Env, file: FileId) -> Keys {
+        let outer = self.beyond_plan.take();
+        let keys = self.keys_inner(body, env, file);
+        let beyond = self.beyond_plan.replace(outer);
+        self.set_beyond_plan(beyond.clone());
+        let (arg, what) = if body.attribute("count").is_some() {
+            ("count", "Invalid count argument: the count depends")
+        } else {
+            (
+                "for_each",
+                "Invalid for_each argument: the keys of for_each depend",
+            )
+        };
+        let after_apply = match &keys {
+            Keys::Unknown(reason) if reason.ends_with(AFTER_APPLY) => reason
+                .rsplit(": ")
+                .next()
+                .and_then(|r| r.strip_suffix(AFTER_APPLY))
+                .map(str::to_owned),
+            Keys::Count(_) | Keys::Each(_) => beyond,
+            _ => None,
+        };
+        let Some(value) = after_apply else {
+            return keys;
+        };
+        if let Some(attr) = body.attribute(arg) {
+            self.error(
+                Span::new(file, attr.value.span.clone()),
+                format!("{what} on {value}, which is known only after apply: Terraform cannot plan this (write the keys or the count in the configuration, or apply in two steps with -target)"),
+            );
+        }
+        Keys::Unknown(format!(
+            "{arg} depends on {value}, which is known only after apply (Terraform cannot plan it)"
+        ))
+    }
+
+    fn keys_inner(&self, body: &Body, env: &Env, file: FileId) -> Keys {
+        let stopped = |e: Stop| {
+            self.report(file, &e);
+            e
+        };
         if let Some(count) = body.attribute("count") {
-            let n = self.eval(&count.value, env).and_then(|v| v.as_integer());
+            let n = self
+                .eval(&count.value, env)
+                .and_then(|v| v.as_integer())
+                .map_err(stopped);
             return match n.map(|n| (n, usize::try_from(n))) {
                 Ok((n, Err(_))) => Keys::Unknown(format!("count is negative ({n})")),
                 Ok((n, Ok(c))) if c > MAX_INSTANCES => Keys::Unknown(format!(
@@ -25,7 +72,7 @@ impl<'a> Evaluator<'a> {
         let Some(for_each) = body.attribute("for_each") else {
             return Keys::Single;
         };
-        let value = match self.eval(&for_each.value, env) {
+        let value = match self.eval(&for_each.value, env).map_err(stopped) {
             Ok(v) => v,
             Err(Stop::Unknown(r)) => return Keys::Unknown(format!("for_each is not known: {r}")),
             Err(Stop::Error(e)) => {
@@ -37,13 +84,21 @@ impl<'a> Evaluator<'a> {
             // A set of strings (a list is accepted too: `terraform validate` reports it).
             Ok(Value::List(items)) => items
                 .iter()
-                .map(|i| i.as_string().map(|s| (s.clone(), Value::String(s))))
+                .map(|i| i.as_key().map(|k| (k, i.clone())))
                 .collect::<Result<BTreeMap<_, _>, _>>(),
             Ok(other) => err(format!(
                 "for_each must be a map or a set of strings, not a {}",
                 other.type_name()
             )),
-            Err(e) => Err(e),
+            Err(e) => match &value {
+                // Elements in no known order: the keys are still these, if known.
+                Value::Partial(p) if p.exact => p
+                    .items
+                    .iter()
+                    .map(|i| i.as_key().map(|k| (k, i.clone())))
+                    .collect::<Result<BTreeMap<_, _>, _>>(),
+                _ => Err(e),
+            },
         };
         match keys {
             Ok(map) if map.len() > MAX_INSTANCES => Keys::Unknown(format!(
@@ -79,7 +134,7 @@ impl<'a> Evaluator<'a> {
         } else {
             format!("{}.{}", instance.address, rdecl.address)
         };
-        let keys = self.keys(&rdecl.block.body, &Env::module(inst));
+        let keys = self.keys(&rdecl.block.body, &Env::module(inst), rdecl.file);
         let new = |key: Option<&Value>,
                    each: Option<(Value, Value)>,
                    count: Option<Value>,
@@ -113,7 +168,7 @@ impl<'a> Evaluator<'a> {
             Keys::Each(map) => Expansion::Map(
                 map.into_iter()
                     .map(|(k, v)| {
-                        let key = Value::String(k.clone());
+                        let key = key_value(&k);
                         let h = new(
                             Some(&key),
                             Some((key.clone(), v)),
@@ -201,7 +256,7 @@ impl<'a> Evaluator<'a> {
             })
         };
         let env = Env::module(inst);
-        let expansion = match self.keys(&call.block.body, &env) {
+        let expansion = match self.keys(&call.block.body, &env, call.file) {
             Keys::Single => Expansion::Single(new(None, env, None, KeyOrd::Single)),
             Keys::Count(n) => Expansion::List(
                 (0..n)
@@ -220,7 +275,7 @@ impl<'a> Evaluator<'a> {
             Keys::Each(map) => Expansion::Map(
                 map.into_iter()
                     .map(|(k, v)| {
-                        let key = Value::String(k.clone());
+                        let key = key_value(&k);
                         let e = Env {
                             each: Some(Rc::new((key.clone(), v))),
                             ..env.clone()

@@ -1,8 +1,8 @@
 //! Expressions: templates, function calls, operators and `for` expressions.
 
 use super::{
-    err, functions, BTreeMap, BinaryOp, Env, Eval, Evaluator, Expr, ExprKind, ForExpr, Stop,
-    SymStr, TemplatePart, UnaryOp, Value, MAX_DEPTH,
+    err, functions, key_value, BTreeMap, BinaryOp, Env, Eval, Evaluator, Expr, ExprKind, ForExpr,
+    PartialList, Stop, SymStr, TemplatePart, UnaryOp, Value, MAX_DEPTH,
 };
 
 impl Evaluator<'_> {
@@ -20,6 +20,15 @@ impl Evaluator<'_> {
         self.depth.set(depth);
         match result {
             Err(Stop::Unknown(r)) => Ok(Value::Unknown(r)),
+            Err(Stop::Error(e)) => {
+                // The innermost expression an error Terraform reports comes from.
+                if let Some((m, range @ None)) = self.pending.borrow_mut().as_mut() {
+                    if *m == e {
+                        *range = Some(super::super::validate::failing_step(expr, &e));
+                    }
+                }
+                Err(Stop::Error(e))
+            }
             other => other,
         }
     }
@@ -43,7 +52,7 @@ impl Evaluator<'_> {
                     let key = match &k.kind {
                         // `{ name = … }`: a bare name is the key itself.
                         ExprKind::Variable(name) => name.clone(),
-                        _ => self.eval(k, env)?.as_string()?,
+                        _ => self.eval(k, env)?.as_key()?,
                     };
                     map.insert(key, self.eval(v, env)?);
                 }
@@ -113,7 +122,9 @@ impl Evaluator<'_> {
                 for arg in args {
                     match self.eval(arg, env) {
                         Ok(v) => return Ok(v),
-                        Err(Stop::Error(_)) => {}
+                        Err(Stop::Error(_)) => {
+                            self.pending.borrow_mut().take();
+                        }
                         Err(stop) => return Err(stop),
                     }
                 }
@@ -122,7 +133,10 @@ impl Evaluator<'_> {
             "can" => match args {
                 [arg] => match self.eval(arg, env) {
                     Ok(v) => v.check_known().map(|()| Value::Bool(true)),
-                    Err(Stop::Error(_)) => Ok(Value::Bool(false)),
+                    Err(Stop::Error(_)) => {
+                        self.pending.borrow_mut().take();
+                        Ok(Value::Bool(false))
+                    }
                     Err(stop) => Err(stop),
                 },
                 _ => err("can() takes one argument"),
@@ -140,7 +154,20 @@ impl Evaluator<'_> {
                         values.extend(last.as_list()?.iter().cloned());
                     }
                 }
-                functions::call(name, &values)
+                let result = functions::call(name, &values)?;
+                // Terraform leaves these unknown when an element is known only after apply.
+                if matches!(
+                    name,
+                    "compact" | "distinct" | "toset" | "sort" | "contains" | "index"
+                ) {
+                    self.set_beyond_plan(
+                        values
+                            .iter()
+                            .find_map(Value::find_opaque)
+                            .map(|r| r.text.clone()),
+                    );
+                }
+                Ok(result)
             }
         }
     }
@@ -162,8 +189,15 @@ impl Evaluator<'_> {
                 Ok(true) => Ok(Value::Bool(true)),
                 _ => Ok(Value::Bool(a.as_bool()? || b.as_bool()?)),
             },
-            BinaryOp::Eq => Ok(Value::Bool(a.equals(&b)?)),
-            BinaryOp::NotEq => Ok(Value::Bool(!a.equals(&b)?)),
+            BinaryOp::Eq | BinaryOp::NotEq => {
+                let equal = a.equals(&b)?;
+                self.set_beyond_plan(
+                    a.find_opaque()
+                        .or_else(|| b.find_opaque())
+                        .map(|r| r.text.clone()),
+                );
+                Ok(Value::Bool(equal == (op == BinaryOp::Eq)))
+            }
             BinaryOp::Less => compare(f64::lt),
             BinaryOp::LessEq => compare(f64::le),
             BinaryOp::Greater => compare(f64::gt),
@@ -187,20 +221,25 @@ impl Evaluator<'_> {
 
     pub(super) fn for_expr(&self, f: &ForExpr, env: &Env) -> Eval {
         let collection = self.eval(&f.collection, env)?;
-        let items: Vec<(Value, Value)> = match collection.resolved()? {
-            Value::List(items) => items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| {
-                    #[allow(clippy::cast_precision_loss)]
-                    (Value::Number(i as f64), v.clone())
-                })
-                .collect(),
-            Value::Map(map) => map
-                .iter()
-                .map(|(k, v)| (Value::String(k.clone()), v.clone()))
-                .collect(),
-            other => return err(format!("a for expression over a {}", other.type_name())),
+        // Elements known in no known order: without an index, the result is known (a list in
+        // no known order, or a map).
+        let unordered = matches!(&collection, Value::Partial(p) if p.exact && f.key_var.is_none());
+        let items: Vec<(Value, Value)> = match &collection {
+            Value::Partial(p) if unordered => {
+                p.items.iter().map(|v| (Value::Null, v.clone())).collect()
+            }
+            _ => match collection.resolved()? {
+                Value::List(items) => items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| {
+                        #[allow(clippy::cast_precision_loss)]
+                        (Value::Number(i as f64), v.clone())
+                    })
+                    .collect(),
+                Value::Map(map) => map.iter().map(|(k, v)| (key_value(k), v.clone())).collect(),
+                other => return err(format!("a for expression over a {}", other.type_name())),
+            },
         };
         let mut list = Vec::new();
         let mut map = BTreeMap::new();
@@ -220,7 +259,7 @@ impl Evaluator<'_> {
             match &f.key {
                 None => list.push(value),
                 Some(key) => {
-                    let key = self.eval(key, &e)?.as_string()?;
+                    let key = self.eval(key, &e)?.as_key()?;
                     if f.grouping {
                         groups.entry(key).or_default().push(value);
                     } else if map.insert(key.clone(), value).is_some() {
@@ -232,6 +271,15 @@ impl Evaluator<'_> {
             }
         }
         Ok(match (&f.key, f.grouping) {
+            (None, _) if unordered => PartialList {
+                items: list,
+                exact: true,
+                ordered: false,
+                distinct: false,
+                sorted: false,
+                reason: "a for expression over a list whose order is not known".to_owned(),
+            }
+            .into_value(),
             (None, _) => Value::List(list),
             (Some(_), true) => Value::Map(
                 groups

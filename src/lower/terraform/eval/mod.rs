@@ -16,7 +16,9 @@ use std::rc::Rc;
 
 use super::functions;
 use super::modules::{self, ModuleDef};
-use super::value::{err, key_suffix, poisoned, AttrRef, Eval, Handle, Stop, Value};
+use super::value::{
+    err, key_suffix, key_value, poisoned, AttrRef, Eval, Handle, PartialList, Stop, Value,
+};
 use super::vars::{self, Raw};
 use crate::lower::LowerError;
 use crate::model::{HoleKind, Prop, SymStr};
@@ -25,6 +27,7 @@ use crate::syntax::hcl::{
     BinaryOp, Block, Body, Expr, ExprKind, ForExpr, TemplatePart, TraversalOp, UnaryOp,
 };
 
+mod data;
 mod expansion;
 mod expr;
 mod named;
@@ -164,6 +167,9 @@ enum MemoKey {
     Attr(Handle, String),
 }
 
+/// A memoised value, with the value known only after apply it was decided from, if any.
+type Memoised = (Value, Option<String>);
+
 /// Per (module instance, declaration index): a resource's or a module call's expansion.
 type Memo<T> = HashMap<(InstId, usize), Slot<T>>;
 
@@ -173,6 +179,7 @@ enum Slot<T> {
 }
 
 /// Instance keys of a `count` or `for_each`.
+#[derive(Clone, Debug)]
 enum Keys {
     Single,
     Count(usize),
@@ -197,7 +204,9 @@ pub struct Evaluator<'a> {
     /// every use was a path comparison per step of a `BTreeMap` search).
     instance_defs: RefCell<Vec<&'a ModuleDef<'a>>>,
     pub handles: RefCell<Vec<HandleInfo>>,
-    memo: RefCell<HashMap<MemoKey, Slot<Value>>>,
+    /// Memoised values, each with whether computing it decided something Terraform does not
+    /// know when it plans ([`Evaluator::beyond_plan`]).
+    memo: RefCell<HashMap<MemoKey, Slot<Memoised>>>,
     expansions: RefCell<Memo<Expansion<Handle>>>,
     calls: RefCell<Memo<CallExpansion>>,
     depth: Cell<usize>,
@@ -206,6 +215,16 @@ pub struct Evaluator<'a> {
     /// The identities of the values the code does not give (a provider's region), by
     /// where they come from: the same source is the same hole (see `model::symbolic`).
     holes: RefCell<HashMap<String, u16>>,
+    /// The instance keys of data sources, by (module instance, address).
+    data_keys: RefCell<HashMap<(InstId, String), Keys>>,
+    /// Set while evaluating when a function decided something from ids known only after
+    /// apply that Terraform leaves unknown when it plans (`distinct`, `compact` of such
+    /// ids): a `count` or `for_each` that needs it is an error for Terraform.
+    beyond_plan: RefCell<Option<String>>,
+    /// An error Terraform reports (a missing attribute or key of a known value), with the
+    /// span of the expression it is in once known: reported where the evaluation stops
+    /// unless `try`/`can` catch it.
+    pending: RefCell<Option<(String, Option<std::ops::Range<usize>>)>>,
 }
 
 impl<'a> Evaluator<'a> {
@@ -228,15 +247,54 @@ impl<'a> Evaluator<'a> {
             errors: RefCell::default(),
             unevaluated: RefCell::default(),
             holes: RefCell::default(),
+            data_keys: RefCell::default(),
+            beyond_plan: RefCell::default(),
+            pending: RefCell::default(),
+        }
+    }
+
+    /// An error Terraform reports, to be located ([`Evaluator::report`]).
+    fn invalid<T>(&self, message: String) -> Result<T, Stop> {
+        *self.pending.borrow_mut() = Some((message.clone(), None));
+        Err(Stop::Error(message))
+    }
+
+    /// Where an evaluation in `file` stopped with an error Terraform reports: a located
+    /// error, once.
+    pub fn report(&self, file: FileId, stop: &Stop) {
+        let Stop::Error(message) = stop else {
+            return;
+        };
+        let pending = self.pending.borrow_mut().take();
+        if let Some((m, Some(range))) = pending {
+            if m == *message {
+                self.error(Span::new(file, range), m);
+            }
+        }
+    }
+
+    /// Records a located error (each once).
+    fn error(&self, span: Span, message: String) {
+        let mut errors = self.errors.borrow_mut();
+        if !errors
+            .iter()
+            .any(|e| e.span == span && e.message == message)
+        {
+            errors.push(LowerError { span, message });
         }
     }
 
     /// The hole of `kind` for the unknown value identified by `source`.
     fn hole(&self, kind: HoleKind, source: &str) -> SymStr {
+        SymStr::hole(kind, self.hole_scope(source))
+    }
+
+    /// The number identifying the unknown value of `source` (the same source, the same
+    /// number).
+    fn hole_scope(&self, source: &str) -> u16 {
         let mut holes = self.holes.borrow_mut();
         let next = u16::try_from(holes.len()).unwrap_or(u16::MAX);
-        let scope = *holes.entry(source.to_owned()).or_insert(next);
-        SymStr::hole(kind, scope)
+        *holes.entry(source.to_owned()).or_insert(next)
     }
 
     pub fn instance(&self, inst: InstId) -> Rc<Instance<'a>> {
@@ -245,6 +303,11 @@ impl<'a> Evaluator<'a> {
 
     pub fn def(&self, inst: InstId) -> &'a ModuleDef<'a> {
         self.instance_defs.borrow()[inst]
+    }
+
+    /// The module definition of a directory.
+    pub fn def_of(&self, dir: &Path) -> Option<&'a ModuleDef<'a>> {
+        self.defs.get(dir)
     }
 
     pub fn handle(&self, h: Handle) -> HandleInfo {
@@ -282,9 +345,29 @@ impl<'a> Evaluator<'a> {
         self.walk(id);
     }
 
-    /// Expands every resource and module call of an instance, depth first.
+    /// The value known only after apply that the evaluation decided from (see
+    /// `beyond_plan`), merged into the outer evaluation's.
+    fn set_beyond_plan(&self, from: Option<String>) {
+        let mut beyond = self.beyond_plan.borrow_mut();
+        if beyond.is_none() {
+            *beyond = from;
+        }
+    }
+
+    /// Expands every resource and module call of an instance, depth first; evaluates its
+    /// locals and outputs (Terraform evaluates them all: their errors are errors).
     fn walk(&self, inst: InstId) {
         let def = self.def(inst);
+        let mut locals: Vec<&str> = def.locals.keys().copied().collect();
+        locals.sort_unstable();
+        for name in locals {
+            let _ = self.local(inst, name);
+        }
+        let mut outputs: Vec<&str> = def.outputs.keys().copied().collect();
+        outputs.sort_unstable();
+        for name in outputs {
+            let _ = self.output(inst, name);
+        }
         for i in 0..def.resources.len() {
             let _ = self.expansion(inst, i);
         }

@@ -13,13 +13,22 @@ impl<'a> Evaluator<'a> {
         compute: impl FnOnce() -> Value,
     ) -> Value {
         match self.memo.borrow().get(&key) {
-            Some(Slot::Done(v)) => return v.clone(),
+            Some(Slot::Done((v, beyond))) => {
+                let (v, beyond) = (v.clone(), beyond.clone());
+                self.set_beyond_plan(beyond);
+                return v;
+            }
             Some(Slot::InProgress) => return cycle(),
             None => {}
         }
         self.memo.borrow_mut().insert(key.clone(), Slot::InProgress);
+        let outer = self.beyond_plan.take();
         let v = compute();
-        self.memo.borrow_mut().insert(key, Slot::Done(v.clone()));
+        let beyond = self.beyond_plan.replace(outer);
+        self.set_beyond_plan(beyond.clone());
+        self.memo
+            .borrow_mut()
+            .insert(key, Slot::Done((v.clone(), beyond)));
         v
     }
 
@@ -35,7 +44,11 @@ impl<'a> Evaluator<'a> {
             || match self.variable_value(inst, name, block) {
                 Ok(v) => v,
                 Err(Stop::Unknown(r)) => Value::Unknown(r),
-                Err(Stop::Error(e)) => {
+                Err(e @ Stop::Error(_)) => {
+                    if let Some((caller, call, _)) = &self.instance(inst).parent {
+                        self.report(self.def(*caller).calls[*call].file, &e);
+                    }
+                    let Stop::Error(e) = e else { unreachable!() };
                     Value::Unknown(format!("var.{name} cannot be evaluated: {e}"))
                 }
             },
@@ -124,7 +137,7 @@ impl<'a> Evaluator<'a> {
 
     pub(super) fn local(&self, inst: InstId, name: &str) -> Eval {
         let def = self.def(inst);
-        let Some(&(_, attr)) = def.locals.get(name) else {
+        let Some(&(file, attr)) = def.locals.get(name) else {
             return err(format!("local.{name} is not declared"));
         };
         Ok(self.memo(
@@ -133,7 +146,9 @@ impl<'a> Evaluator<'a> {
             || match self.eval(&attr.value, &Env::module(inst)) {
                 Ok(v) => v,
                 Err(Stop::Unknown(r)) => Value::Unknown(r),
-                Err(Stop::Error(e)) => {
+                Err(e @ Stop::Error(_)) => {
+                    self.report(file, &e);
+                    let Stop::Error(e) = e else { unreachable!() };
                     Value::Unknown(format!("local.{name} cannot be evaluated: {e}"))
                 }
             },
@@ -143,7 +158,7 @@ impl<'a> Evaluator<'a> {
     pub(super) fn output(&self, inst: InstId, name: &str) -> Eval {
         let instance = self.instance(inst);
         let def = self.def(inst);
-        let Some(&(_, block)) = def.outputs.get(name) else {
+        let Some(&(file, block)) = def.outputs.get(name) else {
             return err(format!("{} has no output \"{name}\"", instance.address));
         };
         let Some(attr) = block.body.attribute("value") else {
@@ -155,10 +170,14 @@ impl<'a> Evaluator<'a> {
             || match self.eval(&attr.value, &Env::module(inst)) {
                 Ok(v) => v,
                 Err(Stop::Unknown(r)) => Value::Unknown(r),
-                Err(Stop::Error(e)) => Value::Unknown(format!(
-                    "{}.{name} cannot be evaluated: {e}",
-                    instance.address
-                )),
+                Err(e @ Stop::Error(_)) => {
+                    self.report(file, &e);
+                    let Stop::Error(e) = e else { unreachable!() };
+                    Value::Unknown(format!(
+                        "{}.{name} cannot be evaluated: {e}",
+                        instance.address
+                    ))
+                }
             },
         );
         Ok(match &instance.poison {
@@ -186,7 +205,12 @@ impl<'a> Evaluator<'a> {
                 let v = self.memo(
                     MemoKey::Attr(h, attr.to_owned()),
                     || Value::Null,
-                    || self.eval(&a.value, &info.env()).unwrap_or(Value::Null),
+                    || {
+                        // Reported where the resource itself is lowered.
+                        let v = self.eval(&a.value, &info.env()).unwrap_or(Value::Null);
+                        self.pending.borrow_mut().take();
+                        v
+                    },
                 );
                 match (&info.poison, v) {
                     (_, Value::Null) => None,
@@ -201,6 +225,7 @@ impl<'a> Evaluator<'a> {
             attr: attr.to_owned(),
             text: format!("{}.{attr}", info.address),
             known,
+            single: info.poison.is_none(),
         }))
     }
 }

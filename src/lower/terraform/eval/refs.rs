@@ -2,8 +2,8 @@
 //! access, splats.
 
 use super::{
-    err, key_suffix, modules, Block, CallExpansion, Env, Eval, Evaluator, Expansion, FileId,
-    InstId, Prop, Span, Stop, TraversalOp, Value,
+    err, key_suffix, modules, CallExpansion, Env, Eval, Evaluator, Expansion, Stop, TraversalOp,
+    Value,
 };
 
 impl Evaluator<'_> {
@@ -140,7 +140,7 @@ impl Evaluator<'_> {
                 )
             }
             (Expansion::Map(cs), Some(TraversalOp::Index(k))) => {
-                let k = self.eval(k, env)?.as_string()?;
+                let k = self.eval(k, env)?.as_key()?;
                 let c = cs.get(&k).ok_or_else(|| {
                     Stop::Error(format!("module.{name} has no instance [\"{k}\"]"))
                 })?;
@@ -171,79 +171,6 @@ impl Evaluator<'_> {
         Ok((value, 1))
     }
 
-    /// Data sources are Unknown, except `aws_region`, which is the provider's region.
-    pub(super) fn data_ref(&self, env: &Env, ops: &[TraversalOp]) -> Result<(Value, usize), Stop> {
-        let names: Vec<&str> = ops
-            .iter()
-            .map_while(|op| match op {
-                TraversalOp::GetAttr(a) => Some(a.as_str()),
-                _ => None,
-            })
-            .take(3)
-            .collect();
-        let [ty, name, ..] = names.as_slice() else {
-            return err("data must be followed by a type and a name");
-        };
-        let def = self.def(env.inst);
-        let Some(decl) = def.data.get(&format!("{ty}.{name}")) else {
-            return err(format!("data.{ty}.{name} is not declared in this module"));
-        };
-        let text = format!("data.{}", names.join("."));
-        let expanded = decl.block.body.attribute("count").is_some()
-            || decl.block.body.attribute("for_each").is_some();
-        if *ty == "aws_region" && !expanded {
-            let region = self.data_region(env.inst, decl.block);
-            let region_of = |attr: &str| match attr {
-                "name" | "id" | "region" => region.clone(),
-                other => Value::unknown(format!(
-                    "data.{ty}.{name}.{other} is read from AWS when Terraform runs"
-                )),
-            };
-            return Ok(match names.get(2) {
-                Some(attr) => (region_of(attr), 3),
-                None => (
-                    Value::Map(
-                        ["name", "id", "region"]
-                            .iter()
-                            .map(|a| ((*a).to_owned(), region_of(a)))
-                            .collect(),
-                    ),
-                    2,
-                ),
-            });
-        }
-        Ok((
-            Value::unknown(format!(
-                "{text} is read from a data source when Terraform runs"
-            )),
-            ops.len(),
-        ))
-    }
-
-    pub(super) fn data_region(&self, inst: InstId, block: &Block) -> Value {
-        for arg in ["region", "name"] {
-            if let Some(a) = block.body.attribute(arg) {
-                return self
-                    .eval(&a.value, &Env::module(inst))
-                    .unwrap_or_else(|e| match e {
-                        Stop::Unknown(r) | Stop::Error(r) => Value::Unknown(r),
-                    });
-            }
-        }
-        let key = Self::provider_key(block);
-        let at = Span::new(FileId(0), 0..0);
-        match self.provider_region(inst, &key, at) {
-            Some(Prop { val: crate::model::Val::Known(r), .. }) => match r.as_literal() {
-                Some(text) => Value::String(text.to_owned()),
-                None => Value::Sym(r),
-            },
-            Some(Prop { val: crate::model::Val::Unknown(r), .. }) => Value::Unknown(r),
-            _ => Value::unknown(format!(
-                "data.aws_region: no region is configured for provider {key} (it comes from AWS_REGION or the AWS profile when Terraform runs)"
-            )),
-        }
-    }
-
     pub(super) fn traverse(&self, mut value: Value, ops: &[TraversalOp], env: &Env) -> Eval {
         for (i, op) in ops.iter().enumerate() {
             value = match op {
@@ -262,10 +189,12 @@ impl Evaluator<'_> {
 
     pub(super) fn get_attr(&self, value: Value, attr: &str) -> Eval {
         match value {
-            Value::Map(mut map) => map.remove(attr).map_or_else(
-                || err(format!("the object has no attribute \"{attr}\"")),
-                Ok,
-            ),
+            Value::Map(mut map) => match map.remove(attr) {
+                Some(v) => Ok(v),
+                None => self.invalid(format!(
+                    "Unsupported attribute: the object has no attribute \"{attr}\""
+                )),
+            },
             Value::Resource(h) => Ok(self.resource_attr(h, attr)),
             Value::Ref(mut r) => {
                 r.text = format!("{}.{attr}", r.text);
@@ -290,6 +219,16 @@ impl Evaluator<'_> {
         if let Value::Unknown(_) = value {
             return Ok(value);
         }
+        if let (Value::Map(map), Value::Sym(_)) = (&value, key) {
+            let k = key.as_key()?;
+            return match map.get(&k) {
+                Some(v) => Ok(v.clone()),
+                None => self.invalid(format!(
+                    "Invalid index: the map has no key \"{}\"",
+                    key.as_text()?
+                )),
+            };
+        }
         let resolved = key.resolved()?;
         match value {
             Value::List(mut items) => {
@@ -297,15 +236,26 @@ impl Evaluator<'_> {
                 let len = items.len();
                 match usize::try_from(i).ok().filter(|i| *i < len) {
                     Some(i) => Ok(items.swap_remove(i)),
-                    None => err(format!("index {i} is out of range for a list of {len}")),
+                    None => self.invalid(format!(
+                        "Invalid index: index {i} is out of range for a list of {len}"
+                    )),
                 }
             }
             Value::Map(mut map) => {
                 let k = resolved.as_string()?;
-                map.remove(&k)
-                    .map_or_else(|| err(format!("the map has no key \"{k}\"")), Ok)
+                match map.remove(&k) {
+                    Some(v) => Ok(v),
+                    None => self.invalid(format!("Invalid index: the map has no key \"{k}\"")),
+                }
             }
             Value::UnknownInstances(h, _) => Ok(Value::Resource(h)),
+            Value::Partial(p) => {
+                let i = resolved.as_integer()?;
+                match usize::try_from(i) {
+                    Ok(i) => p.get(i).cloned(),
+                    Err(_) => err(format!("index {i} is out of range")),
+                }
+            }
             Value::Ref(mut r) => {
                 r.text = format!("{}{}", r.text, key_suffix(resolved));
                 r.known = match r.known.take() {
@@ -325,6 +275,17 @@ impl Evaluator<'_> {
     pub(super) fn splat(&self, value: Value, rest: &[TraversalOp], env: &Env) -> Eval {
         match value {
             Value::Null => Ok(Value::List(Vec::new())),
+            Value::Partial(p) => Ok(super::PartialList {
+                items: p
+                    .items
+                    .into_iter()
+                    .map(|item| self.traverse(item, rest, env))
+                    .collect::<Result<_, _>>()?,
+                distinct: false,
+                sorted: false,
+                ..*p
+            }
+            .into_value()),
             Value::Unknown(_) => Ok(value),
             Value::UnknownInstances(_, reason) => Ok(Value::Unknown(reason)),
             Value::Ref(ref r) if r.known.is_none() => Ok(value),
