@@ -362,10 +362,18 @@ pub(super) fn shape(graph: &Graph, id: ResourceId) -> Shape {
                 ComputeKind::EksNodeGroup => "EKS node group",
                 ComputeKind::Fleet => "fleet",
                 ComputeKind::Function => "function",
+                ComputeKind::ContainerService => "ECS service",
             }
             .to_owned()];
             details.extend(instance_types(g, &c.instance_types));
-            let subnets = targets(c.subnets.as_ref());
+            // Attached to network interfaces: drawn in their subnets.
+            let subnets: Vec<ResourceId> = targets(c.subnets.as_ref())
+                .into_iter()
+                .map(|t| match &g.get(t).kind {
+                    Kind::NetworkInterface(ni) => ni.subnet.target().unwrap_or(t),
+                    _ => t,
+                })
+                .collect();
             let mut shape = node(NodeKind::Compute, subnets.first().copied(), details);
             for s in subnets {
                 shape.links.push(Link {
@@ -557,6 +565,11 @@ pub(super) fn shape(graph: &Graph, id: ResourceId) -> Shape {
         Kind::Route53ProfileResourceAssociation(a) => {
             association(a.profile.target(), a.resource.target())
         }
+        Kind::NetworkInterface(ni) => Shape::Node(node(
+            NodeKind::Resource,
+            ni.subnet.target(),
+            vec!["network interface".to_owned()],
+        )),
         Kind::Other => Shape::Hidden,
         // Kinds without properties, and kinds this file does not know yet.
         other => generic(graph, id, class(other)),

@@ -243,6 +243,7 @@ pub enum Kind {
     DxGatewayAssociation(DxGatewayAssociation),
     Compute(Compute),
     LaunchTemplate(LaunchTemplate),
+    NetworkInterface(NetworkInterface),
     Endpoint(Endpoint),
     SecurityGroup(SecurityGroup),
     SecurityGroupIngress(SecurityGroupIngress),
@@ -449,6 +450,9 @@ pub enum ComputeKind {
     /// A function attached to subnets (Lambda, SAM `AWS::Serverless::Function` with a
     /// `VpcConfig`): no instance type.
     Function,
+    /// An ECS service whose tasks have their own network interfaces in subnets (`awsvpc`
+    /// network mode): no instance type of its own.
+    ContainerService,
 }
 
 /// Something that launches EC2 instances into subnets.
@@ -460,8 +464,16 @@ pub struct Compute {
     pub instance_types: Vec<Prop<String>>,
     /// The launch template or launch configuration used, if any.
     pub template: Option<RefProp>,
-    /// The subnets the instances are launched into (`None`: not written on the resource).
+    /// The subnets the instances are launched into, or the network interfaces they are
+    /// attached to (their subnets are meant) (`None`: not written on the resource).
     pub subnets: Option<ListProp<()>>,
+}
+
+/// A network interface created on its own (`aws_network_interface`,
+/// `AWS::EC2::NetworkInterface`): an instance it is attached to is in its subnet.
+#[derive(Clone, Debug)]
+pub struct NetworkInterface {
+    pub subnet: RefProp,
 }
 
 /// A launch template or launch configuration: instance types and network interfaces that

@@ -9,12 +9,12 @@
 use super::{
     Compute, DhcpOptions, DhcpOptionsAssociation, Directory, DxGatewayAssociation, Endpoint,
     EndpointAssociation, HostedZone, HostedZoneAssociation, IngressRule, Ipv4Net, Kind,
-    LaunchTemplate, MainRouteTableAssociation, Peering, PeeringAccepter, PeeringOptions, Prop,
-    ResolverEndpoint, ResolverRule, ResolverRuleAssociation, Resource, ResourceId, Route,
-    Route53ProfileAssociation, Route53ProfileResourceAssociation, RouteResource, RouteTable,
-    RouteTableAssociation, RouteTarget, SecurityGroup, SecurityGroupIngress, Subnet, SymStr,
-    TransitGatewayVpcAttachment, Val, VgwRoutePropagation, Vpc, VpcCidrBlock, VpnConnection,
-    VpnConnectionRoute, VpnGateway, VpnGatewayAttachment,
+    LaunchTemplate, MainRouteTableAssociation, NetworkInterface, Peering, PeeringAccepter,
+    PeeringOptions, Prop, ResolverEndpoint, ResolverRule, ResolverRuleAssociation, Resource,
+    ResourceId, Route, Route53ProfileAssociation, Route53ProfileResourceAssociation, RouteResource,
+    RouteTable, RouteTableAssociation, RouteTarget, SecurityGroup, SecurityGroupIngress, Subnet,
+    SymStr, TransitGatewayVpcAttachment, Val, VgwRoutePropagation, Vpc, VpcCidrBlock,
+    VpnConnection, VpnConnectionRoute, VpnGateway, VpnGatewayAttachment,
 };
 use crate::source::Span;
 
@@ -139,6 +139,7 @@ fields! {
     DxGatewayAssociation { dx_gateway, associated_gateway },
     Compute { kind, instance_types, template, subnets },
     LaunchTemplate { instance_types, subnets, instance_requirements },
+    NetworkInterface { subnet },
     Endpoint { vpc, endpoint_type, service_name, subnets, security_groups, private_dns },
     SecurityGroup { vpc, ingress, default_of_vpc },
     SecurityGroupIngress { group, rule },
@@ -178,6 +179,7 @@ impl VisitProps for Kind {
             Kind::DxGatewayAssociation(x) => x.visit_props(path, f),
             Kind::Compute(x) => x.visit_props(path, f),
             Kind::LaunchTemplate(x) => x.visit_props(path, f),
+            Kind::NetworkInterface(x) => x.visit_props(path, f),
             Kind::Endpoint(x) => x.visit_props(path, f),
             Kind::SecurityGroup(x) => x.visit_props(path, f),
             Kind::SecurityGroupIngress(x) => x.visit_props(path, f),

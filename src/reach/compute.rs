@@ -94,10 +94,27 @@ pub fn compute_view(graph: &Graph, id: ResourceId) -> ComputeView {
                     Val::Ref(target, _) if matches!(graph.get(*target).kind, Kind::Subnet(_)) => {
                         Ok(*target)
                     }
-                    Val::Ref(target, _) => Err(Undecided::new(
-                        format!("{} is not a subnet", graph.get(*target).address),
-                        p.span,
-                    )),
+                    // Attached to a network interface: in its subnet.
+                    Val::Ref(target, _) => match &graph.get(*target).kind {
+                        Kind::NetworkInterface(ni) => match &ni.subnet.val {
+                            Val::Ref(subnet, _)
+                                if matches!(graph.get(*subnet).kind, Kind::Subnet(_)) =>
+                            {
+                                Ok(*subnet)
+                            }
+                            _ => Err(ni
+                                .subnet
+                                .undecided(graph)
+                                .unwrap_or_else(|| {
+                                    Undecided::new("a literal subnet id", ni.subnet.span)
+                                })
+                                .context(format!("the subnet of {}", graph.get(*target).address))),
+                        },
+                        _ => Err(Undecided::new(
+                            format!("{} is not a subnet", graph.get(*target).address),
+                            p.span,
+                        )),
+                    },
                     Val::Unknown(reason) => Err(Undecided::new(reason.clone(), p.span)),
                     Val::Known(()) => Err(Undecided::new("a literal subnet id", p.span)),
                 })

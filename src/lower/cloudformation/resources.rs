@@ -6,10 +6,10 @@ use super::eval::{EVal, Spanned, World};
 use crate::lower::{list_items, single, Props, Scalar};
 use crate::model::{
     Compute, ComputeKind, DhcpOptions, DhcpOptionsAssociation, Directory, DxGatewayAssociation,
-    Endpoint, HostedZone, IngressRule, Kind, LaunchTemplate, ListProp, Peering, Prop, RefProp,
-    ResolverEndpoint, ResolverRule, ResolverRuleAssociation, Route, Route53ProfileAssociation,
-    Route53ProfileResourceAssociation, RouteResource, RouteTable, RouteTableAssociation,
-    RouteTarget, SecurityGroup, SecurityGroupIngress, Subnet, TargetKind,
+    Endpoint, HostedZone, IngressRule, Kind, LaunchTemplate, ListProp, NetworkInterface, Peering,
+    Prop, RefProp, ResolverEndpoint, ResolverRule, ResolverRuleAssociation, Route,
+    Route53ProfileAssociation, Route53ProfileResourceAssociation, RouteResource, RouteTable,
+    RouteTableAssociation, RouteTarget, SecurityGroup, SecurityGroupIngress, Subnet, TargetKind,
     TransitGatewayVpcAttachment, Val, VgwRoutePropagation, Vpc, VpcCidrBlock, VpnConnection,
     VpnConnectionRoute, VpnGateway, VpnGatewayAttachment,
 };
@@ -264,11 +264,12 @@ pub(super) fn lower_resource(type_name: &str, r: &Ctx<'_, '_>) -> Kind {
         }
         "AWS::EC2::Instance" => {
             let mut subnets: Vec<RefProp> = r.reference("SubnetId").into_iter().collect();
-            subnets.extend(
-                r.children("NetworkInterfaces")
-                    .iter()
-                    .filter_map(|ni| ni.reference("SubnetId")),
-            );
+            // An interface given by its subnet, or created on its own (`NetworkInterfaceId`:
+            // in that interface's subnet).
+            subnets.extend(r.children("NetworkInterfaces").iter().filter_map(|ni| {
+                ni.reference("SubnetId")
+                    .or_else(|| ni.reference("NetworkInterfaceId"))
+            }));
             Kind::Compute(Compute {
                 kind: ComputeKind::Instance,
                 instance_types: r.string("InstanceType").into_iter().collect(),
@@ -343,6 +344,23 @@ pub(super) fn lower_resource(type_name: &str, r: &Ctx<'_, '_>) -> Kind {
                 None => Kind::Other,
             }
         }
+        "AWS::EC2::NetworkInterface" => Kind::NetworkInterface(NetworkInterface {
+            subnet: r.required_reference("SubnetId"),
+        }),
+        // An ECS service in the `awsvpc` network mode: its tasks have interfaces in these
+        // subnets (a workload without instance types, like a function).
+        "AWS::ECS::Service" => match r
+            .child("NetworkConfiguration")
+            .and_then(|n| n.child("AwsvpcConfiguration"))
+        {
+            Some(c) => Kind::Compute(Compute {
+                kind: ComputeKind::ContainerService,
+                instance_types: Vec::new(),
+                template: None,
+                subnets: c.references("Subnets"),
+            }),
+            None => Kind::Other,
+        },
         "AWS::EKS::Nodegroup" => Kind::Compute(Compute {
             kind: ComputeKind::EksNodeGroup,
             instance_types: list_items(r.strings("InstanceTypes")),

@@ -5,8 +5,8 @@ use super::super::{list_items, single, Props};
 use crate::model::{
     Compute, ComputeKind, DhcpOptions, DhcpOptionsAssociation, Directory, DxGatewayAssociation,
     Endpoint, EndpointAssociation, HostedZone, HostedZoneAssociation, IngressRule, Kind,
-    LaunchTemplate, MainRouteTableAssociation, Peering, PeeringAccepter, PeeringOptions, Prop,
-    RefProp, ResolverEndpoint, ResolverRule, ResolverRuleAssociation, Route,
+    LaunchTemplate, MainRouteTableAssociation, NetworkInterface, Peering, PeeringAccepter,
+    PeeringOptions, Prop, RefProp, ResolverEndpoint, ResolverRule, ResolverRuleAssociation, Route,
     Route53ProfileAssociation, Route53ProfileResourceAssociation, RouteResource, RouteTable,
     RouteTableAssociation, RouteTarget, SecurityGroup, SecurityGroupIngress, Subnet, TargetKind,
     TransitGatewayVpcAttachment, VgwRoutePropagation, Vpc, VpcCidrBlock, VpnConnection,
@@ -163,8 +163,40 @@ pub(crate) fn lower_resource<R: TfBlock>(type_name: &str, r: &R) -> Kind {
             kind: ComputeKind::Instance,
             instance_types: r.string("instance_type").into_iter().collect(),
             template: r.block("launch_template").and_then(|lt| template_ref(&lt)),
-            subnets: r.reference("subnet_id").map(single),
+            // `network_interface { network_interface_id = … }`: in the interface's subnet.
+            subnets: r.reference("subnet_id").map(single).or_else(|| {
+                let attached: Vec<RefProp> = r
+                    .blocks("network_interface")
+                    .into_iter()
+                    .filter_map(|ni| ni.reference("network_interface_id"))
+                    .collect();
+                (!attached.is_empty()).then(|| Prop::known(attached, r.decl_span()))
+            }),
         }),
+        "aws_network_interface" => Kind::NetworkInterface(NetworkInterface {
+            subnet: r.required_reference("subnet_id"),
+        }),
+        // A function in a VPC (`vpc_config`), an ECS service whose tasks have their own
+        // interfaces (`network_configuration`, the `awsvpc` network mode): workloads in
+        // those subnets, without instance types.
+        "aws_lambda_function" => match r.block("vpc_config") {
+            Some(vpc) => Kind::Compute(Compute {
+                kind: ComputeKind::Function,
+                instance_types: Vec::new(),
+                template: None,
+                subnets: vpc.references("subnet_ids"),
+            }),
+            None => Kind::Other,
+        },
+        "aws_ecs_service" => match r.block("network_configuration") {
+            Some(net) => Kind::Compute(Compute {
+                kind: ComputeKind::ContainerService,
+                instance_types: Vec::new(),
+                template: None,
+                subnets: net.references("subnets"),
+            }),
+            None => Kind::Other,
+        },
         "aws_launch_template" => Kind::LaunchTemplate(LaunchTemplate {
             instance_types: r.string("instance_type").into_iter().collect(),
             subnets: {
