@@ -11,6 +11,7 @@ pub mod graph;
 pub mod lower;
 pub(crate) mod lsp;
 pub mod model;
+pub mod module_sources;
 pub mod reach;
 pub mod rules;
 pub mod source;

@@ -370,28 +370,100 @@ output "region" { value = data.aws_region.here.name }
 }
 
 #[test]
-fn a_module_source_outside_the_scanned_paths_is_refused() {
-    let root = "module \"net\" {\n  source = \"../../shared/net\"\n}\n";
+fn a_module_source_outside_the_repository_is_unchecked_and_a_missing_one_an_error() {
+    let root = "module \"net\" {\n  source = \"../../shared/net\"\n}\nmodule \"gone\" {\n  source = \"./gone\"\n}\n";
+    // No repository around the scanned paths: nothing outside them is read.
     let options = TerraformOptions {
         roots: vec![PathBuf::from("envs/prod")],
         ..TerraformOptions::default()
     };
     let report = run_with(&[("envs/prod/main.tf", root)], options);
+    // The missing directory inside the scanned paths is a located error, and only that.
     assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
     let e = &report.errors[0];
     assert_eq!(e.path, Path::new("envs/prod/main.tf"));
-    assert_eq!((e.location.line, e.location.column), (2, 12));
+    assert_eq!((e.location.line, e.location.column), (5, 12));
     assert!(
         e.message.starts_with(
-            "module source \"../../shared/net\" resolves to shared/net, outside the scanned paths"
+            "module source \"./gone\" resolves to envs/prod/gone, where there are no Terraform files"
         ),
         "{}",
         e.message
     );
     assert_eq!(
-        reasons(&report).len(),
-        1,
-        "the module call is listed as unchecked"
+        reasons(&report),
+        ["module.net: module source \"../../shared/net\" resolves to shared/net, outside the scanned paths, and no repository (a directory with .git or .vpclint.toml) contains them: vpclint reads nothing outside the scanned paths then"]
+    );
+    // A repository (the CLI finds it): a source that leaves it is unchecked, never an error.
+    let options = TerraformOptions {
+        roots: vec![PathBuf::from("envs/prod")],
+        repository: Some(PathBuf::from("envs")),
+        ..TerraformOptions::default()
+    };
+    let report = run_with(&[("envs/prod/main.tf", root)], options);
+    assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
+    assert!(
+        reasons(&report)[0].contains(
+            "outside the repository (envs, the nearest directory with .git or .vpclint.toml)"
+        ),
+        "{:?}",
+        reasons(&report)
+    );
+}
+
+#[test]
+fn a_local_module_outside_the_scanned_path_is_read_inside_the_repository() {
+    let dir = std::env::temp_dir().join(format!("vpclint-outside-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let example = dir.join("repo/examples/complete");
+    std::fs::create_dir_all(&example).unwrap();
+    std::fs::create_dir_all(dir.join("repo/.git")).unwrap();
+    std::fs::create_dir_all(dir.join("elsewhere")).unwrap();
+    std::fs::write(
+        dir.join("repo/main.tf"),
+        with_instance(INSTANCE).replace(
+            "provider \"aws\"",
+            "module \"extra\" {\n  source = \"../elsewhere\"\n}\nprovider \"aws\"",
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("elsewhere/main.tf"),
+        "resource \"aws_vpc\" \"x\" {\n  cidr_block = \"10.9.0.0/16\"\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        example.join("main.tf"),
+        "module \"root\" {\n  source        = \"../..\"\n  instance_type = \"m4.large\"\n}\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vpclint"))
+        .args(["check", "examples/complete", "--format", "json"])
+        .current_dir(dir.join("repo"))
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // The module at ../.. is read (the finding is in it); ../elsewhere leaves the
+    // repository and is unchecked, not read and not an error.
+    assert_eq!(json["errors"], serde_json::json!([]), "{json:#}");
+    let diagnostics = json["diagnostics"].as_array().unwrap();
+    assert!(
+        diagnostics
+            .iter()
+            .any(|d| d["rule"] == "VPC001" && d["file"] == "main.tf"),
+        "{json:#}"
+    );
+    let unchecked = json["unchecked"].as_array().unwrap();
+    assert!(
+        unchecked
+            .iter()
+            .any(|u| u["resource"] == "module.root.module.extra"
+                && u["reason"]
+                    .as_str()
+                    .unwrap()
+                    .contains("outside the repository")),
+        "{json:#}"
     );
 }
 

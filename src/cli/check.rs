@@ -208,7 +208,10 @@ pub(super) fn prepare_eval(
             && discover::has_repository_root(paths, config.as_ref().map(|c| c.path.as_path()))
     });
     let config_baseline = config.as_ref().and_then(|c| c.baseline.clone());
-    let (found, only, roots) = discover_files(paths, config.as_ref(), only_files)?;
+    let (mut found, only, roots) = discover_files(paths, config.as_ref(), only_files)?;
+    // Local modules the roots call from elsewhere in the repository.
+    let repository = crate::module_sources::repository_of(paths);
+    crate::module_sources::read_local(&mut found, repository.as_deref());
     if !found.missing.is_empty() {
         for path in &found.missing {
             usage(&format!("{}: no such file or directory", path.display()));
@@ -229,6 +232,7 @@ pub(super) fn prepare_eval(
     if let Some(roots) = roots {
         lower.set_roots(roots);
     }
+    lower.terraform.repository = repository;
     let fail_on = config.as_ref().and_then(|c| c.fail_on);
     let options = Options::resolve(
         config.as_ref(),

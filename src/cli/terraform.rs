@@ -44,6 +44,7 @@ impl TerraformArgs {
             vars: self.vars.clone(),
             env,
             roots: self.roots.clone(),
+            repository: None,
         }
     }
 }

@@ -45,6 +45,10 @@ pub struct TerraformOptions {
     pub env: Vec<(String, String)>,
     /// The PATH arguments, to tell a module source outside them (empty: not known).
     pub roots: Vec<PathBuf>,
+    /// The repository the PATHs are in (the nearest directory with `.git` or
+    /// `.vpclint.toml`), as the paths of the inputs are written: local modules are read
+    /// anywhere inside it, and a source that leaves it is not read.
+    pub repository: Option<PathBuf>,
 }
 
 #[derive(Clone, Debug)]
@@ -118,7 +122,7 @@ pub fn lower_all(
         }),
         manifests.values().flat_map(HashMap::values),
     );
-    let ev = Evaluator::new(&defs, &manifests, &options.roots);
+    let ev = Evaluator::new(&defs, &manifests, options);
     let roots = defs
         .keys()
         .filter(|d| !called.contains(*d) && !planned.contains(d));
@@ -504,7 +508,7 @@ pub fn evaluate(
         return Err(format!("no Terraform files in {}", dir.display()));
     }
     let manifests = HashMap::new();
-    let ev = Evaluator::new(&defs, &manifests, &options.roots);
+    let ev = Evaluator::new(&defs, &manifests, options);
     ev.add_root(&dir, 0, vars::root_values(&auto, options));
     let parsed = terraform::parse(&format!("v = {expression}\n"));
     let Some(attr) = parsed
@@ -537,6 +541,24 @@ pub(super) fn calls(body: &Body) -> Vec<(String, Option<String>)> {
         }
     }
     out
+}
+
+/// The literal sources of a file's module calls.
+#[must_use]
+pub fn call_sources(body: &Body) -> Vec<String> {
+    calls(body).into_iter().filter_map(|(_, s)| s).collect()
+}
+
+/// Is a module source a local path (`./x`, `../x`)?
+#[must_use]
+pub fn is_local_source(source: &str) -> bool {
+    modules::is_local_source(source)
+}
+
+/// A path normalised as the lowering keys module directories (`a/./b/../c` → `a/c`).
+#[must_use]
+pub fn normalize_path(path: &Path) -> PathBuf {
+    modules::normalize(path)
 }
 
 /// The root directory of a `<root>/.terraform/modules/modules.json`.

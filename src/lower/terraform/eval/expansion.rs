@@ -228,11 +228,15 @@ impl<'a> Evaluator<'a> {
         let dir = match self.resolve_source(&parent, call, &base) {
             Ok(dir) => dir,
             Err(reason) => {
-                self.unevaluated.borrow_mut().push(Unevaluated {
-                    address: base.clone(),
-                    reason: reason.clone(),
-                    span: Span::new(call.file, call.block.labels[0].span.clone()),
-                });
+                // A refused source is a located error already; anything else is unchecked.
+                let refused = self.errors.borrow().iter().any(|e| e.message == reason);
+                if !refused {
+                    self.unevaluated.borrow_mut().push(Unevaluated {
+                        address: base.clone(),
+                        reason: reason.clone(),
+                        span: Span::new(call.file, call.block.labels[0].span.clone()),
+                    });
+                }
                 return CallExpansion::Unresolved(reason);
             }
         };
@@ -356,19 +360,28 @@ impl<'a> Evaluator<'a> {
             if self.defs.contains_key(&target) {
                 return Ok(target);
             }
-            let outside = !self.roots.is_empty() && !modules::inside_roots(&target, self.roots);
-            let message = if outside {
-                format!(
-                    "module source \"{source}\" resolves to {}, outside the scanned paths: vpclint reads only files under its PATH arguments and never fetches modules; check a directory that contains both",
+            // Read anywhere inside the repository; never outside it.
+            if let Some(repository) = self.repository {
+                if !modules::inside_roots(&target, &[repository.to_path_buf()]) {
+                    return Err(format!(
+                        "module source \"{source}\" resolves to {}, outside the repository ({}, the nearest directory with .git or .vpclint.toml): vpclint reads nothing outside it",
+                        target.display(),
+                        repository.display()
+                    ));
+                }
+            } else if !self.roots.is_empty() && !modules::inside_roots(&target, self.roots) {
+                return Err(format!(
+                    "module source \"{source}\" resolves to {}, outside the scanned paths, and no repository (a directory with .git or .vpclint.toml) contains them: vpclint reads nothing outside the scanned paths then",
                     target.display()
-                )
-            } else {
+                ));
+            }
+            return Err(self.refuse(
+                call,
                 format!(
-                    "module source \"{source}\" resolves to {}, where no Terraform files were read (outside the scanned paths, or no .tf files there)",
+                    "module source \"{source}\" resolves to {}, where there are no Terraform files (the directory does not exist, or holds no .tf files)",
                     target.display()
-                )
-            };
-            return Err(self.refuse(call, message));
+                ),
+            ));
         }
         let mut key: Vec<&str> = parent.call_path.clone();
         key.push(call.name);

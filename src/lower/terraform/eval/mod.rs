@@ -199,6 +199,7 @@ pub struct Evaluator<'a> {
     defs: &'a BTreeMap<PathBuf, ModuleDef<'a>>,
     manifests: &'a HashMap<PathBuf, HashMap<String, PathBuf>>,
     roots: &'a [PathBuf],
+    repository: Option<&'a Path>,
     pub instances: RefCell<Vec<Rc<Instance<'a>>>>,
     /// Each instance's module definition, by instance id (looking it up by directory on
     /// every use was a path comparison per step of a `BTreeMap` search).
@@ -231,12 +232,13 @@ impl<'a> Evaluator<'a> {
     pub fn new(
         defs: &'a BTreeMap<PathBuf, ModuleDef<'a>>,
         manifests: &'a HashMap<PathBuf, HashMap<String, PathBuf>>,
-        roots: &'a [PathBuf],
+        options: &'a super::TerraformOptions,
     ) -> Self {
         Evaluator {
             defs,
             manifests,
-            roots,
+            roots: &options.roots,
+            repository: options.repository.as_deref(),
             instances: RefCell::default(),
             instance_defs: RefCell::default(),
             handles: RefCell::default(),
