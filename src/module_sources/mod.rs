@@ -115,10 +115,11 @@ fn read_dir(dir: &Path, found: &mut Discovered) {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
         .filter_map(|e| {
-            let name = e.file_name().to_string_lossy().to_ascii_lowercase();
-            let kind = if name.ends_with(".tf") {
+            let name = PathBuf::from(e.file_name().to_string_lossy().to_ascii_lowercase());
+            let ext = |p: &Path, x: &str| p.extension().is_some_and(|e| e == x);
+            let kind = if ext(&name, "tf") {
                 FileKind::Terraform
-            } else if name.ends_with(".tf.json") {
+            } else if ext(&name, "json") && ext(&name.with_extension(""), "tf") {
                 FileKind::TerraformJson
             } else {
                 return None;
