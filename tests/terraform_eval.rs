@@ -599,3 +599,47 @@ fn var_flags_keep_command_line_order_and_bad_files_are_usage_errors() {
     assert!(vpc001(&env), "TF_VAR_instance_type is read");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn findings_in_a_registry_module_are_reported_at_its_call_site_in_diff_aware_runs() {
+    // The network in one file, the call of the registry module (from `terraform get`) that
+    // brings in the Xen instance in another: a commit that only adds the call reports it.
+    let dir = std::env::temp_dir().join(format!("vpclint-callsite-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let fixture = Path::new("fixtures/VPC001/fail/tf-registry-module-call-site");
+    let module = dir.join(".terraform/modules/legacy_server");
+    std::fs::create_dir_all(&module).unwrap();
+    std::fs::create_dir_all(dir.join(".git")).unwrap();
+    for file in ["modules.json", "legacy_server/main.tf"] {
+        std::fs::copy(
+            fixture.join(".terraform/modules").join(file),
+            dir.join(".terraform/modules").join(file),
+        )
+        .unwrap();
+    }
+    let main = std::fs::read_to_string(fixture.join("main.tf")).unwrap();
+    let at = main.find("\nmodule \"legacy_server\"").unwrap() + 1;
+    std::fs::write(dir.join("network.tf"), &main[..at]).unwrap();
+    std::fs::write(dir.join("servers.tf"), &main[at..]).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vpclint"))
+        .args(["check", "servers.tf", "--format", "json"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let vpc001: Vec<&serde_json::Value> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "VPC001")
+        .collect();
+    assert_eq!(vpc001.len(), 1, "{json:#}");
+    assert_eq!(vpc001[0]["file"], "servers.tf");
+    assert_eq!(vpc001[0]["location"]["line"], 1);
+    // The instance inside the module is the first related location.
+    assert_eq!(
+        vpc001[0]["related"][0]["file"],
+        ".terraform/modules/legacy_server/main.tf"
+    );
+}

@@ -95,11 +95,13 @@ pub(super) fn run(
                 Verdict::Finding(d) => found.push(*d),
                 Verdict::Pass => {}
                 Verdict::Unchecked(u) => {
+                    let (span, reason) =
+                        at_call_site(sources, &graph, Some(u.resource), u.why.span, u.why.reason);
                     let item = UncheckedItem {
                         resource: graph.get(u.resource).address.clone(),
-                        reason: u.why.reason,
+                        reason,
                         cause: u.why.cause,
-                        span: u.why.span,
+                        span,
                         rules: vec![id],
                     };
                     if u.if_endpoints_elsewhere {
@@ -111,6 +113,8 @@ pub(super) fn run(
             }
         }
     }
+    // Findings in code that is not the user's are reported where the user calls it.
+    rules::call_sites::relocate(&graph, &mut found);
     // Resources lowered once per CloudFormation condition combination give copies of a
     // finding: one is kept, naming the conditions it holds under when not all.
     let merged = lower::language::merge(&graph, found);
@@ -141,14 +145,16 @@ pub(super) fn run(
         }
     }
 
-    out.unchecked
-        .extend(graph.notes().iter().map(|n| UncheckedItem {
+    out.unchecked.extend(graph.notes().iter().map(|n| {
+        let (span, reason) = at_call_site(sources, &graph, None, n.span, n.reason.clone());
+        UncheckedItem {
             resource: n.address.clone(),
-            reason: n.reason.clone(),
+            reason,
             cause: n.reason.clone(),
-            span: n.span,
+            span,
             rules: Vec::new(),
-        }));
+        }
+    }));
     super::merge_unchecked(&mut out.unchecked);
     super::merge_unchecked(&mut out.unknown_subnets);
     out.has_endpoints = !analysis.endpoints.is_empty();
@@ -221,4 +227,31 @@ fn lower_error(sources: &SourceMap, e: LowerError) -> FileError {
         e.span.file,
         &crate::syntax::SyntaxError::new(e.span.range(), e.message),
     )
+}
+
+/// An unchecked item's place and reason, moved to the call site when the unknown value is
+/// in code that is not the user's (the reason then says where it is).
+fn at_call_site(
+    sources: &SourceMap,
+    graph: &Graph,
+    subject: Option<ResourceId>,
+    span: Span,
+    reason: String,
+) -> (Span, String) {
+    match rules::call_sites::site_for(graph, subject, span) {
+        Some(site) => {
+            let file = sources.get(span.file);
+            let at = file.line_col(span.start);
+            (
+                site.span,
+                format!(
+                    "{reason} (in {}, {}:{})",
+                    site.address,
+                    file.path.display(),
+                    at.line
+                ),
+            )
+        }
+        None => (span, reason),
+    }
 }

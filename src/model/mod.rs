@@ -179,6 +179,24 @@ pub struct Resource {
     /// Set when the resource was lowered once per alternative (CloudFormation condition
     /// combinations): which alternative this copy belongs to.
     pub variant: Option<Variant>,
+    /// Set when the resource is declared in code that is not the user's (a module copied by
+    /// `terraform init` under `.terraform/`, a module outside the repository): the call
+    /// site in the user's files its findings are reported at ([`Graph::site`]).
+    pub site: Option<u32>,
+}
+
+/// Where the user brings in code that is not theirs: the outermost `module` call in their
+/// files on the way to a resource declared in such code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallSite {
+    /// The module instance the call makes (`module.vpc`, `module.net["a"]`).
+    pub address: String,
+    /// The call's name label.
+    pub span: Span,
+    /// The whole `module` block (suppression comments above it or inside it apply).
+    pub extent: Span,
+    /// Calls in the user's files further in, each with its span (`module.a.module.b`).
+    pub inner: Vec<(String, Span)>,
 }
 
 /// A request, written in the input, not to report some rules' findings on a resource.
@@ -625,6 +643,10 @@ pub struct Graph {
     resources: Vec<Resource>,
     variant_sets: Vec<VariantSet>,
     notes: Vec<Note>,
+    sites: Vec<CallSite>,
+    /// Files of code that is not the user's, each with the call site that brings it in
+    /// first (see [`CallSite`]).
+    foreign: std::collections::HashMap<crate::source::FileId, Option<u32>>,
 }
 
 impl Graph {
@@ -647,7 +669,55 @@ impl Graph {
             uncertain: None,
             kind: Kind::Other,
             variant: None,
+            site: None,
         })
+    }
+
+    /// Records that a resource is declared in code that is not the user's, brought in at
+    /// `site` (the same site is recorded once).
+    pub fn set_site(&mut self, id: ResourceId, site: CallSite) {
+        let n = self.site_number(site);
+        self.resources[id.index()].site = Some(n);
+    }
+
+    fn site_number(&mut self, site: CallSite) -> u32 {
+        let n = self.sites.iter().position(|s| *s == site).unwrap_or_else(|| {
+            self.sites.push(site);
+            self.sites.len() - 1
+        });
+        u32::try_from(n).expect("< 2^32 sites")
+    }
+
+    /// Records a file of code that is not the user's, with the call site that brings it in
+    /// (the first one recorded is kept).
+    pub fn add_foreign_file(&mut self, file: crate::source::FileId, site: Option<CallSite>) {
+        if self.foreign.contains_key(&file) {
+            return;
+        }
+        let n = site.map(|s| self.site_number(s));
+        self.foreign.insert(file, n);
+    }
+
+    /// Whether a file is code that is not the user's; the call site that brings it in.
+    #[must_use]
+    pub fn foreign_file(&self, file: crate::source::FileId) -> Option<Option<&CallSite>> {
+        self.foreign
+            .get(&file)
+            .map(|n| n.and_then(|n| self.sites.get(n as usize)))
+    }
+
+    /// The call site a resource's findings are reported at, if it has one.
+    #[must_use]
+    pub fn site(&self, id: ResourceId) -> Option<&CallSite> {
+        self.resources[id.index()]
+            .site
+            .and_then(|n| self.sites.get(n as usize))
+    }
+
+    /// Every call site (see [`CallSite`]).
+    #[must_use]
+    pub fn sites(&self) -> &[CallSite] {
+        &self.sites
     }
 
     /// Marks a resource as one alternative of a variant set.

@@ -3,6 +3,7 @@
 //! reachability analysis. Rules never see HCL or YAML.
 
 pub mod amazon_dns_queried_across_vpcs;
+pub mod call_sites;
 #[cfg(test)]
 mod completeness;
 pub mod docs;

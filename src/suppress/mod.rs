@@ -153,6 +153,14 @@ fn extents(graph: &Graph) -> Vec<(Span, String)> {
         .filter(|(_, r)| seen.insert(r.extent))
         .map(|(_, r)| (r.extent, r.address.clone()))
         .collect();
+    // The `module` blocks findings in code that is not the user's are reported at.
+    out.extend(
+        graph
+            .sites()
+            .iter()
+            .filter(|s| seen.insert(s.extent))
+            .map(|s| (s.extent, s.address.clone())),
+    );
     out.sort_by_key(|(e, _)| (e.file, e.start));
     out
 }

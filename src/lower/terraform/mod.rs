@@ -31,7 +31,7 @@ use self::eval::{Env, Evaluator};
 use self::resources::TfBlock;
 use self::value::Value;
 use super::{as_ref_prop, LowerError, ParsedFile, Props, Scalar};
-use crate::model::{Graph, ListProp, Note, Prop, RefProp, ResourceId, Val};
+use crate::model::{CallSite, Graph, ListProp, Note, Prop, RefProp, ResourceId, Val};
 use crate::source::{FileId, Span};
 use crate::syntax::hcl::{Body, Expr, ExprKind};
 
@@ -139,7 +139,80 @@ pub fn lower_all(
             span: u.span,
         });
     }
-    lower_instances(&ev, graph);
+    let foreign = |file: FileId| is_foreign(&paths(file), options);
+    // The files of code that is not the user's, each with the call that brings it in.
+    for inst in 0..ev.instances.borrow().len() {
+        let def = ev.def(inst);
+        let files = def
+            .resources
+            .iter()
+            .map(|r| r.file)
+            .chain(def.calls.iter().map(|c| c.file))
+            .chain(def.data.values().map(|d| d.file));
+        for file in files {
+            if foreign(file) {
+                graph.add_foreign_file(file, call_site(&ev, inst, &foreign));
+            }
+        }
+    }
+    lower_instances(&ev, graph, &foreign);
+}
+
+/// Code that is not the user's: a module `terraform init` copied under `.terraform/`, or
+/// one outside the repository (a download cache), or, without a repository, outside the
+/// scanned paths.
+fn is_foreign(path: &Path, options: &TerraformOptions) -> bool {
+    if path
+        .components()
+        .any(|c| c.as_os_str() == std::ffi::OsStr::new(".terraform"))
+    {
+        return true;
+    }
+    let dir = dir_of(path);
+    match &options.repository {
+        Some(repository) => !modules::inside_roots(&dir, std::slice::from_ref(repository)),
+        None => !options.roots.is_empty() && !modules::inside_roots(&dir, &options.roots),
+    }
+}
+
+/// The call site in the user's files that brings in the foreign code an instance is in: the
+/// outermost call from the root, and the user's calls further in.
+fn call_site(
+    ev: &Evaluator<'_>,
+    inst: eval::InstId,
+    foreign: &dyn Fn(FileId) -> bool,
+) -> Option<CallSite> {
+    // (child instance, its call) from the instance up to the root.
+    let mut chain = Vec::new();
+    let mut at = inst;
+    loop {
+        let instance = ev.instance(at);
+        let Some((parent, call, _)) = &instance.parent else {
+            break;
+        };
+        chain.push((at, &ev.def(*parent).calls[*call]));
+        at = *parent;
+    }
+    chain.reverse();
+    let mut user = chain.into_iter().filter(|(_, call)| !foreign(call.file));
+    let (child, outer) = user.next()?;
+    let label = |call: &modules::CallDecl<'_>| {
+        Span::new(
+            call.file,
+            call.block
+                .labels
+                .first()
+                .map_or(call.block.span.clone(), |l| l.span.clone()),
+        )
+    };
+    Some(CallSite {
+        address: ev.instance(child).address.clone(),
+        span: label(outer),
+        extent: Span::new(outer.file, outer.block.span.clone()),
+        inner: user
+            .map(|(child, call)| (ev.instance(child).address.clone(), label(call)))
+            .collect(),
+    })
 }
 
 /// A file's directory, normalised (the key of its module).
@@ -148,7 +221,7 @@ fn dir_of(path: &Path) -> PathBuf {
 }
 
 /// Reserves graph ids for every resource instance in declaration order, then lowers each.
-fn lower_instances(ev: &Evaluator<'_>, graph: &mut Graph) {
+fn lower_instances(ev: &Evaluator<'_>, graph: &mut Graph, foreign: &dyn Fn(FileId) -> bool) {
     let handles = ev.handles.borrow().clone();
     let mut order: Vec<usize> = (0..handles.len()).collect();
     order.sort_by(|a, b| handles[*a].order.cmp(&handles[*b].order));
@@ -169,6 +242,11 @@ fn lower_instances(ev: &Evaluator<'_>, graph: &mut Graph) {
         graph.set_extent(ids[i], Span::new(decl.file, decl.block.span.clone()));
         if let Some(reason) = &info.poison {
             graph.set_uncertain(ids[i], reason.clone());
+        }
+        if foreign(decl.file) {
+            if let Some(site) = call_site(ev, info.inst, foreign) {
+                graph.set_site(ids[i], site);
+            }
         }
     }
     for &i in &order {
