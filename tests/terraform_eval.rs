@@ -643,3 +643,84 @@ fn findings_in_a_registry_module_are_reported_at_its_call_site_in_diff_aware_run
         ".terraform/modules/legacy_server/main.tf"
     );
 }
+
+/// Ids known only after apply are distinct opaque values: two references to different
+/// instances differ, the same reference is equal, and the list functions real modules wrap
+/// them in keep the list known in length and identity (issue 13 item 3). Where Terraform
+/// itself cannot know a length (`count = length(distinct(ids))`: "Invalid count argument",
+/// `tests/terraform_errors.rs`), vpclint does not either.
+#[test]
+fn ids_known_after_apply_keep_lists_known_in_length_and_identity() {
+    // Lengths Terraform knows at plan time.
+    let counts = r#"
+locals {
+  ids = [aws_subnet.a.id, aws_subnet.b.id]
+}
+resource "aws_route_table" "concat" {
+  count  = length(concat(local.ids, [aws_subnet.a.id]))
+  vpc_id = aws_vpc.a.id
+}
+resource "aws_route_table" "flatten" {
+  count  = length(flatten([local.ids, [aws_subnet.a.id]]))
+  vpc_id = aws_vpc.a.id
+}
+resource "aws_route_table" "coalescelist" {
+  count  = length(coalescelist([], local.ids))
+  vpc_id = aws_vpc.a.id
+}
+"#;
+    let text = format!("{DESIGN}{counts}");
+    let tables: Vec<String> = addresses(&[("main.tf", &text)])
+        .into_iter()
+        .filter(|a| a.starts_with("aws_route_table.") && a.contains('['))
+        .collect();
+    let expected: Vec<String> = [("concat", 3), ("flatten", 3), ("coalescelist", 2)]
+        .iter()
+        .flat_map(|(name, n)| (0..*n).map(move |i| format!("aws_route_table.{name}[{i}]")))
+        .collect();
+    assert_eq!(tables, expected);
+
+    // Identity and length inside values: the ec2-instance module's construct gives
+    // [b, a]; element() wraps around it (index 2 is b again), so instances 0 and 2 are in
+    // the consumer's subnet (findings) and 1 and 3 in the endpoint's own VPC (nothing to
+    // say). The endpoint's subnets go through toset() and sort(), whose order is not known
+    // but whose members are.
+    let design = DESIGN.replace(
+        "subnet_ids        = [aws_subnet.a.id]",
+        "subnet_ids        = sort(toset(flatten([[aws_subnet.a.id], coalescelist([], [aws_subnet.a.id])])))",
+    );
+    assert_ne!(design, DESIGN);
+    let instances = r#"
+variable "subnet_id" {
+  default = ""
+}
+locals {
+  subnets = distinct(compact(concat([var.subnet_id], [aws_subnet.b.id, aws_subnet.b.id, aws_subnet.a.id])))
+}
+resource "aws_instance" "this" {
+  count         = 4
+  instance_type = "m4.large"
+  subnet_id     = element(local.subnets, count.index)
+}
+"#;
+    let report = run(&[("main.tf", &format!("{design}{instances}"))]);
+    // One finding for the copies of one resource, naming the others.
+    assert_eq!(
+        findings(&report),
+        [("VPC001".to_owned(), "aws_instance.this[0]".to_owned())],
+        "{:?}",
+        reasons(&report)
+    );
+    let vpc001 = report
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "VPC001")
+        .unwrap();
+    assert!(
+        vpc001.message.ends_with("(and aws_instance.this[2])"),
+        "{}",
+        vpc001.message
+    );
+    assert!(report.unchecked.is_empty(), "{:?}", reasons(&report));
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+}

@@ -198,6 +198,10 @@ fn other(name: &str, args: &[Value]) -> Eval {
                 };
             }
             let items = list.as_list()?;
+            if items.len() == 1 && items[0].opaque().is_some() {
+                // One element: sorted whatever it is.
+                return Ok(list.resolved()?.clone());
+            }
             if items.len() > 1 && items.iter().any(|i| i.opaque().is_some()) {
                 // Ids known only after apply: these elements, in an order not known yet.
                 return Ok(PartialList {
@@ -622,6 +626,10 @@ fn zipmap(args: &[Value]) -> Eval {
 /// `toset`: string sets iterate in lexical order, number sets in numeric order.
 pub fn to_set(items: &[Value]) -> Eval {
     let items = distinct(items)?;
+    if items.len() <= 1 && items.iter().all(|i| i.opaque().is_some_and(|r| r.single)) {
+        // One id known after apply: a set of one, in its only order.
+        return Ok(Value::List(items));
+    }
     if items.len() > 1 && items.iter().any(|i| i.resolved().is_err()) {
         // Ids known after apply, zone names: a set of these, ordered when the order of
         // strings is known (the zones of one list, in their order).
