@@ -16,6 +16,7 @@
 
 pub mod baseline;
 mod contain;
+mod notices;
 mod session;
 mod unit;
 
@@ -161,6 +162,9 @@ pub struct Summary {
     /// suppressed them.
     pub suppressed: usize,
 }
+
+/// The code of the notice about registry modules that were not supplied.
+pub const MODULES_NOT_SUPPLIED: &str = "modules-not-supplied";
 
 /// Everything one run produced.
 #[derive(Debug)]

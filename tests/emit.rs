@@ -656,6 +656,8 @@ fn notices_are_in_every_format_but_the_language_servers() {
         code: "cdk-app-not-synthesized",
         path: PathBuf::from("app/cdk.json"),
         message: "a CDK app (cdk.json) without its synthesized templates: run `cdk synth`".into(),
+        span: None,
+        sites: Vec::new(),
     });
     let message = "a CDK app (cdk.json) without its synthesized templates: run `cdk synth`";
     let text = render(&report, Format::Text);

@@ -369,6 +369,11 @@ impl Session {
         summary.unchecked = super::unchecked_resources(&unchecked);
         summary.diagnostics = diagnostics.len();
         summary.errors = errors.len();
+        let notices = super::notices::unsupplied(
+            self.units.iter().map(|u| u.output.unsupplied.as_slice()),
+            &rank,
+            &|file| sources.get(file).path.clone(),
+        );
         Report {
             sources,
             diagnostics,
@@ -376,7 +381,7 @@ impl Session {
             unchecked,
             summary,
             baseline: None,
-            notices: Vec::new(),
+            notices,
         }
     }
 

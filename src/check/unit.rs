@@ -39,6 +39,8 @@ pub(super) struct UnitOutput {
     pub unknown_subnets: Vec<UncheckedItem>,
     /// Distinct resources (copies of a resource across condition combinations are one).
     pub resources: usize,
+    /// Module calls whose registry or git source was not supplied: (address, call).
+    pub unsupplied: Vec<(String, Span)>,
 }
 
 /// A file of the unit as the steps need it.
@@ -157,6 +159,11 @@ pub(super) fn run(
     }));
     super::merge_unchecked(&mut out.unchecked);
     super::merge_unchecked(&mut out.unknown_subnets);
+    out.unsupplied = graph
+        .unsupplied()
+        .iter()
+        .map(|n| (n.address.clone(), n.span))
+        .collect();
     out.has_endpoints = !analysis.endpoints.is_empty();
     out.resources = distinct(graph.iter().map(|(id, _)| id), &graph);
     out

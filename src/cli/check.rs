@@ -351,7 +351,8 @@ fn report(args: &CheckArgs, run: Run) -> u8 {
         ..
     } = run;
     let mut report = check::check(found.inputs, found.errors, found.skipped, &options);
-    report.notices = found.notices;
+    // Discovery's notices first, then the check's (registry modules not supplied).
+    report.notices.splice(0..0, found.notices);
     // The baseline applies to the whole run, before a diff-aware run narrows it: an entry
     // is stale only when its finding is gone from the repository.
     let baseline = match &args.write_baseline {

@@ -78,10 +78,13 @@ pub fn render(report: &Report, options: &EmitOptions) -> String {
         }
     }
     for n in &report.notices {
+        let at = super::notice_at(report, n);
         let _ = writeln!(
             out,
-            "{}:1:1: {} info {}",
+            "{}:{}:{}: {} info {}",
             slashes(&n.path),
+            at.line,
+            at.column,
             n.code,
             one_line(&n.message)
         );

@@ -212,11 +212,19 @@ pub fn render(report: &Report, options: &EmitOptions) -> String {
             escape_data(&text)
         );
     }
-    // Notices about the run as a whole: notices on the file they are about.
+    // Notices about the run as a whole: notices on the file they are about, at their first
+    // place when they have one.
     for n in &report.notices {
+        let place = match n.span {
+            Some(_) => {
+                let at = super::notice_at(report, n);
+                format!("line={},col={}", at.line, at.column)
+            }
+            None => "line=1".to_owned(),
+        };
         let _ = writeln!(
             out,
-            "::notice file={},line=1,title={}::{}",
+            "::notice file={},{place},title={}::{}",
             escape_property(&repo_path(&n.path, options)),
             escape_property(&format!("vpclint: {}", n.code)),
             escape_data(&n.message)

@@ -31,6 +31,20 @@ pub(super) struct Notice<'a> {
     code: &'a str,
     file: String,
     message: &'a str,
+    /// Its first place in `file`, when it is about places (a module call).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    location: Option<LineCol>,
+    /// Every place it applies to, when it stands for several.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    sites: Vec<Site<'a>>,
+}
+
+/// One place a notice applies to (a module call).
+#[derive(Serialize)]
+pub(super) struct Site<'a> {
+    resource: &'a str,
+    file: String,
+    location: LineCol,
 }
 
 #[derive(Serialize)]
@@ -155,12 +169,25 @@ pub(super) fn diagnostic<'a>(
     }
 }
 
-/// One file error as the contract shows it.
-pub(super) fn notice(n: &crate::check::Notice) -> Notice<'_> {
+/// One notice as the contract shows it.
+pub(super) fn notice<'a>(report: &'a Report, n: &'a crate::check::Notice) -> Notice<'a> {
     Notice {
         code: n.code,
         file: path_string(&n.path),
         message: &n.message,
+        location: n.span.map(|s| report.sources.get(s.file).line_col(s.start)),
+        sites: n
+            .sites
+            .iter()
+            .map(|(resource, span)| {
+                let file = report.sources.get(span.file);
+                Site {
+                    resource,
+                    file: path_string(&file.path),
+                    location: file.line_col(span.start),
+                }
+            })
+            .collect(),
     }
 }
 
@@ -244,7 +271,7 @@ pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<(
             matched: b.matched,
             stale: stale(report),
         }),
-        notices: report.notices.iter().map(notice).collect(),
+        notices: report.notices.iter().map(|n| notice(report, n)).collect(),
     };
     serde_json::to_writer_pretty(&mut *out, &output).map_err(std::io::Error::from)?;
     out.write_all(b"\n")

@@ -41,7 +41,7 @@ pub fn render(report: &Report) -> String {
         push(&mut out, super::BASELINE_STALE, s);
     }
     for n in &report.notices {
-        push(&mut out, "notice", json::notice(n));
+        push(&mut out, "notice", json::notice(report, n));
     }
     out
 }

@@ -207,6 +207,25 @@ pub fn diagnostics(
         d.code_description = None;
         files.entry(uri(&e.path, options)).or_default().push(d);
     }
+    // Notices about places in files (registry modules not supplied), as information at
+    // their first place; the others have no place to be shown at.
+    for n in &report.notices {
+        let Some(span) = n.span else {
+            continue;
+        };
+        let mut d = diagnostic(
+            span_range(report, span, encoding),
+            DiagnosticSeverity::INFORMATION,
+            n.code.to_owned(),
+            n.message.clone(),
+            Vec::new(),
+        );
+        d.code_description = None;
+        files
+            .entry(uri(&report.sources.get(span.file).path, options))
+            .or_default()
+            .push(d);
+    }
     // Baseline entries that no longer occur, on their lines of the baseline file.
     for (file, line, message) in super::stale_entries(report) {
         let mut d = diagnostic(

@@ -347,6 +347,15 @@ fn stale_entries(report: &Report) -> Vec<(String, u32, String)> {
         .collect()
 }
 
+/// Where a notice is: its first place, or the start of the file it is about.
+fn notice_at(report: &Report, notice: &crate::check::Notice) -> crate::source::LineCol {
+    notice
+        .span
+        .map_or(crate::source::LineCol { line: 1, column: 1 }, |span| {
+            report.sources.get(span.file).line_col(span.start)
+        })
+}
+
 /// The hint shown instead of the unchecked items when they are not all listed.
 fn unchecked_hint(report: &Report) -> String {
     format!(

@@ -221,6 +221,7 @@ pub fn report(report: &Report) -> Option<Report> {
     for n in &mut out.notices {
         n.path = path(&n.path);
         clean(&mut n.message);
+        n.sites.iter_mut().for_each(|(name, _)| clean(name));
     }
     Some(out)
 }
@@ -263,10 +264,9 @@ fn is_clean(report: &Report) -> bool {
             .unchecked
             .iter()
             .all(|u| clean(&u.resource) && clean(&u.reason) && clean(&u.cause))
-        && report
-            .notices
-            .iter()
-            .all(|n| clean_path(&n.path) && clean(&n.message))
+        && report.notices.iter().all(|n| {
+            clean_path(&n.path) && clean(&n.message) && n.sites.iter().all(|(name, _)| clean(name))
+        })
 }
 
 #[cfg(test)]

@@ -633,10 +633,7 @@ pub fn render(report: &Report, options: &EmitOptions) -> String {
                 id: None,
                 physical_location: Some(PhysicalLocation {
                     artifact_location: artifact(&n.path, options),
-                    region: region((
-                        LineCol { line: 1, column: 1 },
-                        LineCol { line: 1, column: 1 },
-                    )),
+                    region: region((super::notice_at(report, n), super::notice_at(report, n))),
                 }),
                 logical_locations: Vec::new(),
                 message: None,

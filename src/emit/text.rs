@@ -163,7 +163,22 @@ fn summary(report: &Report, explain_unknown: bool, out: &mut String) {
         }
     }
     for n in &report.notices {
-        let _ = writeln!(out, "note: {}: {}", n.path.display(), n.message);
+        match n.span {
+            Some(_) => {
+                let at = super::notice_at(report, n);
+                let _ = writeln!(
+                    out,
+                    "note: {}:{}:{}: {}",
+                    n.path.display(),
+                    at.line,
+                    at.column,
+                    n.message
+                );
+            }
+            None => {
+                let _ = writeln!(out, "note: {}: {}", n.path.display(), n.message);
+            }
+        }
     }
     let _ = writeln!(out, "{}", super::summary_line(report));
 }

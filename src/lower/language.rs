@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use super::{Links, LowerError, LowerOptions, ParsedFile, Trees};
 use crate::diagnostic::Diagnostic;
 use crate::model::Graph;
-use crate::source::FileId;
+use crate::source::{FileId, Span};
 use crate::syntax::comments::Comment;
 use crate::syntax::SyntaxError;
 
@@ -68,6 +68,11 @@ pub struct Notice {
     pub path: PathBuf,
     /// What was found, what vpclint reads instead, and what to do.
     pub message: String,
+    /// Where in `path` it applies first, when it is about places in files (a module call);
+    /// `None`: the file as a whole.
+    pub span: Option<Span>,
+    /// Every place it applies to, named (`module.vpc`), when it stands for several.
+    pub sites: Vec<(String, Span)>,
 }
 
 /// The file system as discovery reads it: languages ask for companion files through it,

@@ -647,6 +647,9 @@ pub struct Graph {
     /// Files of code that is not the user's, each with the call site that brings it in
     /// first (see [`CallSite`]).
     foreign: std::collections::HashMap<crate::source::FileId, Option<u32>>,
+    /// Module calls whose source needs `terraform get` (or a download) and has none: said
+    /// once for the whole run, not once per call.
+    unsupplied: Vec<Note>,
 }
 
 impl Graph {
@@ -681,10 +684,14 @@ impl Graph {
     }
 
     fn site_number(&mut self, site: CallSite) -> u32 {
-        let n = self.sites.iter().position(|s| *s == site).unwrap_or_else(|| {
-            self.sites.push(site);
-            self.sites.len() - 1
-        });
+        let n = self
+            .sites
+            .iter()
+            .position(|s| *s == site)
+            .unwrap_or_else(|| {
+                self.sites.push(site);
+                self.sites.len() - 1
+            });
         u32::try_from(n).expect("< 2^32 sites")
     }
 
@@ -743,6 +750,17 @@ impl Graph {
     #[must_use]
     pub fn notes(&self) -> &[Note] {
         &self.notes
+    }
+
+    /// A module call whose registry, archive or git source was not supplied (no
+    /// `.terraform/modules` in its root).
+    pub fn add_unsupplied(&mut self, note: Note) {
+        self.unsupplied.push(note);
+    }
+
+    #[must_use]
+    pub fn unsupplied(&self) -> &[Note] {
+        &self.unsupplied
     }
 
     /// Sets the whole declaration of a resource (see [`Resource::extent`]).

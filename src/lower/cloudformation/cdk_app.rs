@@ -69,6 +69,8 @@ pub(super) fn notices(found: &[PathBuf], fs: &dyn FileSystem) -> Vec<Notice> {
             code,
             path: path.clone(),
             message,
+            span: None,
+            sites: Vec::new(),
         });
     }
     out

@@ -139,6 +139,13 @@ pub fn lower_all(
             span: u.span,
         });
     }
+    for u in ev.unsupplied.take() {
+        graph.add_unsupplied(Note {
+            address: u.address,
+            reason: u.reason,
+            span: u.span,
+        });
+    }
     let foreign = |file: FileId| is_foreign(&paths(file), options);
     // The files of code that is not the user's, each with the call that brings it in.
     for inst in 0..ev.instances.borrow().len() {

@@ -230,12 +230,21 @@ impl<'a> Evaluator<'a> {
             Err(reason) => {
                 // A refused source is a located error already; anything else is unchecked.
                 let refused = self.errors.borrow().iter().any(|e| e.message == reason);
-                if !refused {
-                    self.unevaluated.borrow_mut().push(Unevaluated {
-                        address: base.clone(),
-                        reason: reason.clone(),
-                        span: Span::new(call.file, call.block.labels[0].span.clone()),
-                    });
+                // A registry or git source in a root without `.terraform/modules`: said
+                // once for the run, with the fix, rather than once per call.
+                let unsupplied = modules::source_of(call.block)
+                    .is_some_and(|s| !modules::is_local_source(s))
+                    && !self.manifests.contains_key(&parent.root_dir)
+                    && parent.call_path.len() < MAX_MODULE_DEPTH;
+                let item = Unevaluated {
+                    address: base.clone(),
+                    reason: reason.clone(),
+                    span: Span::new(call.file, call.block.labels[0].span.clone()),
+                };
+                if unsupplied {
+                    self.unsupplied.borrow_mut().push(item);
+                } else if !refused {
+                    self.unevaluated.borrow_mut().push(item);
                 }
                 return CallExpansion::Unresolved(reason);
             }

@@ -213,6 +213,9 @@ pub struct Evaluator<'a> {
     depth: Cell<usize>,
     pub errors: RefCell<Vec<LowerError>>,
     pub unevaluated: RefCell<Vec<Unevaluated>>,
+    /// Calls with a registry, archive or git source in a root without
+    /// `.terraform/modules`: reported together ([`crate::model::Graph::add_unsupplied`]).
+    pub unsupplied: RefCell<Vec<Unevaluated>>,
     /// The identities of the values the code does not give (a provider's region), by
     /// where they come from: the same source is the same hole (see `model::symbolic`).
     holes: RefCell<HashMap<String, u16>>,
@@ -248,6 +251,7 @@ impl<'a> Evaluator<'a> {
             depth: Cell::new(0),
             errors: RefCell::default(),
             unevaluated: RefCell::default(),
+            unsupplied: RefCell::default(),
             holes: RefCell::default(),
             data_keys: RefCell::default(),
             beyond_plan: RefCell::default(),
