@@ -247,3 +247,64 @@ fn the_action_downloads_its_release_and_builds_only_without_one() {
     assert!(!outputs.contains("source="), "{outputs}");
     assert!(stderr.contains("checksum mismatch"), "{stderr}");
 }
+
+/// `download-modules` is off by default; set to `true`, every vpclint run of the step gets
+/// `--download-modules`, and only then.
+#[test]
+fn the_action_downloads_modules_only_when_asked() {
+    if let Some(reason) = tools_missing() {
+        return skip("the_action_downloads_modules_only_when_asked", &reason);
+    }
+    let action = action();
+    assert_eq!(
+        str_at(&action, &["inputs", "download-modules", "default"]),
+        Some("false")
+    );
+    let dir = work("action-download-modules");
+    // A stand-in for vpclint that records its arguments, one run a line.
+    let fake = dir.join("vpclint");
+    let calls = dir.join("calls");
+    std::fs::write(
+        &fake,
+        format!("#!/bin/sh\necho \"$*\" >> '{}'\n", calls.display()),
+    )
+    .unwrap();
+    sh(&dir, "chmod +x vpclint");
+    let script = step_script(&action, "run");
+    for (input, expected) in [("false", false), ("true", true), ("", false)] {
+        let _ = std::fs::remove_file(&calls);
+        let out = Command::new("bash")
+            .args(["-e", "-c", &script])
+            .current_dir(&dir)
+            .env("VPCLINT", &fake)
+            .env("PATHS", "infra")
+            .env("FAIL_ON", "warning")
+            .env("ARGS", "--region eu-west-1")
+            .env("SARIF_FILE", dir.join("out/vpclint.sarif"))
+            .env("GRAPH_SUMMARY", "true")
+            .env("GITHUB_STEP_SUMMARY", dir.join("summary"))
+            .env("GITHUB_OUTPUT", dir.join("output"))
+            .env("DOWNLOAD_MODULES", input)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let runs = std::fs::read_to_string(&calls).unwrap();
+        // SARIF, the diagram, the annotations.
+        assert_eq!(runs.lines().count(), 3, "{runs}");
+        for run in runs.lines() {
+            assert_eq!(
+                run.contains("--download-modules"),
+                expected,
+                "input {input:?}: {run}"
+            );
+            assert!(
+                run.contains("--region eu-west-1") && run.ends_with("infra"),
+                "{run}"
+            );
+        }
+    }
+}

@@ -24,6 +24,9 @@ const LAYERS: &[(&str, u32)] = &[
     ("discover", 7),
     ("suppress", 7),
     ("check", 8),
+    // Module sources outside the scanned paths (local modules elsewhere in the repository,
+    // `--download-modules`): discovery's Terraform-only sibling, used by the front end.
+    ("module_sources", 8),
     ("emit", 9),
     ("baseline", 9),
     ("graph", 10),

@@ -209,6 +209,7 @@ fn vpclint_values(dir: &Path) -> Vec<Result<String, String>> {
         env: vec![("from_env".into(), "env".into())],
         roots: Vec::new(),
         repository: None,
+        module_cache: None,
     };
     EXPRESSIONS
         .iter()

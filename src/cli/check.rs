@@ -212,6 +212,11 @@ pub(super) fn prepare_eval(
     // Local modules the roots call from elsewhere in the repository.
     let repository = crate::module_sources::repository_of(paths);
     crate::module_sources::read_local(&mut found, repository.as_deref());
+    let module_cache = if eval.terraform.download_modules {
+        Some(download_modules(&mut found)?)
+    } else {
+        None
+    };
     if !found.missing.is_empty() {
         for path in &found.missing {
             usage(&format!("{}: no such file or directory", path.display()));
@@ -233,6 +238,7 @@ pub(super) fn prepare_eval(
         lower.set_roots(roots);
     }
     lower.terraform.repository = repository;
+    lower.terraform.module_cache = module_cache;
     let fail_on = config.as_ref().and_then(|c| c.fail_on);
     let options = Options::resolve(
         config.as_ref(),
@@ -252,6 +258,22 @@ pub(super) fn prepare_eval(
         config_baseline,
         baseline: None,
     })
+}
+
+/// `--download-modules`: fetches into the cache what the roots call (the only use of the
+/// network); the cache directory.
+fn download_modules(found: &mut discover::Discovered) -> Result<PathBuf, u8> {
+    use crate::module_sources::{self, fetch};
+    let Some(cache) = fetch::default_cache() else {
+        return Err(usage(
+            "--download-modules: no cache directory (set XDG_CACHE_HOME or HOME)",
+        ));
+    };
+    // Absolute: the manifest names its directories, and they are not under the root.
+    let cache = discover::absolute(&cache);
+    let mut fetcher = fetch::Fetcher::new(cache.clone());
+    module_sources::download(found, &mut fetcher);
+    Ok(cache)
 }
 
 /// Warns about `--var` and `--parameter` names that no checked file declares (a typo would

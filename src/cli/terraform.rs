@@ -17,6 +17,8 @@ use crate::syntax::{terraform, terraform_json};
 pub struct TerraformArgs {
     vars: Vec<VarSetting>,
     roots: Vec<PathBuf>,
+    /// `--download-modules`: fetch registry, archive and git modules into the cache.
+    pub download_modules: bool,
 }
 
 impl TerraformArgs {
@@ -45,6 +47,7 @@ impl TerraformArgs {
             env,
             roots: self.roots.clone(),
             repository: None,
+            module_cache: None,
         }
     }
 }
@@ -65,6 +68,12 @@ impl clap::Args for TerraformArgs {
                 .value_parser(clap::value_parser!(PathBuf))
                 .action(ArgAction::Append)
                 .help("Read Terraform root variables from a .tfvars or .tfvars.json file (repeatable; later ones win)"),
+        )
+        .arg(
+            Arg::new("download_modules")
+                .long("download-modules")
+                .action(ArgAction::SetTrue)
+                .help("Fetch the registry, https archive and git modules that roots without .terraform/modules call, into $XDG_CACHE_HOME/vpclint/modules (the only time vpclint uses the network; git sources need a git binary)"),
         )
     }
 
@@ -101,6 +110,12 @@ impl clap::FromArgMatches for TerraformArgs {
         Ok(TerraformArgs {
             vars: indexed.into_iter().map(|(_, v)| v).collect(),
             roots,
+            download_modules: matches
+                .try_get_one::<bool>("download_modules")
+                .ok()
+                .flatten()
+                .copied()
+                .unwrap_or(false),
         })
     }
 

@@ -8,6 +8,14 @@
 //! a repository, nothing outside the scanned paths is read. The lowering says why a call it
 //! could not follow was not read (`lower::terraform`); this module only reads.
 
+mod address;
+mod archive;
+mod download;
+pub mod fetch;
+mod version;
+
+pub use download::download;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 

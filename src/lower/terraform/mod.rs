@@ -23,6 +23,8 @@ mod validate;
 mod value;
 mod vars;
 
+pub use modules::FETCH_ERROR;
+
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -49,6 +51,9 @@ pub struct TerraformOptions {
     /// `.vpclint.toml`), as the paths of the inputs are written: local modules are read
     /// anywhere inside it, and a source that leaves it is not read.
     pub repository: Option<PathBuf>,
+    /// The `--download-modules` cache: code there is not the user's (findings in it are
+    /// reported at the user's call, as for `.terraform/modules`).
+    pub module_cache: Option<PathBuf>,
 }
 
 #[derive(Clone, Debug)]
@@ -71,7 +76,7 @@ pub fn lower_all(
 ) {
     let mut dirs: BTreeMap<PathBuf, Vec<(FileId, &Body)>> = BTreeMap::new();
     let mut var_files: BTreeMap<PathBuf, Vec<vars::AutoFile>> = BTreeMap::new();
-    let mut manifests: HashMap<PathBuf, HashMap<String, PathBuf>> = HashMap::new();
+    let mut manifests: HashMap<PathBuf, modules::Manifest> = HashMap::new();
     let mut plans = Vec::new();
     for f in files {
         match f {
@@ -120,7 +125,7 @@ pub fn lower_all(
                 .iter()
                 .map(move |c| (dir.as_path(), modules::source_of(c.block)))
         }),
-        manifests.values().flat_map(HashMap::values),
+        manifests.values().flat_map(|m| m.dirs.values()),
     );
     let ev = Evaluator::new(&defs, &manifests, options);
     let roots = defs
@@ -172,6 +177,13 @@ fn is_foreign(path: &Path, options: &TerraformOptions) -> bool {
     if path
         .components()
         .any(|c| c.as_os_str() == std::ffi::OsStr::new(".terraform"))
+    {
+        return true;
+    }
+    if options
+        .module_cache
+        .as_ref()
+        .is_some_and(|cache| path.starts_with(cache))
     {
         return true;
     }
@@ -628,6 +640,42 @@ pub(super) fn calls(body: &Body) -> Vec<(String, Option<String>)> {
     out
 }
 
+/// A module call as `--download-modules` needs it: its name, literal `source` and literal
+/// `version` constraint.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModuleCall {
+    pub name: String,
+    pub source: String,
+    pub version: Option<String>,
+}
+
+/// The module calls of a file that have a literal source (the first of a name).
+#[must_use]
+pub fn module_calls(body: &Body) -> Vec<ModuleCall> {
+    let mut out: Vec<ModuleCall> = Vec::new();
+    for block in body.blocks_of("module") {
+        let ([name], Some(source)) = (block.labels.as_slice(), modules::source_of(block)) else {
+            continue;
+        };
+        if out.iter().any(|c| c.name == name.value) {
+            continue;
+        }
+        let version = block
+            .body
+            .attribute("version")
+            .and_then(|a| match &a.value.kind {
+                crate::syntax::hcl::ExprKind::String(v) => Some(v.clone()),
+                _ => None,
+            });
+        out.push(ModuleCall {
+            name: name.value.clone(),
+            source: source.to_owned(),
+            version,
+        });
+    }
+    out
+}
+
 /// The literal sources of a file's module calls.
 #[must_use]
 pub fn call_sources(body: &Body) -> Vec<String> {
@@ -658,7 +706,12 @@ pub(super) fn manifest_entries(
     root: &crate::syntax::tree::Node,
 ) -> BTreeMap<String, PathBuf> {
     manifest_root(path)
-        .map(|dir| modules::read_manifest(&dir, root).into_iter().collect())
+        .map(|dir| {
+            modules::read_manifest(&dir, root)
+                .dirs
+                .into_iter()
+                .collect()
+        })
         .unwrap_or_default()
 }
 

@@ -198,30 +198,52 @@ pub fn inside_roots(path: &Path, roots: &[PathBuf]) -> bool {
     })
 }
 
+/// What a `.terraform/modules/modules.json` says.
+#[derive(Debug, Default)]
+pub struct Manifest {
+    /// Module key (`vpc`, `vpc.subnets`) → directory.
+    pub dirs: HashMap<String, PathBuf>,
+    /// Module key → why `--download-modules` could not fetch it (vpclint's own manifest
+    /// only: `terraform get` writes no such entry).
+    pub failed: HashMap<String, String>,
+}
+
+/// The field of vpclint's own manifest entry that says why a module was not fetched.
+pub const FETCH_ERROR: &str = "VpclintError";
+
 /// `.terraform/modules/modules.json`: module key (`vpc`, `vpc.subnets`) → directory,
 /// relative to the root module's directory. Entries whose directory leaves the root are
 /// dropped.
-pub fn read_manifest(root: &Path, manifest: &Node) -> HashMap<String, PathBuf> {
-    let mut out = HashMap::new();
+pub fn read_manifest(root: &Path, manifest: &Node) -> Manifest {
+    let mut out = Manifest::default();
     for entry in manifest
         .get("Modules")
         .and_then(Node::as_seq)
         .unwrap_or_default()
     {
-        let (Some(key), Some(dir)) = (
-            entry.get("Key").and_then(Node::as_scalar_str),
-            entry.get("Dir").and_then(Node::as_scalar_str),
-        ) else {
+        let Some(key) = entry
+            .get("Key")
+            .and_then(Node::as_scalar_str)
+            .filter(|k| !k.is_empty())
+        else {
             continue;
         };
-        if key.is_empty() {
+        if let Some(error) = entry.get(FETCH_ERROR).and_then(Node::as_scalar_str) {
+            out.failed.insert(key.to_owned(), error.to_owned());
             continue;
         }
+        let Some(dir) = entry.get("Dir").and_then(Node::as_scalar_str) else {
+            continue;
+        };
         let dir = normalize(Path::new(dir));
-        if dir.starts_with("..") || dir.is_absolute() {
+        // Relative directories leave the root only as `terraform init` never writes them.
+        // An absolute one is vpclint's own manifest of downloaded modules (`--download-
+        // modules`), naming cache directories; a directory is used only when its files
+        // were read, and nothing here reads.
+        if dir.starts_with("..") {
             continue;
         }
-        out.insert(key.to_owned(), normalize(&root.join(dir)));
+        out.dirs.insert(key.to_owned(), normalize(&root.join(dir)));
     }
     out
 }

@@ -395,17 +395,21 @@ impl<'a> Evaluator<'a> {
         let mut key: Vec<&str> = parent.call_path.clone();
         key.push(call.name);
         let key = key.join(".");
-        if let Some(dir) = self
-            .manifests
-            .get(&parent.root_dir)
-            .and_then(|m| m.get(&key))
-        {
+        let manifest = self.manifests.get(&parent.root_dir);
+        if let Some(dir) = manifest.and_then(|m| m.dirs.get(&key)) {
             if self.defs.contains_key(dir) {
                 return Ok(dir.clone());
             }
         }
+        // `--download-modules` could not fetch it: an error at the source.
+        if let Some(why) = manifest.and_then(|m| m.failed.get(&key)) {
+            return Err(self.refuse(
+                call,
+                format!("{address}: source \"{source}\" could not be downloaded: {why}"),
+            ));
+        }
         Err(format!(
-            "{address} has source \"{source}\", which is not local, and no copy from `terraform init` was found in .terraform/modules; vpclint never downloads modules"
+            "{address} has source \"{source}\", which is not local, and no copy was found in .terraform/modules (run `terraform get` before vpclint, or pass --download-modules)"
         ))
     }
 

@@ -197,7 +197,7 @@ pub struct Unevaluated {
 
 pub struct Evaluator<'a> {
     defs: &'a BTreeMap<PathBuf, ModuleDef<'a>>,
-    manifests: &'a HashMap<PathBuf, HashMap<String, PathBuf>>,
+    manifests: &'a HashMap<PathBuf, modules::Manifest>,
     roots: &'a [PathBuf],
     repository: Option<&'a Path>,
     pub instances: RefCell<Vec<Rc<Instance<'a>>>>,
@@ -234,7 +234,7 @@ pub struct Evaluator<'a> {
 impl<'a> Evaluator<'a> {
     pub fn new(
         defs: &'a BTreeMap<PathBuf, ModuleDef<'a>>,
-        manifests: &'a HashMap<PathBuf, HashMap<String, PathBuf>>,
+        manifests: &'a HashMap<PathBuf, modules::Manifest>,
         options: &'a super::TerraformOptions,
     ) -> Self {
         Evaluator {
