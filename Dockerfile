@@ -18,6 +18,8 @@
 ARG RUST_VERSION=1.88
 
 FROM rust:${RUST_VERSION}-alpine AS build
+# ring (TLS for --download-modules) compiles C: a C compiler and musl's headers.
+RUN apk add --no-cache gcc musl-dev
 WORKDIR /build
 COPY . .
 # crt-static is the default of Rust's musl targets: the binary needs no libc at run time.

@@ -13,7 +13,8 @@
 //!
 //! The build is unoptimised (the tests check linking and packaging; the release profile
 //! makes the same binary smaller: 7.5 MB stripped on `x86_64`) and kept in
-//! `target/musl-build/`. Skipped, saying why, when the musl target is not installed
+//! `target/musl-build/`. Skipped, saying why, when the musl target or `musl-gcc` (for
+//! `ring`) is not installed
 //! (`rustup target add x86_64-unknown-linux-musl`; `.ci/run` does it).
 
 use std::io::Write as _;
@@ -36,9 +37,22 @@ fn musl_installed() -> Result<(), String> {
         .map_err(|e| format!("rustc: {e}"))?;
     let sysroot = String::from_utf8_lossy(&sysroot.stdout).trim().to_owned();
     let std = Path::new(&sysroot).join("lib/rustlib").join(TARGET);
-    std.is_dir()
-        .then_some(())
-        .ok_or_else(|| format!("the {TARGET} target is not installed (rustup target add {TARGET})"))
+    if !std.is_dir() {
+        return Err(format!(
+            "the {TARGET} target is not installed (rustup target add {TARGET})"
+        ));
+    }
+    // `ring` (the TLS of --download-modules) compiles C for the target: musl-gcc, as the
+    // release workflow installs it.
+    let musl_gcc = Command::new("musl-gcc")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if musl_gcc {
+        Ok(())
+    } else {
+        Err("no musl C compiler for ring (apt-get install musl-tools; .ci/run does it)".to_owned())
+    }
 }
 
 fn build() -> PathBuf {
