@@ -335,3 +335,86 @@ fn nothing_outside_the_repository_is_read_through_symbolic_links() {
         }
     }
 }
+
+/// A local module outside the scanned path (`vpclint check examples/complete`, which calls
+/// `../..`) is read as discovery reads a scanned directory: Terraform's names only, text
+/// decoded the same way, and nothing through a symbolic link out of the repository.
+#[cfg(unix)]
+#[test]
+fn a_module_outside_the_scanned_path_is_read_as_discovery_reads() {
+    use std::os::unix::fs::symlink;
+    let finding = fixture("VPC001/fail/tf-m4-over-peering/main.tf");
+    let broken = "resource \"aws_vpc\" \"broken\" {\n  cidr_block = = \n}\n";
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(
+        "resource \"aws_vpc\" \"from_utf16\" {\n  cidr_block = \"10.99.0.0/16\"\n}\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes),
+    );
+    let dir = common::write_tree(
+        "outside-scanned-path",
+        &[
+            ("repo/.git/HEAD", b"".to_vec()),
+            ("repo/main.tf", finding.into_bytes()),
+            // Terraform reads neither: an upper-case suffix, a hidden file, a backup.
+            ("repo/Broken.TF", broken.as_bytes().to_vec()),
+            ("repo/.hidden.tf", broken.as_bytes().to_vec()),
+            ("repo/main.tf~", broken.as_bytes().to_vec()),
+            ("repo/utf16.tf", utf16),
+            (
+                "repo/examples/complete/main.tf",
+                b"module \"root\" {\n  source = \"../..\"\n}\n".to_vec(),
+            ),
+        ],
+    );
+    let outside = outside_file(&dir);
+    symlink(outside.join("secret.tf"), dir.join("repo/link.tf")).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_vpclint"))
+        .args(["check", "--format", "json", "examples/complete"])
+        .current_dir(dir.join("repo"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(!stdout.contains("SECRET_MARKER"), "{stdout}");
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["errors"], serde_json::json!([]), "{v:#}");
+    assert!(
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["rule"] == "VPC001" && d["file"] == "main.tf"),
+        "{v:#}"
+    );
+    let unchecked: Vec<(&str, &str)> = v["unchecked"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            (
+                u["resource"].as_str().unwrap(),
+                u["reason"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        unchecked
+            .iter()
+            .any(|(resource, reason)| *resource == "link.tf"
+                && reason.contains("outside the repository")),
+        "{unchecked:?}"
+    );
+    // utf16.tf was read: its VPC is a resource of the module (the fixture has 9 more).
+    let fixture_only = {
+        let only = common::write_tree(
+            "outside-scanned-path-fixture",
+            &[("main.tf", fixture("VPC001/fail/tf-m4-over-peering/main.tf"))],
+        );
+        check(&only).1["summary"]["resources"].as_u64().unwrap()
+    };
+    assert_eq!(
+        v["summary"]["resources"].as_u64().unwrap(),
+        fixture_only + 1,
+        "{v:#}"
+    );
+}

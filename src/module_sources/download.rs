@@ -122,14 +122,17 @@ fn package_of(module: &Path) -> PathBuf {
         .to_path_buf()
 }
 
-/// Reads a fetched module's files and notes its calls.
+/// Reads a fetched module's files (nothing outside its package) and notes its calls.
 fn read_module(
     dir: &Path,
     found: &mut Discovered,
     by_dir: &mut BTreeMap<PathBuf, Vec<ModuleCall>>,
 ) {
+    let Ok(package) = std::fs::canonicalize(package_of(dir)) else {
+        return;
+    };
     let start = found.inputs.len();
-    read_dir(dir, found);
+    read_dir(dir, &package, found);
     let calls: Vec<ModuleCall> = found.inputs[start..].iter().flat_map(calls_of).collect();
     by_dir.insert(dir.to_path_buf(), calls);
 }

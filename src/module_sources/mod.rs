@@ -83,7 +83,7 @@ pub fn read_local(found: &mut Discovered, repository: Option<&Path>) {
                 continue;
             }
             let start = found.inputs.len();
-            read_dir(&target, found);
+            read_dir(&target, &repo, found);
             queue.extend(start..found.inputs.len());
         }
     }
@@ -109,8 +109,16 @@ fn local_sources(input: &Input) -> Vec<String> {
         .collect()
 }
 
-/// Reads one module directory's `.tf` and `.tf.json` files, in name order.
-fn read_dir(dir: &Path, found: &mut Discovered) {
+/// Why a file of a module directory was not read (as discovery says it).
+const OUTSIDE: &str = "not read: its real path is outside the repository (a symbolic link leads out of it), and vpclint reads nothing outside the repository";
+
+/// Reads one module directory's configuration files as discovery reads a scanned
+/// directory's: the names Terraform reads (`.tf`, `.tf.json`; not hidden files or editor
+/// backups), decoded as discovery decodes them, in name order. A file whose real path is
+/// outside `within` (a symbolic link out of the repository, or out of a fetched package) is
+/// not read: an unchecked entry, as in discovery.
+fn read_dir(dir: &Path, within: &Path, found: &mut Discovered) {
+    use crate::lower::language::{Claim, Language};
     let listing = if dir.as_os_str().is_empty() {
         Path::new(".")
     } else {
@@ -121,42 +129,43 @@ fn read_dir(dir: &Path, found: &mut Discovered) {
     };
     let mut files: Vec<(PathBuf, FileKind)> = entries
         .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
-        .filter_map(|e| {
-            let name = PathBuf::from(e.file_name().to_string_lossy().to_ascii_lowercase());
-            let ext = |p: &Path, x: &str| p.extension().is_some_and(|e| e == x);
-            let kind = if ext(&name, "tf") {
-                FileKind::Terraform
-            } else if ext(&name, "json") && ext(&name.with_extension(""), "tf") {
-                FileKind::TerraformJson
-            } else {
-                return None;
-            };
-            Some((dir.join(e.file_name()), kind))
-        })
+        .map(|e| dir.join(e.file_name()))
+        .filter(|p| p.is_file())
+        .filter_map(
+            |p| match crate::lower::terraform::language::Terraform.claim_name(&p) {
+                Some(Claim::Kind(kind @ (FileKind::Terraform | FileKind::TerraformJson))) => {
+                    Some((p, kind))
+                }
+                _ => None,
+            },
+        )
         .collect();
     files.sort_by(|a, b| a.0.cmp(&b.0));
     for (path, kind) in files {
-        match std::fs::read(&path).map(String::from_utf8) {
-            Ok(Ok(text)) => found.inputs.push(Input {
-                text: text
-                    .strip_prefix('\u{feff}')
-                    .map_or(text.clone(), str::to_owned),
-                path,
-                kind,
-            }),
-            Ok(Err(_)) => found.errors.push(ReadError {
-                path,
-                message: "the file is not valid UTF-8".to_owned(),
-                location: None,
-                refused: false,
-            }),
-            Err(e) => found.errors.push(ReadError {
-                path,
-                message: format!("cannot read: {e}"),
-                location: None,
-                refused: false,
-            }),
+        let error = |message: String, location: Option<(u32, u32)>, refused: bool| ReadError {
+            path: path.clone(),
+            message,
+            location,
+            refused,
+        };
+        if !std::fs::canonicalize(&path).is_ok_and(|real| real.starts_with(within)) {
+            found.errors.push(error(OUTSIDE.to_owned(), None, true));
+            continue;
+        }
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                found
+                    .errors
+                    .push(error(format!("cannot read: {e}"), None, false));
+                continue;
+            }
+        };
+        match crate::source::encoding::decode(bytes) {
+            Ok(text) => found.inputs.push(Input { path, kind, text }),
+            Err(e) => found
+                .errors
+                .push(error(e.message, Some((e.line, e.column)), false)),
         }
     }
 }
