@@ -81,6 +81,16 @@ resource "terraform_data" "per_key" {
   for_each = { for i, id in local.subnet_ids : "subnet-${i}" => id }
   input    = each.value
 }
+
+# Plans: a known object is not null, whatever it holds (aws-ia/vpc's flow-log switch).
+locals {
+  flow_logs = { destination = "cloud-watch-logs", role_arn = terraform_data.subnet[0].id }
+  with_logs = local.flow_logs == null || local.flow_logs.destination == "none" ? 0 : 1
+}
+
+resource "terraform_data" "flow_log" {
+  count = local.with_logs
+}
 "#;
 
 const PLAN_ERRORS: &[(u32, u32, &str)] = &[
@@ -152,9 +162,9 @@ fn instance_keys_known_only_after_apply_are_located_errors() {
     let report = check_dir(&dir);
     let _ = std::fs::remove_dir_all(&dir);
     assert_matches(&vpclint_errors(&report), PLAN_ERRORS);
-    // The other resources are there: 2 subnets, 2 per subnet, 2 per key, and one element
-    // each for the two whose instances cannot be planned.
-    assert_eq!(report.summary.resources, 8, "{:?}", report.unchecked);
+    // The other resources are there: 2 subnets, 2 per subnet, 2 per key, the flow log, and
+    // one element each for the two whose instances cannot be planned.
+    assert_eq!(report.summary.resources, 9, "{:?}", report.unchecked);
 }
 
 #[test]
@@ -300,4 +310,53 @@ fn terraform_reports_the_same_errors_at_the_same_places() {
         .map(|(l, c, s)| (*l, *c, s.as_str()))
         .collect();
     assert_matches(&ours, &theirs_ref);
+}
+
+/// What the AWS provider computes when Terraform plans is not "known only after apply":
+/// the provider's documented `for_each` over `aws_acm_certificate.domain_validation_options`
+/// (keyed by domain name) plans. vpclint does not compute it, so the records' instances are
+/// unknown, but it is no error. (Not asked of Terraform here: it needs the AWS provider.)
+#[test]
+fn attributes_the_provider_plans_are_not_plan_errors() {
+    let dir = scratch("provider-planned");
+    std::fs::write(
+        dir.join("main.tf"),
+        r#"resource "aws_acm_certificate" "app" {
+  domain_name       = "app.example.com"
+  validation_method = "DNS"
+}
+
+resource "aws_route53_record" "validation" {
+  for_each = {
+    for dvo in aws_acm_certificate.app.domain_validation_options : dvo.domain_name => {
+      name   = dvo.resource_record_name
+      record = dvo.resource_record_value
+      type   = dvo.resource_record_type
+    }
+  }
+  zone_id = "Z0123456789"
+  name    = each.value.name
+  type    = each.value.type
+  records = [each.value.record]
+  ttl     = 60
+}
+
+resource "aws_route53_record" "by_arn" {
+  for_each = toset([aws_acm_certificate.app.arn])
+  zone_id  = "Z0123456789"
+  name     = "x"
+  type     = "CNAME"
+  records  = [each.key]
+  ttl      = 60
+}
+"#,
+    )
+    .unwrap();
+    let report = check_dir(&dir);
+    let _ = std::fs::remove_dir_all(&dir);
+    // The ARN is known only after apply: that one is Terraform's error.
+    assert_matches(
+        &vpclint_errors(&report),
+        &[(22, 14, "Invalid for_each argument")],
+    );
 }

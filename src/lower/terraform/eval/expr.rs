@@ -191,11 +191,20 @@ impl Evaluator<'_> {
             },
             BinaryOp::Eq | BinaryOp::NotEq => {
                 let equal = a.equals(&b)?;
-                self.set_beyond_plan(
-                    a.find_opaque()
-                        .or_else(|| b.find_opaque())
-                        .map(|r| r.text.clone()),
-                );
+                // Terraform knows that a known value is not null, whatever unknowns it holds
+                // (`var.flow_logs == null` with an ARN known after apply inside): only a
+                // comparison that looked at such a value is beyond the plan.
+                let against_null = |known: &Value, other: &Value| {
+                    matches!(known, Value::Null)
+                        && matches!(other, Value::Null | Value::List(_) | Value::Map(_))
+                };
+                if !against_null(&a, &b) && !against_null(&b, &a) {
+                    self.set_beyond_plan(
+                        a.find_opaque()
+                            .or_else(|| b.find_opaque())
+                            .map(|r| r.text.clone()),
+                    );
+                }
                 Ok(Value::Bool(equal == (op == BinaryOp::Eq)))
             }
             BinaryOp::Less => compare(f64::lt),

@@ -5,6 +5,12 @@ use super::{
     HoleKind, InstId, MemoKey, Raw, Slot, Stop, Value,
 };
 
+/// Attributes the configuration does not set that a provider computes when Terraform plans
+/// (from the configuration), so that `count`/`for_each` over them plans: the AWS provider
+/// plans `aws_acm_certificate.domain_validation_options` with its domain names.
+const PLANNED_BY_PROVIDER: &[(&str, &str)] =
+    &[("aws_acm_certificate", "domain_validation_options")];
+
 impl<'a> Evaluator<'a> {
     pub(super) fn memo(
         &self,
@@ -200,6 +206,14 @@ impl<'a> Evaluator<'a> {
     pub(super) fn resource_attr(&self, h: Handle, attr: &str) -> Value {
         let info = self.handle(h);
         let decl = &self.def(info.inst).resources[info.decl];
+        if PLANNED_BY_PROVIDER.contains(&(decl.type_name, attr)) {
+            // Not known to vpclint, but not "known only after apply" either: a `for_each`
+            // over it plans (Terraform's own example for ACM validation records).
+            return Value::Unknown(format!(
+                "{}.{attr} is computed by the provider when Terraform plans, and not by vpclint",
+                info.address
+            ));
+        }
         let known = match decl.block.body.attribute(attr) {
             Some(a) if attr != "id" && !matches!(attr, "count" | "for_each" | "provider") => {
                 let v = self.memo(
