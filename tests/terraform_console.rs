@@ -210,6 +210,7 @@ fn vpclint_values(dir: &Path) -> Vec<Result<String, String>> {
         roots: Vec::new(),
         repository: None,
         module_cache: None,
+        partial_dirs: Vec::new(),
     };
     EXPRESSIONS
         .iter()

@@ -239,6 +239,14 @@ pub(super) fn prepare_eval(
     }
     lower.terraform.repository = repository;
     lower.terraform.module_cache = module_cache;
+    // Files given alone: the rest of their directories was not read.
+    if !only_files {
+        lower.terraform.partial_dirs = paths
+            .iter()
+            .filter(|p| p.is_file())
+            .map(|p| p.parent().unwrap_or(Path::new("")).to_path_buf())
+            .collect();
+    }
     let fail_on = config.as_ref().and_then(|c| c.fail_on);
     let options = Options::resolve(
         config.as_ref(),

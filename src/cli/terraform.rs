@@ -48,6 +48,7 @@ impl TerraformArgs {
             roots: self.roots.clone(),
             repository: None,
             module_cache: None,
+            partial_dirs: Vec::new(),
         }
     }
 }

@@ -54,6 +54,10 @@ pub struct TerraformOptions {
     /// The `--download-modules` cache: code there is not the user's (findings in it are
     /// reported at the user's call, as for `.terraform/modules`).
     pub module_cache: Option<PathBuf>,
+    /// Directories of which only some files were read (a file given as a PATH with
+    /// `--no-only-files`): what their modules reference may be declared in the files not
+    /// read, so a reference to an undeclared name there is Unknown, not an error.
+    pub partial_dirs: Vec<PathBuf>,
 }
 
 #[derive(Clone, Debug)]

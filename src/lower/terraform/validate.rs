@@ -9,7 +9,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use super::eval::Evaluator;
-use super::modules::ModuleDef;
+use super::modules::{self, ModuleDef};
 use crate::lower::LowerError;
 use crate::source::{FileId, Span};
 use crate::syntax::hcl::{Block, Body, Expr, ExprKind, TemplatePart, TraversalOp};
@@ -37,6 +37,14 @@ pub fn check(ev: &Evaluator<'_>) -> Vec<LowerError> {
     }
     let mut out = Vec::new();
     for (dir, inst) in &dirs {
+        // Only some of its files were read: the others may declare what these reference.
+        if ev
+            .partial_dirs()
+            .iter()
+            .any(|p| modules::normalize(p) == *dir)
+        {
+            continue;
+        }
         let def = ev.def(*inst);
         let callee = |name: &str| {
             callees

@@ -200,6 +200,7 @@ pub struct Evaluator<'a> {
     manifests: &'a HashMap<PathBuf, modules::Manifest>,
     roots: &'a [PathBuf],
     repository: Option<&'a Path>,
+    partial_dirs: &'a [PathBuf],
     pub instances: RefCell<Vec<Rc<Instance<'a>>>>,
     /// Each instance's module definition, by instance id (looking it up by directory on
     /// every use was a path comparison per step of a `BTreeMap` search).
@@ -242,6 +243,7 @@ impl<'a> Evaluator<'a> {
             manifests,
             roots: &options.roots,
             repository: options.repository.as_deref(),
+            partial_dirs: &options.partial_dirs,
             instances: RefCell::default(),
             instance_defs: RefCell::default(),
             handles: RefCell::default(),
@@ -257,6 +259,11 @@ impl<'a> Evaluator<'a> {
             beyond_plan: RefCell::default(),
             pending: RefCell::default(),
         }
+    }
+
+    /// Directories of which only some files were read (see `TerraformOptions`).
+    pub fn partial_dirs(&self) -> &[PathBuf] {
+        self.partial_dirs
     }
 
     /// An error Terraform reports, to be located ([`Evaluator::report`]).
