@@ -326,6 +326,48 @@ fn other(name: &str, args: &[Value]) -> Eval {
                 bools.iter().any(|b| *b)
             }))
         }
+        // Sets as `toset` makes them (sorted, distinct); an element whose equality is not
+        // known makes the result unknown.
+        "setunion" => {
+            let mut all = Vec::new();
+            for set in args {
+                all.extend(set_items(set)?.iter().cloned());
+            }
+            to_set(&all)
+        }
+        "setintersection" | "setsubtract" => {
+            let Some((first, rest)) = args.split_first() else {
+                return err(format!("{name}() needs at least one set"));
+            };
+            if name == "setsubtract" && rest.len() != 1 {
+                return err("setsubtract() takes two sets");
+            }
+            let mut out = Vec::new();
+            for item in set_items(first)? {
+                let mut in_all = true;
+                let mut in_any = false;
+                for other in rest {
+                    let mut found = false;
+                    for candidate in set_items(other)? {
+                        if item.equals(candidate)? {
+                            found = true;
+                            break;
+                        }
+                    }
+                    in_all &= found;
+                    in_any |= found;
+                }
+                let keep = if name == "setsubtract" {
+                    !in_any
+                } else {
+                    in_all
+                };
+                if keep {
+                    out.push(item.clone());
+                }
+            }
+            to_set(&out)
+        }
         "coalescelist" => {
             for arg in args {
                 if let Value::Partial(p) = arg {
@@ -692,6 +734,19 @@ fn distinct(items: &[Value]) -> Result<Vec<Value>, Stop> {
         }
     }
     Ok(out)
+}
+
+/// The elements of a set argument: a list, or a partly known list whose elements are all
+/// known.
+fn set_items(value: &Value) -> Result<&[Value], Stop> {
+    match value {
+        Value::Partial(p) if p.exact => Ok(&p.items),
+        Value::Partial(p) => Err(Stop::Unknown(p.reason.clone())),
+        other => match other.resolved()? {
+            Value::Null => err("a set function's argument is null"),
+            v => v.as_list(),
+        },
+    }
 }
 
 /// Whether the values are zone names of one list, each one hole, in increasing index
