@@ -19,7 +19,7 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 #[path = "support/wheel.rs"]
 mod wheel;
@@ -327,9 +327,7 @@ fn python_hook_installs_the_wheel_in_seconds_without_rust() {
         first.as_secs_f64(),
         again.as_secs_f64()
     );
-    // Seconds, not the minutes of a source build (a generous bound for a loaded machine).
-    assert!(
-        first < Duration::from_secs(90),
-        "the first run took {first:?}"
-    );
+    // Seconds, not the minutes of a source build: no timing is asserted (on a loaded runner
+    // a wall-clock bound only measures the load); that no build happens is what PATH without
+    // cargo and rustc, and pip without an index, make sure of: a source build fails above.
 }

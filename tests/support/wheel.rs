@@ -49,6 +49,20 @@ fn build() -> Result<PathBuf, String> {
         "maturin is not installed (not on PATH, and $MATURIN is not set; .ci/run installs it)",
     )?;
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // maturin runs `cargo metadata`, which resolves the packages of every platform in the
+    // lock file; `cargo test` fetched only this platform's. Offline, the others are there
+    // only after `cargo fetch` (.ci/run runs it).
+    let metadata = Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1", "--locked", "--offline"])
+        .current_dir(root)
+        .output()
+        .map_err(|e| format!("cargo metadata: {e}"))?;
+    if !metadata.status.success() {
+        return Err(format!(
+            "the packages of other platforms are not fetched (run `cargo fetch`; .ci/run does): {}",
+            String::from_utf8_lossy(&metadata.stderr).trim()
+        ));
+    }
     let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("wheels");
     let _ = std::fs::remove_dir_all(&out);
     let built = Command::new(&maturin)
