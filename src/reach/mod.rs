@@ -11,6 +11,7 @@ mod compute;
 pub mod lpm;
 mod router;
 mod routes;
+pub mod transit;
 
 use std::collections::BTreeMap;
 
@@ -66,6 +67,8 @@ pub struct Path {
     pub connection: Option<ResourceId>,
     /// A stated assumption the classification rests on.
     pub assumption: Option<String>,
+    /// Through a transit gateway: the tables that routed the traffic and where it ended.
+    pub transit: Option<Box<transit::TgwTrace>>,
 }
 
 /// The result for one (subnet, endpoint) pair.
@@ -218,14 +221,6 @@ fn vpc_reach(graph: &Graph, index: &Index, router: &Router<'_>, analysis: &mut A
                     continue;
                 }
                 let outcome = match router.reach(subnet, endpoint) {
-                    Reach::Path(path) if path.kind == PathKind::TransitGateway => {
-                        let tgw = path.connection.expect("a transit-gateway path names it");
-                        match endpoint_vpc.map(|v| attachment(index, tgw, v)) {
-                            Some(Ok(true)) => Some(Ok((subnet, path))),
-                            Some(Err(why)) => Some(Err((subnet, why))),
-                            _ => None,
-                        }
-                    }
                     Reach::Path(path) if path.kind.is_crossing() => Some(Ok((subnet, path))),
                     Reach::Path(_) => None,
                     Reach::Unknown(why) => Some(Err((subnet, why))),
@@ -257,22 +252,5 @@ fn vpc_reach(graph: &Graph, index: &Index, router: &Router<'_>, analysis: &mut A
             endpoint,
             path,
         });
-    }
-}
-
-/// Is the VPC attached to the transit gateway (in the code)? Not known when an attachment
-/// whose transit gateway or VPC is not known may attach it.
-fn attachment(index: &Index, tgw: ResourceId, vpc: ResourceId) -> Result<bool, Undecided> {
-    if index.tgw_vpcs.get(&tgw).is_some_and(|v| v.contains(&vpc)) {
-        return Ok(true);
-    }
-    match index
-        .floating
-        .tgw_attachments
-        .iter()
-        .find(|(t, v, _)| t.is_none_or(|t| t == tgw) && v.is_none_or(|v| v == vpc))
-    {
-        Some((_, _, why)) => Err(why.clone()),
-        None => Ok(false),
     }
 }

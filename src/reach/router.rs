@@ -8,19 +8,24 @@ use std::rc::Rc;
 
 use super::lpm;
 use super::routes::{endpoint_subnets, route_table_of, routes_of, vpc_of, Candidate};
+use super::transit::{self, TgwEnd};
 use super::{Path, PathKind, Reach};
-use crate::model::{Graph, Index, Ipv4Net, Kind, ResourceId, TargetKind, Undecided, Val};
+use crate::model::{Graph, Index, Ipv4Net, Kind, ResourceId, TargetKind, TgwTable, Undecided, Val};
 
 /// Reachability queries over one graph, with what every query would recompute cached: a
 /// route table's routes, an endpoint's VPC and subnet CIDRs. A query is then a
 /// longest-prefix match over a few routes, without allocation.
 pub struct Router<'g> {
-    graph: &'g Graph,
-    index: &'g Index,
+    pub(super) graph: &'g Graph,
+    pub(super) index: &'g Index,
     tables: Cache<TableKey, TableRoutes>,
     endpoints: Cache<ResourceId, Outcome<EndpointTarget>>,
     targets: Targets,
     candidates: Cache<TableKey, Vec<usize>>,
+    /// Transit gateway route tables' routes (`transit.rs`).
+    pub(super) tgw_tables: Cache<TgwTable, Result<transit::TableRoutes, Undecided>>,
+    /// Walks through transit gateways: (gateway, entering attachment, prefix) → the walk.
+    pub(super) walks: Cache<(ResourceId, ResourceId, Ipv4Net), transit::Walk>,
 }
 
 /// A value, or why it is not known and where.
@@ -45,14 +50,14 @@ struct Targets {
 }
 
 /// The routes of one table (in one VPC), ready for matching.
-struct TableRoutes {
-    candidates: Vec<Candidate>,
+pub(super) struct TableRoutes {
+    pub(super) candidates: Vec<Candidate>,
     /// `candidates`' destinations, for [`lpm::best_route`]; only valid when `unknown` is
     /// `None`.
-    known: Vec<lpm::Route>,
+    pub(super) known: Vec<lpm::Route>,
     /// The first route whose destination is not known: every match in this table is then
     /// unknown (that route might be the longest).
-    unknown: Option<Undecided>,
+    pub(super) unknown: Option<Undecided>,
 }
 
 /// Where an interface endpoint's network interfaces are.
@@ -72,6 +77,8 @@ impl<'g> Router<'g> {
             endpoints: RefCell::default(),
             targets: Targets::default(),
             candidates: RefCell::default(),
+            tgw_tables: RefCell::default(),
+            walks: RefCell::default(),
         }
     }
 
@@ -179,18 +186,25 @@ impl<'g> Router<'g> {
                 let Some(tgw) = route.target.target() else {
                     return true;
                 };
-                // An attachment whose transit gateway or VPC is not known may be this one's.
-                if self
-                    .index
-                    .floating
-                    .tgw_attachments
-                    .iter()
-                    .any(|(t, _, _)| t.is_none_or(|t| t == tgw))
-                {
+                // Every VPC attached to a transit gateway peered with this one (or passed
+                // through on the way) may be reached.
+                let Some(gateways) = self.tgw_component(tgw) else {
                     return true;
-                }
-                for &vpc in self.index.tgw_vpcs.get(&tgw).into_iter().flatten() {
-                    in_vpc(vpc, out);
+                };
+                for &gw in &gateways {
+                    // An attachment whose transit gateway or VPC is not known may be this one's.
+                    if self
+                        .index
+                        .floating
+                        .tgw_attachments
+                        .iter()
+                        .any(|(t, _, _)| t.is_none_or(|t| t == gw))
+                    {
+                        return true;
+                    }
+                    for &vpc in self.index.tgw_vpcs.get(&gw).into_iter().flatten() {
+                        in_vpc(vpc, out);
+                    }
                 }
                 false
             }
@@ -249,7 +263,7 @@ impl<'g> Router<'g> {
         target
     }
 
-    fn table(&self, vpc: ResourceId, table: Option<ResourceId>) -> Rc<TableRoutes> {
+    pub(super) fn table(&self, vpc: ResourceId, table: Option<ResourceId>) -> Rc<TableRoutes> {
         if let Some(cached) = self.tables.borrow().get(&(vpc, table)) {
             return Rc::clone(cached);
         }
@@ -309,6 +323,7 @@ impl<'g> Router<'g> {
             route,
             connection: None,
             assumption: None,
+            transit: None,
         };
         if source_vpc == target.vpc {
             return Ok(Path {
@@ -331,6 +346,7 @@ impl<'g> Router<'g> {
             let path = match_route(
                 graph, self.index, &routes, cidr, source_vpc, target.vpc, table,
             )?;
+            let path = self.through_transit(path, Some(subnet), source_vpc, target.vpc, cidr)?;
             let better = match &best {
                 None => true,
                 Some(b) => rank(path.kind) > rank(b.kind),
@@ -340,6 +356,100 @@ impl<'g> Router<'g> {
             }
         }
         Ok(best.unwrap_or_else(|| no_path(table, None)))
+    }
+}
+
+impl Router<'_> {
+    /// A path whose VPC route names a transit gateway, followed through the gateway's
+    /// route tables: a transit-gateway path when it is delivered into `dest_vpc`, else no
+    /// path (with the trace saying where it went or why it was dropped).
+    fn through_transit(
+        &self,
+        mut path: Path,
+        subnet: Option<ResourceId>,
+        source_vpc: ResourceId,
+        dest_vpc: ResourceId,
+        cidr: Ipv4Net,
+    ) -> Result<Path, Undecided> {
+        if path.kind != PathKind::TransitGateway {
+            return Ok(path);
+        }
+        let tgw = path.connection.expect("a transit-gateway path names it");
+        let trace = self.tgw_from_vpc(tgw, source_vpc, subnet, cidr)?;
+        if !matches!(trace.end, TgwEnd::Vpc { vpc, .. } if vpc == dest_vpc) {
+            path.kind = PathKind::NoPath;
+        }
+        path.transit = Some(Box::new(trace));
+        Ok(path)
+    }
+
+    /// The path back from `subnet` to `cidr` in `dest_vpc` (a consumer's subnet): its route
+    /// table's longest-prefix route, and through a transit gateway its tables (without the
+    /// availability-zone gate, which TGW002 checks).
+    ///
+    /// # Errors
+    /// Why it cannot be decided.
+    pub fn route_back(
+        &self,
+        subnet: ResourceId,
+        cidr: Ipv4Net,
+        dest_vpc: ResourceId,
+    ) -> Result<Path, Undecided> {
+        let graph = self.graph;
+        let Kind::Subnet(s) = &graph.get(subnet).kind else {
+            return Err(Undecided::new("not a subnet", graph.get(subnet).span));
+        };
+        let vpc = vpc_of(graph, &s.vpc)?;
+        let table = route_table_of(graph, self.index, subnet, vpc)?;
+        let routes = self.table(vpc, table);
+        if let Some(unknown) = &routes.unknown {
+            return Err(unknown.clone());
+        }
+        let path = match_route(graph, self.index, &routes, cidr, vpc, dest_vpc, table)?;
+        self.through_transit(path, None, vpc, dest_vpc, cidr)
+    }
+
+    /// Where a subnet's traffic to the internet goes: the NAT or internet gateway its
+    /// default route (`0.0.0.0/0`) leads to, directly or through a transit gateway to an
+    /// egress VPC; `None` when it has no such path.
+    ///
+    /// # Errors
+    /// Why it cannot be decided.
+    pub fn egress(&self, subnet: ResourceId) -> Result<Option<ResourceId>, Undecided> {
+        let graph = self.graph;
+        let Kind::Subnet(s) = &graph.get(subnet).kind else {
+            return Err(Undecided::new("not a subnet", graph.get(subnet).span));
+        };
+        let vpc = vpc_of(graph, &s.vpc)?;
+        let table = route_table_of(graph, self.index, subnet, vpc)?;
+        let routes = self.table(vpc, table);
+        if let Some(unknown) = &routes.unknown {
+            return Err(unknown.clone());
+        }
+        let everything = Ipv4Net::new(0, 0);
+        let Some(i) = lpm::best_route(&routes.known, everything) else {
+            return Ok(None);
+        };
+        let route = &routes.candidates[i];
+        let target = route.target.target();
+        match (route.kind, target.map(|t| &graph.get(t).kind)) {
+            (TargetKind::NatGateway, Some(_))
+            | (TargetKind::Gateway, Some(Kind::InternetGateway)) => Ok(target),
+            (TargetKind::TransitGateway, Some(_)) => {
+                let tgw = target.expect("matched");
+                let trace = self.tgw_from_vpc(tgw, vpc, Some(subnet), everything)?;
+                Ok(match trace.end {
+                    TgwEnd::Internet { gateway, .. } => Some(gateway),
+                    _ => None,
+                })
+            }
+            (TargetKind::Unknown, _) | (_, None) if route.kind != TargetKind::Local => Err(route
+                .target
+                .undecided(graph)
+                .unwrap_or_else(|| Undecided::new("a literal id", route.target.span))
+                .context("the next hop of the default route is not known")),
+            _ => Ok(None),
+        }
     }
 }
 
@@ -419,6 +529,7 @@ fn match_route(
             route: None,
             connection: None,
             assumption: None,
+            transit: None,
         });
     };
     let path = |kind, connection, assumption| Path {
@@ -427,6 +538,7 @@ fn match_route(
         route: Some((route.owner, route.span)),
         connection,
         assumption,
+        transit: None,
     };
     let target = route.target.target();
     let target_kind = target.map(|t| &graph.get(t).kind);

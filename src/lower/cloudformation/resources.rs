@@ -6,12 +6,13 @@ use super::eval::{EVal, Spanned, World};
 use crate::lower::{list_items, single, Props, Scalar};
 use crate::model::{
     Compute, ComputeKind, DhcpOptions, DhcpOptionsAssociation, Directory, DxGatewayAssociation,
-    Endpoint, HostedZone, IngressRule, Kind, LaunchTemplate, ListProp, NetworkInterface, Peering,
-    Prop, RefProp, ResolverEndpoint, ResolverRule, ResolverRuleAssociation, Route,
-    Route53ProfileAssociation, Route53ProfileResourceAssociation, RouteResource, RouteTable,
-    RouteTableAssociation, RouteTarget, SecurityGroup, SecurityGroupIngress, Subnet, TargetKind,
-    TransitGatewayVpcAttachment, Val, VgwRoutePropagation, Vpc, VpcCidrBlock, VpnConnection,
-    VpnConnectionRoute, VpnGateway, VpnGatewayAttachment,
+    Endpoint, EndpointService, HostedZone, IngressRule, Kind, LaunchTemplate, LbListener, ListProp,
+    NetworkInterface, Peering, Prop, RefProp, ResolverEndpoint, ResolverRule,
+    ResolverRuleAssociation, Route, Route53ProfileAssociation, Route53ProfileResourceAssociation,
+    RouteResource, RouteTable, RouteTableAssociation, RouteTarget, SecurityGroup,
+    SecurityGroupIngress, Subnet, TargetKind, TgwPeeringAttachment, TgwRoute, TgwRouteTable,
+    TgwTableLink, TransitGateway, TransitGatewayVpcAttachment, Val, VgwRoutePropagation, Vpc,
+    VpcCidrBlock, VpnConnection, VpnConnectionRoute, VpnGateway, VpnGatewayAttachment,
 };
 use crate::source::Span;
 use crate::syntax::tree::Node;
@@ -246,15 +247,59 @@ pub(super) fn lower_resource(type_name: &str, r: &Ctx<'_, '_>) -> Kind {
                 .cidr("DestinationCidrBlock")
                 .unwrap_or_else(|| Prop::unknown("DestinationCidrBlock is not set", r.decl)),
         }),
-        "AWS::EC2::TransitGateway" => Kind::TransitGateway,
+        "AWS::EC2::TransitGateway" => Kind::TransitGateway(TransitGateway {
+            default_association: r.string("DefaultRouteTableAssociation"),
+            default_propagation: r.string("DefaultRouteTablePropagation"),
+            association_default_table: r.reference("AssociationDefaultRouteTableId"),
+            propagation_default_table: r.reference("PropagationDefaultRouteTableId"),
+        }),
+        // CloudFormation attachments have no opt-out of the gateway's default association
+        // and propagation (domain-2026 §4.1).
         "AWS::EC2::TransitGatewayVpcAttachment" | "AWS::EC2::TransitGatewayAttachment" => {
             Kind::TransitGatewayVpcAttachment(TransitGatewayVpcAttachment {
                 vpc: r.required_reference("VpcId"),
                 transit_gateway: r.required_reference("TransitGatewayId"),
                 subnets: r.references("SubnetIds"),
                 dns_support: r.child("Options").and_then(|o| o.string("DnsSupport")),
+                default_association: None,
+                default_propagation: None,
             })
         }
+        "AWS::EC2::TransitGatewayPeeringAttachment" => {
+            Kind::TgwPeeringAttachment(TgwPeeringAttachment {
+                transit_gateway: r.required_reference("TransitGatewayId"),
+                peer_transit_gateway: r.required_reference("PeerTransitGatewayId"),
+                peer_region: r.symbolic("PeerRegion"),
+            })
+        }
+        "AWS::EC2::TransitGatewayRouteTable" => Kind::TgwRouteTable(TgwRouteTable {
+            transit_gateway: r.required_reference("TransitGatewayId"),
+        }),
+        "AWS::EC2::TransitGatewayRouteTableAssociation" => Kind::TgwAssociation(TgwTableLink {
+            attachment: r.required_reference("TransitGatewayAttachmentId"),
+            route_table: r.required_reference("TransitGatewayRouteTableId"),
+        }),
+        "AWS::EC2::TransitGatewayRouteTablePropagation" => Kind::TgwPropagation(TgwTableLink {
+            attachment: r.required_reference("TransitGatewayAttachmentId"),
+            route_table: r.required_reference("TransitGatewayRouteTableId"),
+        }),
+        "AWS::EC2::TransitGatewayRoute" => Kind::TgwRoute(TgwRoute {
+            route_table: r.required_reference("TransitGatewayRouteTableId"),
+            destination: r
+                .cidr("DestinationCidrBlock")
+                .unwrap_or_else(|| Prop::unknown("DestinationCidrBlock is not set", r.decl)),
+            attachment: r.reference("TransitGatewayAttachmentId"),
+            blackhole: r.boolean("Blackhole"),
+            prefix_list: false,
+        }),
+        "AWS::EC2::VPCEndpointService" => Kind::EndpointService(EndpointService {
+            load_balancers: r.references("NetworkLoadBalancerArns"),
+        }),
+        "AWS::ElasticLoadBalancingV2::Listener" => Kind::LbListener(LbListener {
+            load_balancer: r.required_reference("LoadBalancerArn"),
+            port: r.integer("Port"),
+            protocol: r.string("Protocol"),
+        }),
         "AWS::DirectConnect::DirectConnectGateway" => Kind::DxGateway,
         "AWS::DirectConnect::DirectConnectGatewayAssociation" => {
             Kind::DxGatewayAssociation(DxGatewayAssociation {

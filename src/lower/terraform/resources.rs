@@ -4,11 +4,13 @@
 use super::super::{list_items, single, Props};
 use crate::model::{
     Compute, ComputeKind, DhcpOptions, DhcpOptionsAssociation, Directory, DxGatewayAssociation,
-    Endpoint, EndpointAssociation, HostedZone, HostedZoneAssociation, IngressRule, Kind,
-    LaunchTemplate, MainRouteTableAssociation, NetworkInterface, Peering, PeeringAccepter,
-    PeeringOptions, Prop, RefProp, ResolverEndpoint, ResolverRule, ResolverRuleAssociation, Route,
-    Route53ProfileAssociation, Route53ProfileResourceAssociation, RouteResource, RouteTable,
-    RouteTableAssociation, RouteTarget, SecurityGroup, SecurityGroupIngress, Subnet, TargetKind,
+    Endpoint, EndpointAssociation, EndpointService, HostedZone, HostedZoneAssociation, IngressRule,
+    Kind, LaunchTemplate, LbListener, MainRouteTableAssociation, NetworkInterface, Peering,
+    PeeringAccepter, PeeringOptions, Prop, RefProp, ResolverEndpoint, ResolverRule,
+    ResolverRuleAssociation, Route, Route53ProfileAssociation, Route53ProfileResourceAssociation,
+    RouteResource, RouteTable, RouteTableAssociation, RouteTarget, SecurityGroup,
+    SecurityGroupIngress, Subnet, TargetKind, TgwAttachmentAccepter, TgwDefaultTable,
+    TgwPeeringAttachment, TgwRoute, TgwRouteTable, TgwTableLink, TransitGateway,
     TransitGatewayVpcAttachment, VgwRoutePropagation, Vpc, VpcCidrBlock, VpnConnection,
     VpnConnectionRoute, VpnGateway, VpnGatewayAttachment,
 };
@@ -145,15 +147,84 @@ pub(crate) fn lower_resource<R: TfBlock>(type_name: &str, r: &R) -> Kind {
                 Prop::unknown("destination_cidr_block is not set", r.decl_span())
             }),
         }),
-        "aws_ec2_transit_gateway" => Kind::TransitGateway,
+        "aws_ec2_transit_gateway" => Kind::TransitGateway(TransitGateway {
+            default_association: r.string("default_route_table_association"),
+            default_propagation: r.string("default_route_table_propagation"),
+            association_default_table: None,
+            propagation_default_table: None,
+        }),
         "aws_ec2_transit_gateway_vpc_attachment" => {
             Kind::TransitGatewayVpcAttachment(TransitGatewayVpcAttachment {
                 vpc: r.required_reference("vpc_id"),
                 transit_gateway: r.required_reference("transit_gateway_id"),
                 subnets: r.references("subnet_ids"),
                 dns_support: r.string("dns_support"),
+                default_association: r.boolean("transit_gateway_default_route_table_association"),
+                default_propagation: r.boolean("transit_gateway_default_route_table_propagation"),
             })
         }
+        "aws_ec2_transit_gateway_vpc_attachment_accepter"
+        | "aws_ec2_transit_gateway_peering_attachment_accepter" => {
+            Kind::TgwAttachmentAccepter(TgwAttachmentAccepter {
+                attachment: r.required_reference("transit_gateway_attachment_id"),
+                default_association: r.boolean("transit_gateway_default_route_table_association"),
+                default_propagation: r.boolean("transit_gateway_default_route_table_propagation"),
+            })
+        }
+        "aws_ec2_transit_gateway_peering_attachment" => {
+            Kind::TgwPeeringAttachment(TgwPeeringAttachment {
+                transit_gateway: r.required_reference("transit_gateway_id"),
+                peer_transit_gateway: r.required_reference("peer_transit_gateway_id"),
+                peer_region: r.symbolic("peer_region"),
+            })
+        }
+        "aws_ec2_transit_gateway_route_table" => Kind::TgwRouteTable(TgwRouteTable {
+            transit_gateway: r.required_reference("transit_gateway_id"),
+        }),
+        "aws_ec2_transit_gateway_route_table_association" => Kind::TgwAssociation(TgwTableLink {
+            attachment: r.required_reference("transit_gateway_attachment_id"),
+            route_table: r.required_reference("transit_gateway_route_table_id"),
+        }),
+        "aws_ec2_transit_gateway_route_table_propagation" => Kind::TgwPropagation(TgwTableLink {
+            attachment: r.required_reference("transit_gateway_attachment_id"),
+            route_table: r.required_reference("transit_gateway_route_table_id"),
+        }),
+        "aws_ec2_transit_gateway_route" => Kind::TgwRoute(TgwRoute {
+            route_table: r.required_reference("transit_gateway_route_table_id"),
+            destination: r.cidr("destination_cidr_block").unwrap_or_else(|| {
+                Prop::unknown("destination_cidr_block is not set", r.decl_span())
+            }),
+            attachment: r.reference("transit_gateway_attachment_id"),
+            blackhole: r.boolean("blackhole"),
+            prefix_list: false,
+        }),
+        "aws_ec2_transit_gateway_prefix_list_reference" => Kind::TgwRoute(TgwRoute {
+            route_table: r.required_reference("transit_gateway_route_table_id"),
+            destination: Prop::unknown(
+                "the entries of a managed prefix list are not read",
+                r.attr_span("prefix_list_id")
+                    .unwrap_or_else(|| r.decl_span()),
+            ),
+            attachment: r.reference("transit_gateway_attachment_id"),
+            blackhole: r.boolean("blackhole"),
+            prefix_list: true,
+        }),
+        "aws_ec2_transit_gateway_default_route_table_association"
+        | "aws_ec2_transit_gateway_default_route_table_propagation" => {
+            Kind::TgwDefaultTable(TgwDefaultTable {
+                transit_gateway: r.required_reference("transit_gateway_id"),
+                route_table: r.required_reference("transit_gateway_route_table_id"),
+                propagation: type_name.ends_with("_propagation"),
+            })
+        }
+        "aws_vpc_endpoint_service" => Kind::EndpointService(EndpointService {
+            load_balancers: r.references("network_load_balancer_arns"),
+        }),
+        "aws_lb_listener" | "aws_alb_listener" => Kind::LbListener(LbListener {
+            load_balancer: r.required_reference("load_balancer_arn"),
+            port: r.integer("port"),
+            protocol: r.string("protocol"),
+        }),
         "aws_dx_gateway" => Kind::DxGateway,
         "aws_dx_gateway_association" => Kind::DxGatewayAssociation(DxGatewayAssociation {
             dx_gateway: r.required_reference("dx_gateway_id"),
