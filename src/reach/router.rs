@@ -409,6 +409,40 @@ impl Router<'_> {
         self.through_transit(path, None, vpc, dest_vpc, cidr)
     }
 
+    /// The routes of a subnet's effective table that name a transit gateway: (the gateway,
+    /// the resource that declares the route, its span), or why the table is not known.
+    /// A route whose transit gateway is not known is an `Err` item.
+    ///
+    /// # Errors
+    /// Why the subnet's table is not known.
+    #[allow(clippy::type_complexity)]
+    pub fn tgw_routes(
+        &self,
+        subnet: ResourceId,
+    ) -> Result<Vec<Result<(ResourceId, ResourceId, crate::source::Span), Undecided>>, Undecided>
+    {
+        let graph = self.graph;
+        let Kind::Subnet(s) = &graph.get(subnet).kind else {
+            return Err(Undecided::new("not a subnet", graph.get(subnet).span));
+        };
+        let vpc = vpc_of(graph, &s.vpc)?;
+        let table = route_table_of(graph, self.index, subnet, vpc)?;
+        let routes = self.table(vpc, table);
+        Ok(routes
+            .candidates
+            .iter()
+            .filter(|r| r.kind == TargetKind::TransitGateway)
+            .map(|r| {
+                r.target.target().map(|t| (t, r.owner, r.span)).ok_or_else(|| {
+                    r.target
+                        .undecided(graph)
+                        .unwrap_or_else(|| Undecided::new("a literal id", r.target.span))
+                        .context("the transit gateway a route names is not known")
+                })
+            })
+            .collect())
+    }
+
     /// Where a subnet's traffic to the internet goes: the NAT or internet gateway its
     /// default route (`0.0.0.0/0`) leads to, directly or through a transit gateway to an
     /// egress VPC; `None` when it has no such path.

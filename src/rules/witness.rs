@@ -4,6 +4,7 @@
 
 use crate::diagnostic::Related;
 use crate::model::{Graph, ResourceId};
+use crate::reach::transit::{TgwEnd, TgwTrace};
 use crate::reach::Path;
 
 /// Extends `path` and `related` with the hops from `subnet` to `endpoint` along `route`:
@@ -39,5 +40,50 @@ pub fn extend(
             message: format!("{kind} crossed"),
         });
     }
+    if let Some(trace) = &route.transit {
+        transit_hops(graph, path, related, trace);
+    }
     path.push(endpoint.address.clone());
+}
+
+/// The transit-gateway hops of a path: for each table that routed the traffic, the VPC it
+/// passed through before (if any), the attachment it entered by, the table, and the route
+/// that matched (related); then the attachment that delivered it.
+pub fn transit_hops(
+    graph: &Graph,
+    path: &mut Vec<String>,
+    related: &mut Vec<Related>,
+    trace: &TgwTrace,
+) {
+    for hop in &trace.hops {
+        if let Some((vpc, table)) = hop.through {
+            path.push(graph.get(vpc).address.clone());
+            if let Some(table) = table {
+                path.push(graph.get(table).address.clone());
+            }
+        }
+        path.push(graph.get(hop.attachment).address.clone());
+        let Some(table) = hop.table else {
+            continue;
+        };
+        let table_name = table.name(graph);
+        path.push(table_name.clone());
+        if let Some(m) = &hop.route {
+            let how = if m.blackhole {
+                "blackhole"
+            } else if m.propagated {
+                "propagated"
+            } else {
+                "static"
+            };
+            related.push(Related {
+                resource: graph.get(m.owner).address.clone(),
+                span: m.span,
+                message: format!("transit gateway route {} in {table_name} ({how})", m.destination),
+            });
+        }
+    }
+    if let TgwEnd::Vpc { attachment, .. } = trace.end {
+        path.push(graph.get(attachment).address.clone());
+    }
 }

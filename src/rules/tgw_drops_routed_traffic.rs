@@ -1,0 +1,123 @@
+//! TGW001: a VPC route sends a destination inside another attached VPC to a transit gateway,
+//! and the gateway drops it: the attachment is associated with no table, the table has no
+//! route for it, its longest route is a blackhole, or a VPC the traffic passes through has
+//! no route for it. Only destinations inside one attached VPC's CIDR count as intent: a
+//! `0.0.0.0/0` or `10.0.0.0/8` that a segmented table does not carry to some VPC is the
+//! design, not a mistake (`reach::checks` decides which routes are intent).
+
+use super::verdict::{value_name, Rule, Verdict};
+use super::{witness, RuleContext, RuleMeta};
+use crate::diagnostic::{Diagnostic, Related};
+use crate::model::Undecided;
+use crate::reach::checks::{Intent, TgwRouteIntent};
+use crate::reach::transit::{Drop, TgwEnd};
+
+pub struct Tgw001;
+
+impl Rule for Tgw001 {
+    /// Index into the analysis' `tgw_intents`.
+    type Subject = usize;
+
+    fn new(_ctx: &RuleContext<'_>) -> Self {
+        Tgw001
+    }
+
+    fn subjects(&self, ctx: &RuleContext<'_>) -> Vec<usize> {
+        (0..ctx.analysis.tgw_intents.len()).collect()
+    }
+
+    fn decide(&self, ctx: &RuleContext<'_>, meta: &'static RuleMeta, &n: &usize) -> Verdict {
+        let q = &ctx.analysis.tgw_intents[n];
+        let intent = match &q.outcome {
+            Err(why) => return Verdict::unchecked(q.owner, why.clone()),
+            Ok(None) => return Verdict::Pass,
+            Ok(Some(intent)) => intent,
+        };
+        let graph = ctx.graph;
+        let reason = match &intent.trace.end {
+            TgwEnd::Vpc { vpc, .. } if *vpc == intent.dest_vpc => return Verdict::Pass,
+            TgwEnd::Dropped(Drop::NoAttachment { tgw, vpc }) => {
+                // The attachment may be made in another deployment.
+                return Verdict::unchecked(
+                    q.owner,
+                    Undecided::new(
+                        format!(
+                            "{} has no attachment to {} in the code",
+                            graph.get(*vpc).address,
+                            graph.get(*tgw).address
+                        ),
+                        q.span,
+                    ),
+                );
+            }
+            end @ TgwEnd::Other { .. } => {
+                return Verdict::unchecked(
+                    q.owner,
+                    Undecided::new(
+                        format!(
+                            "the traffic is {}, which vpclint does not follow",
+                            end.describe(graph)
+                        ),
+                        q.span,
+                    ),
+                )
+            }
+            TgwEnd::Dropped(d) => d.describe(graph),
+            end => format!("it is {} instead", end.describe(graph)),
+        };
+        Verdict::finding(diagnostic(ctx, meta, q, intent, &reason))
+    }
+
+    fn name(&self, ctx: &RuleContext<'_>, &n: &usize) -> String {
+        let q = &ctx.analysis.tgw_intents[n];
+        value_name(ctx, q.owner, q.span)
+    }
+}
+
+fn diagnostic(
+    ctx: &RuleContext<'_>,
+    meta: &'static RuleMeta,
+    q: &TgwRouteIntent,
+    intent: &Intent,
+    reason: &str,
+) -> Diagnostic {
+    let graph = ctx.graph;
+    let table = graph.get(q.table);
+    let destination = intent.destination.to_string();
+    let attachment = intent
+        .trace
+        .hops
+        .first()
+        .map_or_else(String::new, |h| graph.get(h.attachment).address.clone());
+    let args = [
+        ("table", table.address.as_str()),
+        ("destination", destination.as_str()),
+        ("dest_vpc", graph.get(intent.dest_vpc).address.as_str()),
+        ("tgw", graph.get(intent.tgw).address.as_str()),
+        ("reason", reason),
+        ("vpc", graph.get(intent.vpc).address.as_str()),
+        ("attachment", attachment.as_str()),
+    ];
+    let mut related = Vec::new();
+    let mut path = vec![
+        graph.get(intent.vpc).address.clone(),
+        table.address.clone(),
+        graph.get(intent.tgw).address.clone(),
+    ];
+    witness::transit_hops(graph, &mut path, &mut related, &intent.trace);
+    if let Some(hop) = intent.trace.hops.last() {
+        let r = graph.get(hop.table.map_or(hop.attachment, |t| t.resource()));
+        related.push(Related {
+            resource: r.address.clone(),
+            span: r.span,
+            message: reason.to_owned(),
+        });
+    }
+    path.push(graph.get(intent.dest_vpc).address.clone());
+    let owner = graph.get(q.owner);
+    Diagnostic {
+        related,
+        path,
+        ..meta.finding(&args, &owner.address, q.span, q.owner)
+    }
+}
