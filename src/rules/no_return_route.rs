@@ -8,7 +8,7 @@ use super::verdict::{resource_name, Rule, Verdict};
 use super::{witness, RuleContext, RuleMeta};
 use crate::diagnostic::{Diagnostic, Related};
 use crate::model::{Kind, ResourceId};
-use crate::reach::transit::TgwEnd;
+use crate::reach::transit::{Drop, TgwEnd};
 use crate::reach::Path;
 
 pub struct Net002;
@@ -63,16 +63,27 @@ fn missing(ctx: &RuleContext<'_>, endpoint_subnet: ResourceId, back: &Path) -> (
     let graph = ctx.graph;
     if let Some(trace) = &back.transit {
         if let TgwEnd::Dropped(d) = &trace.end {
-            let table = d.table().map_or_else(
-                || {
-                    trace
-                        .hops
-                        .last()
-                        .map_or_else(String::new, |h| graph.get(h.attachment).address.clone())
-                },
-                |t| t.name(graph),
-            );
-            return (table, d.describe(graph));
+            let name = |id: ResourceId| graph.get(id).address.clone();
+            return match d {
+                Drop::NoRoute { table } => (table.name(graph), "it has no route for it".to_owned()),
+                Drop::Blackhole { table } => (
+                    table.name(graph),
+                    "its longest route for it is a blackhole".to_owned(),
+                ),
+                Drop::NoAssociation { attachment } => (
+                    name(*attachment),
+                    "it is associated with no transit gateway route table".to_owned(),
+                ),
+                Drop::NoRouteInVpc { vpc, table } => (
+                    table.map_or_else(|| format!("the main route table of {}", name(*vpc)), name),
+                    "it has no route for it".to_owned(),
+                ),
+                Drop::NoAttachment { tgw, vpc } => (
+                    name(*vpc),
+                    format!("it has no attachment to {}", name(*tgw)),
+                ),
+                Drop::AzGap { .. } => (String::new(), d.describe(graph)),
+            };
         }
         return (
             back.route_table
