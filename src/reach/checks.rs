@@ -74,22 +74,36 @@ pub struct ReturnCheck {
     pub outcome: Result<Option<(ResourceId, Path)>, Undecided>,
 }
 
+/// A VPC route to a transit gateway: its table (why not known), the resource that declares
+/// it, its span and the route.
+type Site<'g> = (
+    Result<ResourceId, Undecided>,
+    ResourceId,
+    Span,
+    &'g crate::model::Route,
+);
+
 /// The VPC routes to transit gateways of every table, inline and as resources.
-fn tgw_route_sites(graph: &Graph) -> Vec<(ResourceId, ResourceId, Span, &crate::model::Route)> {
+fn tgw_route_sites(graph: &Graph) -> Vec<Site<'_>> {
     let mut out = Vec::new();
     for (id, r) in graph.iter() {
         match &r.kind {
             Kind::RouteTable(t) => {
                 for route in &t.routes {
                     if route.target.kind == TargetKind::TransitGateway {
-                        out.push((id, id, route.span, route));
+                        out.push((Ok(id), id, route.span, route));
                     }
                 }
             }
             Kind::Route(route) if route.route.target.kind == TargetKind::TransitGateway => {
-                if let Some(table) = route.route_table.target() {
-                    out.push((table, id, r.span, &route.route));
-                }
+                let table = route.route_table.target().ok_or_else(|| {
+                    route
+                        .route_table
+                        .undecided(graph)
+                        .unwrap_or_else(|| Undecided::new("a literal id", route.route_table.span))
+                        .context(format!("the table {} is in is not known", r.address))
+                });
+                out.push((table, id, r.span, &route.route));
             }
             _ => {}
         }
@@ -98,14 +112,18 @@ fn tgw_route_sites(graph: &Graph) -> Vec<(ResourceId, ResourceId, Span, &crate::
 }
 
 /// TGW001's questions.
-pub(super) fn tgw_intents(graph: &Graph, index: &Index, router: &Router<'_>) -> Vec<TgwRouteIntent> {
+pub(super) fn tgw_intents(
+    graph: &Graph,
+    index: &Index,
+    router: &Router<'_>,
+) -> Vec<TgwRouteIntent> {
     tgw_route_sites(graph)
         .into_iter()
         .map(|(table, owner, span, route)| TgwRouteIntent {
-            table,
+            table: *table.as_ref().unwrap_or(&owner),
             owner,
             span,
-            outcome: intent(graph, index, router, table, route),
+            outcome: table.and_then(|table| intent(graph, index, router, table, route)),
         })
         .collect()
 }
@@ -145,7 +163,9 @@ fn intent(
             .target
             .target
             .undecided(graph)
-            .unwrap_or_else(|| Undecided::new("a literal transit gateway id", route.target.target.span))
+            .unwrap_or_else(|| {
+                Undecided::new("a literal transit gateway id", route.target.target.span)
+            })
             .context("the route's transit gateway is not in the code")
     })?;
     let Some(dest_vpc) = destination_vpc(graph, index, router, tgw, vpc, destination)? else {
@@ -171,9 +191,11 @@ fn destination_vpc(
     source: ResourceId,
     dest: Ipv4Net,
 ) -> Result<Option<ResourceId>, Undecided> {
-    let gateways = router.tgw_component(tgw).unwrap_or_else(|| vec![tgw]);
+    let gateways = router
+        .tgw_component(tgw)
+        .ok_or_else(|| index.transit.floating.peerings[0].clone())?;
     let mut unknown = None;
-    for gw in gateways {
+    for &gw in &gateways {
         for &vpc in index.tgw_vpcs.get(&gw).into_iter().flatten() {
             if vpc == source {
                 continue;
@@ -194,6 +216,15 @@ fn destination_vpc(
             }
         }
     }
+    // An attachment whose gateway or VPC is not known may attach the destination's VPC.
+    if let Some((_, _, why)) = index
+        .floating
+        .tgw_attachments
+        .iter()
+        .find(|(t, _, _)| t.is_none_or(|t| gateways.contains(&t)))
+    {
+        unknown.get_or_insert_with(|| why.clone());
+    }
     match unknown {
         Some(why) => Err(why),
         None => Ok(None),
@@ -202,7 +233,12 @@ fn destination_vpc(
 
 /// TGW002's questions: the workload and interface-endpoint subnets of a unit that routes
 /// to transit gateways.
-pub(super) fn zone_gates(graph: &Graph, index: &Index, router: &Router<'_>, analysis: &Analysis) -> Vec<ZoneGate> {
+pub(super) fn zone_gates(
+    graph: &Graph,
+    index: &Index,
+    router: &Router<'_>,
+    analysis: &Analysis,
+) -> Vec<ZoneGate> {
     if tgw_route_sites(graph).is_empty() {
         return Vec::new();
     }
@@ -218,16 +254,44 @@ pub(super) fn zone_gates(graph: &Graph, index: &Index, router: &Router<'_>, anal
             add(subnet, SubnetRole::Workload(compute));
         }
     }
+    let mut out = Vec::new();
+    // Workloads and endpoints whose subnets are not known may be in a zone the attachment
+    // does not cover.
+    for (compute, why) in &analysis.consumers.unplaced {
+        out.push(ZoneGate {
+            subnet: *compute,
+            role: SubnetRole::Workload(*compute),
+            outcome: Err(why.clone()),
+        });
+    }
     for &endpoint in &analysis.endpoints {
-        for s in endpoint_subnets(graph, index, endpoint).unwrap_or_default() {
-            if let Some(subnet) = s.target() {
-                if matches!(graph.get(subnet).kind, Kind::Subnet(_)) {
+        let subnets = match endpoint_subnets(graph, index, endpoint) {
+            Ok(subnets) => subnets,
+            Err(why) => {
+                out.push(ZoneGate {
+                    subnet: endpoint,
+                    role: SubnetRole::Endpoint(endpoint),
+                    outcome: Err(why),
+                });
+                continue;
+            }
+        };
+        for s in subnets {
+            match s.target() {
+                Some(subnet) if matches!(graph.get(subnet).kind, Kind::Subnet(_)) => {
                     add(subnet, SubnetRole::Endpoint(endpoint));
                 }
+                _ => out.push(ZoneGate {
+                    subnet: endpoint,
+                    role: SubnetRole::Endpoint(endpoint),
+                    outcome: Err(s
+                        .undecided(graph)
+                        .unwrap_or_else(|| Undecided::new("a literal subnet id", s.span))
+                        .context("an endpoint subnet is not known")),
+                }),
             }
         }
     }
-    let mut out = Vec::new();
     for (subnet, role) in order {
         let routes = match router.tgw_routes(subnet) {
             Ok(routes) if routes.is_empty() => continue,
@@ -260,7 +324,10 @@ fn zone_gap(
     let Kind::Subnet(s) = &graph.get(subnet).kind else {
         return Ok(None);
     };
-    let vpc = s.vpc.target().ok_or_else(|| Undecided::new("the subnet's VPC is not known", s.vpc.span))?;
+    let vpc = s
+        .vpc
+        .target()
+        .ok_or_else(|| Undecided::new("the subnet's VPC is not known", s.vpc.span))?;
     let mut seen = Vec::new();
     for route in routes {
         let (tgw, owner, span) = route.clone()?;
@@ -288,25 +355,36 @@ fn zone_gap(
 
 /// NET002's questions: for each consumer subnet that reaches an endpoint over peering or
 /// a transit gateway, whether every endpoint subnet routes back to it.
-pub(super) fn return_checks(graph: &Graph, index: &Index, router: &Router<'_>, analysis: &Analysis) -> Vec<ReturnCheck> {
+pub(super) fn return_checks(
+    graph: &Graph,
+    index: &Index,
+    router: &Router<'_>,
+    analysis: &Analysis,
+) -> Vec<ReturnCheck> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for (n, r) in analysis.reachable.iter().enumerate() {
-        let Ok(path) = &r.path else {
-            continue;
+        let outcome = match &r.path {
+            // A forward path that is not known may be one that needs a way back.
+            Err(why) => Err(why.clone()),
+            Ok(path)
+                if matches!(
+                    path.kind,
+                    PathKind::IntraRegionPeering
+                        | PathKind::InterRegionPeering
+                        | PathKind::TransitGateway
+                ) =>
+            {
+                Ok(())
+            }
+            Ok(_) => continue,
         };
-        if !matches!(
-            path.kind,
-            PathKind::IntraRegionPeering | PathKind::InterRegionPeering | PathKind::TransitGateway
-        ) {
-            continue;
-        }
         if !seen.insert((r.subnet, r.endpoint)) {
             continue;
         }
         out.push(ReturnCheck {
             reachable: n,
-            outcome: way_back(graph, index, router, r.subnet, r.endpoint),
+            outcome: outcome.and_then(|()| way_back(graph, index, router, r.subnet, r.endpoint)),
         });
     }
     out
@@ -335,7 +413,10 @@ fn way_back(
             ))
         }
     };
-    let vpc = s.vpc.target().ok_or_else(|| Undecided::new("the subnet's VPC is not known", s.vpc.span))?;
+    let vpc = s
+        .vpc
+        .target()
+        .ok_or_else(|| Undecided::new("the subnet's VPC is not known", s.vpc.span))?;
     for p in endpoint_subnets(graph, index, endpoint)? {
         let Some(back_from) = p.target() else {
             return Err(p

@@ -33,7 +33,7 @@ pub enum PathKind {
     Vpn,
     TransitGateway,
     DirectConnect,
-    /// Through an appliance, a Cloud WAN core network or a local gateway: not a path vpclint
+    /// Through an appliance or a local gateway: not a path vpclint
     /// classifies further.
     Other,
     /// Internet or NAT gateway, a peering to another VPC, or no route at all.

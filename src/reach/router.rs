@@ -230,7 +230,8 @@ impl<'g> Router<'g> {
                 Some(_) => false,
                 None => true,
             },
-            TargetKind::Unknown => true,
+            // A Cloud WAN core network may lead anywhere its policy's segments allow.
+            TargetKind::Unknown | TargetKind::CoreNetwork => true,
             TargetKind::Local
             | TargetKind::NatGateway
             | TargetKind::EgressOnlyGateway
@@ -238,8 +239,7 @@ impl<'g> Router<'g> {
             | TargetKind::NetworkInterface
             | TargetKind::Instance
             | TargetKind::VpcEndpoint
-            | TargetKind::LocalGateway
-            | TargetKind::CoreNetwork => false,
+            | TargetKind::LocalGateway => false,
         }
     }
 
@@ -427,18 +427,25 @@ impl Router<'_> {
         };
         let vpc = vpc_of(graph, &s.vpc)?;
         let table = route_table_of(graph, self.index, subnet, vpc)?;
+        // A route whose table is not known may be a route of this one to a gateway.
+        if let Some(why) = self.index.floating.routes.first() {
+            return Err(why.clone().context("a route may be in this subnet's table"));
+        }
         let routes = self.table(vpc, table);
         Ok(routes
             .candidates
             .iter()
             .filter(|r| r.kind == TargetKind::TransitGateway)
             .map(|r| {
-                r.target.target().map(|t| (t, r.owner, r.span)).ok_or_else(|| {
-                    r.target
-                        .undecided(graph)
-                        .unwrap_or_else(|| Undecided::new("a literal id", r.target.span))
-                        .context("the transit gateway a route names is not known")
-                })
+                r.target
+                    .target()
+                    .map(|t| (t, r.owner, r.span))
+                    .ok_or_else(|| {
+                        r.target
+                            .undecided(graph)
+                            .unwrap_or_else(|| Undecided::new("a literal id", r.target.span))
+                            .context("the transit gateway a route names is not known")
+                    })
             })
             .collect())
     }
@@ -592,8 +599,14 @@ fn match_route(
         TargetKind::NetworkInterface
         | TargetKind::Instance
         | TargetKind::VpcEndpoint
-        | TargetKind::LocalGateway
-        | TargetKind::CoreNetwork => Ok(path(PathKind::Other, target, None)),
+        | TargetKind::LocalGateway => Ok(path(PathKind::Other, target, None)),
+        // Which attachments a core network connects is decided by its policy's segments,
+        // which vpclint does not read.
+        TargetKind::CoreNetwork => Err(Undecided::new(
+            "a Cloud WAN core network routes by its policy's segments, which vpclint does not read",
+            route.span,
+        )
+        .context("the route leads to a Cloud WAN core network")),
         TargetKind::Unknown => Err(Undecided::new(
             route.target.unknown_reason().unwrap_or("unknown target"),
             route.span,

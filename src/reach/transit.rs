@@ -320,7 +320,6 @@ impl Router<'_> {
         attachment: ResourceId,
     ) -> Result<Option<String>, Undecided> {
         let graph = self.graph;
-        let zone = zone_of(graph, subnet)?;
         let Kind::TransitGatewayVpcAttachment(a) = &graph.get(attachment).kind else {
             return Ok(None);
         };
@@ -339,6 +338,21 @@ impl Router<'_> {
                 ))
             }
         };
+        // A subnet of the attachment itself is in a zone the attachment covers.
+        if subnets.iter().any(|i| i.target() == Some(subnet)) {
+            return Ok(None);
+        }
+        // One that is not known may be the subnet itself.
+        if let Some(item) = subnets.iter().find(|i| i.target().is_none()) {
+            return Err(item
+                .undecided(graph)
+                .unwrap_or_else(|| Undecided::new("a literal subnet id", item.span))
+                .context(format!(
+                    "a subnet of {} is not known",
+                    graph.get(attachment).address
+                )));
+        }
+        let zone = zone_of(graph, subnet)?;
         let mut unknown = None;
         for item in subnets {
             let Some(s) = item.target() else {
@@ -535,31 +549,37 @@ impl Router<'_> {
                 graph.get(attachment).span,
             ));
         };
-        let first = a
-            .subnets
-            .as_ref()
-            .and_then(|l| l.known_value())
-            .and_then(|items| items.first());
-        let Some(first) = first else {
-            return Err(Undecided::new(
-                format!(
+        let subnet = match a.subnets.as_ref().map(|l| (l, &l.val)) {
+            Some((_, Val::Known(items))) => match items.first() {
+                Some(first) => first.target().ok_or_else(|| {
+                    first
+                        .undecided(graph)
+                        .unwrap_or_else(|| Undecided::new("a literal subnet id", first.span))
+                        .context(format!(
+                            "a subnet of {} is not known",
+                            graph.get(attachment).address
+                        ))
+                })?,
+                None => {
+                    return Err(Undecided::new(
+                        format!("{} names no subnets", graph.get(attachment).address),
+                        graph.get(attachment).span,
+                    ))
+                }
+            },
+            Some((l, _)) => {
+                return Err(l.undecided(graph).expect("not known").context(format!(
                     "the subnets of {} are not known",
                     graph.get(attachment).address
-                ),
-                a.subnets
-                    .as_ref()
-                    .map_or(graph.get(attachment).span, |l| l.span),
-            ));
-        };
-        let subnet = first.target().ok_or_else(|| {
-            first
-                .undecided(graph)
-                .unwrap_or_else(|| Undecided::new("a literal subnet id", first.span))
-                .context(format!(
-                    "a subnet of {} is not known",
-                    graph.get(attachment).address
+                )))
+            }
+            None => {
+                return Err(Undecided::new(
+                    format!("{} names no subnets", graph.get(attachment).address),
+                    graph.get(attachment).span,
                 ))
-        })?;
+            }
+        };
         let mut subnet = subnet;
         // An appliance endpoint (Gateway Load Balancer) hands the traffic to its subnet's
         // table; at most a few in a row.
@@ -636,27 +656,34 @@ impl Router<'_> {
                 }
                 TargetKind::VpcEndpoint => {
                     let endpoint = target.ok_or_else(unknown_target)?;
-                    let next = match &graph.get(endpoint).kind {
-                        Kind::Endpoint(e) => e
-                            .subnets
-                            .as_ref()
-                            .and_then(|l| l.known_value())
-                            .and_then(|items| items.first())
-                            .and_then(Prop::target),
-                        _ => None,
+                    let Kind::Endpoint(e) = &graph.get(endpoint).kind else {
+                        return Ok((Vec::new(), TgwEnd::Other { vpc, target }));
                     };
-                    match next {
-                        Some(s) => subnet = s,
-                        None => {
-                            return Err(Undecided::new(
-                                format!(
-                                    "the subnet of {} is not known",
-                                    graph.get(endpoint).address
-                                ),
-                                route.span,
-                            ))
+                    let first = match e.subnets.as_ref().map(|l| (l, &l.val)) {
+                        Some((_, Val::Known(items))) => items.first(),
+                        Some((l, _)) => {
+                            return Err(l.undecided(graph).expect("not known").context(format!(
+                                "the subnets of {} are not known",
+                                graph.get(endpoint).address
+                            )))
                         }
-                    }
+                        None => None,
+                    };
+                    let Some(first) = first else {
+                        return Err(Undecided::new(
+                            format!("{} names no subnets", graph.get(endpoint).address),
+                            route.span,
+                        ));
+                    };
+                    subnet = first.target().ok_or_else(|| {
+                        first
+                            .undecided(graph)
+                            .unwrap_or_else(|| Undecided::new("a literal subnet id", first.span))
+                            .context(format!(
+                                "a subnet of {} is not known",
+                                graph.get(endpoint).address
+                            ))
+                    })?;
                 }
                 TargetKind::Local => {
                     return Ok((

@@ -122,8 +122,11 @@ fn rule_admits(
     if let (Some(span), Ok(_)) = (rule.prefix_lists, &answer) {
         answer = Err((
             Some(range),
-            Undecided::new("the entries of a managed prefix list are not in the code", span)
-                .context("an ingress rule admits a prefix list"),
+            Undecided::new(
+                "the entries of a managed prefix list are not in the code",
+                span,
+            )
+            .context("an ingress rule admits a prefix list"),
         ));
     }
     answer
@@ -458,27 +461,41 @@ impl Rule for Net001 {
             Err(why) => return Verdict::unchecked(endpoint_id, why),
         };
         // A security-group reference never matches a consumer across a transit gateway or
-        // inter-Region peering: AWS does not support it for PrivateLink endpoints.
-        let refs_admit_nothing = crossing.is_some_and(|r| {
+        // inter-Region peering: AWS does not support it for PrivateLink endpoints. The
+        // groups decide first: a consumer they admit passes whatever the path.
+        let without_refs = match missing_ports(graph, &rules, cidr, &ports, true) {
+            Ok(missing) if missing.is_empty() => return Verdict::Pass,
+            Ok(missing) => missing,
+            Err(why) => return Verdict::unchecked(endpoint_id, why),
+        };
+        let path_unknown = || {
+            let Err(why) = &entries[0].path else {
+                unreachable!("an entry without a crossing path is undecided");
+            };
+            Verdict::unchecked(consumer, why.clone())
+        };
+        let refs_admit_nothing = crossing.map(|r| {
             matches!(
                 &r.path,
                 Ok(p) if matches!(p.kind, PathKind::TransitGateway | PathKind::InterRegionPeering)
             )
         });
-        // The groups decide first: a consumer they admit passes whatever the path.
-        let verdict = missing_ports(graph, &rules, cidr, &ports, refs_admit_nothing);
-        if verdict.as_ref().is_ok_and(Vec::is_empty) {
-            return Verdict::Pass;
-        }
-        let Some(reachable) = crossing else {
-            let Err(why) = &entries[0].path else {
-                unreachable!("an entry without a crossing path is undecided");
-            };
-            return Verdict::unchecked(consumer, why.clone());
+        let missing = if refs_admit_nothing == Some(true) {
+            without_refs
+        } else {
+            match missing_ports(graph, &rules, cidr, &ports, false) {
+                Ok(missing) if missing.is_empty() => return Verdict::Pass,
+                Ok(missing) => missing,
+                // A reference that may admit the consumer over this path.
+                Err(why) if refs_admit_nothing.is_some() => {
+                    return Verdict::unchecked(endpoint_id, why)
+                }
+                // Whether the reference may admit it depends on the path.
+                Err(_) => return path_unknown(),
+            }
         };
-        let missing = match verdict {
-            Ok(missing) => missing,
-            Err(why) => return Verdict::unchecked(endpoint_id, why),
+        let Some(reachable) = crossing else {
+            return path_unknown();
         };
         // No rule of the endpoint's groups admits the consumer: a rule or group that may
         // belong to them (its group or endpoint is not known) decides instead.

@@ -34,7 +34,7 @@ impl Rule for Net002 {
             Ok(Some(found)) => found,
         };
         let Ok(forward) = &reachable.path else {
-            unreachable!("return paths are asked for paths found");
+            unreachable!("an unknown forward path is an unknown way back");
         };
         Verdict::finding(diagnostic(
             ctx,
@@ -140,7 +140,10 @@ fn diagnostic(
         ("cidr", cidr.as_str()),
         ("endpoint", endpoint_r.address.as_str()),
         ("path_kind", forward.kind.describe()),
-        ("endpoint_subnet", graph.get(endpoint_subnet).address.as_str()),
+        (
+            "endpoint_subnet",
+            graph.get(endpoint_subnet).address.as_str(),
+        ),
         ("table", table.as_str()),
         ("instead", instead.as_str()),
     ];

@@ -29,7 +29,13 @@ impl Ports {
     pub fn describe(ranges: &[(i64, i64)], needs: Needs) -> String {
         let items: Vec<String> = ranges
             .iter()
-            .map(|&(a, b)| if a == b { a.to_string() } else { format!("{a}-{b}") })
+            .map(|&(a, b)| {
+                if a == b {
+                    a.to_string()
+                } else {
+                    format!("{a}-{b}")
+                }
+            })
             .collect();
         let joined = match items.as_slice() {
             [] => String::new(),
@@ -90,7 +96,10 @@ pub fn aws_service_ports(name: &SymStr) -> Result<Ports, String> {
                 "'{name}' is an endpoint service: it listens on its provider's load balancer ports, which are not in the code"
             ));
         }
-        let Some(service) = SymStr::from_encoded(service).as_literal().map(str::to_owned) else {
+        let Some(service) = SymStr::from_encoded(service)
+            .as_literal()
+            .map(str::to_owned)
+        else {
             return Err(format!("the service in '{name}' is not known"));
         };
         return Ok(TABLE.get(service.as_str()).cloned().unwrap_or(https));
@@ -161,7 +170,10 @@ fn listener_ports(graph: &Graph, index: &Index, service: ResourceId) -> Result<P
         }
         None => {
             return Err(Undecided::new(
-                format!("{} names no Network Load Balancer", graph.get(service).address),
+                format!(
+                    "{} names no Network Load Balancer",
+                    graph.get(service).address
+                ),
                 graph.get(service).span,
             ))
         }
@@ -183,9 +195,10 @@ fn listener_ports(graph: &Graph, index: &Index, service: ResourceId) -> Result<P
                 )
             })?;
             let n = *port.known_value().ok_or_else(|| {
-                port.undecided(graph)
-                    .expect("not known")
-                    .context(format!("the port of {} is not known", graph.get(listener).address))
+                port.undecided(graph).expect("not known").context(format!(
+                    "the port of {} is not known",
+                    graph.get(listener).address
+                ))
             })?;
             ranges.push((n, n));
         }
@@ -214,7 +227,10 @@ mod tests {
     #[test]
     fn the_table_and_the_default() {
         let ports = |s: &str| aws_service_ports(&SymStr::literal(s));
-        assert_eq!(ports("com.amazonaws.us-east-1.sqs").unwrap().ranges, vec![(443, 443)]);
+        assert_eq!(
+            ports("com.amazonaws.us-east-1.sqs").unwrap().ranges,
+            vec![(443, 443)]
+        );
         let smtp = ports("com.amazonaws.eu-west-1.email-smtp").unwrap();
         assert_eq!(smtp.needs, Needs::Any);
         assert_eq!(smtp.ranges.len(), 5);
@@ -236,6 +252,9 @@ mod tests {
             Ports::describe(&[(25, 25), (465, 465), (587, 587)], Needs::Any),
             "TCP 25, 465 or 587"
         );
-        assert_eq!(Ports::describe(&[(443, 443), (1024, 1064)], Needs::All), "TCP 443 and 1024-1064");
+        assert_eq!(
+            Ports::describe(&[(443, 443), (1024, 1064)], Needs::All),
+            "TCP 443 and 1024-1064"
+        );
     }
 }

@@ -64,10 +64,9 @@ impl Rule for Tgw002 {
             },
         ];
         let span = match &subnet.kind {
-            crate::model::Kind::Subnet(s) => s
-                .availability_zone
-                .as_ref()
-                .map_or(subnet.span, |z| z.span),
+            crate::model::Kind::Subnet(s) => {
+                s.availability_zone.as_ref().map_or(subnet.span, |z| z.span)
+            }
             _ => subnet.span,
         };
         Verdict::finding(Diagnostic {

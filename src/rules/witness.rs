@@ -79,7 +79,10 @@ pub fn transit_hops(
             related.push(Related {
                 resource: graph.get(m.owner).address.clone(),
                 span: m.span,
-                message: format!("transit gateway route {} in {table_name} ({how})", m.destination),
+                message: format!(
+                    "transit gateway route {} in {table_name} ({how})",
+                    m.destination
+                ),
             });
         }
     }
