@@ -141,6 +141,9 @@ pub struct Attachment {
     pub kind: AttachmentKind,
 }
 
+/// A table a resource names, or why it is not known.
+pub type TableRef = Result<TgwTable, Undecided>;
+
 /// Reverse edges of the transit gateway model, built once per unit.
 #[derive(Debug, Default)]
 pub struct TransitIndex {
@@ -152,7 +155,7 @@ pub struct TransitIndex {
     /// Attachment → its accepters.
     pub accepters: HashMap<ResourceId, Vec<ResourceId>>,
     /// Attachment → explicit associations (the association resource and the table).
-    pub associations: HashMap<ResourceId, Vec<(ResourceId, Result<TgwTable, Undecided>)>>,
+    pub associations: HashMap<ResourceId, Vec<(ResourceId, TableRef)>>,
     /// Table → explicit propagations (the propagation resource and the attachment).
     pub propagations: HashMap<TgwTable, Vec<(ResourceId, Attachment)>>,
     /// Table → its static routes and prefix-list references.
@@ -334,12 +337,11 @@ impl TransitIndex {
                             kind: AttachmentKind::Peering,
                         });
                     }
-                    match sides {
-                        (Some(a), Some(b)) => {
-                            ix.peers.entry(a).or_default().push(b);
-                            ix.peers.entry(b).or_default().push(a);
-                        }
-                        _ => {
+                    if let (Some(a), Some(b)) = sides {
+                        ix.peers.entry(a).or_default().push(b);
+                        ix.peers.entry(b).or_default().push(a);
+                    } else {
+                        {
                             let unknown = if sides.0.is_none() {
                                 &p.transit_gateway
                             } else {
@@ -383,7 +385,7 @@ impl TransitIndex {
                     let table = table_of(graph, &link.route_table);
                     match (attachment_of(graph, &link.attachment), uncertain(id)) {
                         (Ok(att), None) => {
-                            ix.associations.entry(att.id).or_default().push((id, table))
+                            ix.associations.entry(att.id).or_default().push((id, table));
                         }
                         (Ok(_), Some(why)) | (Err(why), _) => ix.floating.associations.push((
                             table.ok(),

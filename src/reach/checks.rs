@@ -293,9 +293,9 @@ pub(super) fn zone_gates(
         }
     }
     for (subnet, role) in order {
-        let routes = match router.tgw_routes(subnet) {
-            Ok(routes) if routes.is_empty() => continue,
-            Ok(routes) => routes,
+        let sends = match router.tgw_routes(subnet) {
+            Ok(sends) if sends.is_empty() => continue,
+            Ok(sends) => sends,
             Err(why) => {
                 out.push(ZoneGate {
                     subnet,
@@ -308,7 +308,7 @@ pub(super) fn zone_gates(
         out.push(ZoneGate {
             subnet,
             role,
-            outcome: zone_gap(graph, router, subnet, &routes),
+            outcome: zone_gap(graph, router, subnet, &sends),
         });
     }
     out
@@ -319,7 +319,7 @@ fn zone_gap(
     graph: &Graph,
     router: &Router<'_>,
     subnet: ResourceId,
-    routes: &[Result<(ResourceId, ResourceId, Span), Undecided>],
+    sends: &[Result<(ResourceId, ResourceId, Span), Undecided>],
 ) -> Result<Option<ZoneGap>, Undecided> {
     let Kind::Subnet(s) = &graph.get(subnet).kind else {
         return Ok(None);
@@ -329,7 +329,7 @@ fn zone_gap(
         .target()
         .ok_or_else(|| Undecided::new("the subnet's VPC is not known", s.vpc.span))?;
     let mut seen = Vec::new();
-    for route in routes {
+    for route in sends {
         let (tgw, owner, span) = route.clone()?;
         if seen.contains(&tgw) {
             continue;

@@ -47,14 +47,13 @@ impl Consumers {
                     Kind::Subnet(s) => s.vpc.target(),
                     _ => None,
                 };
-                match vpc {
-                    Some(vpc) => {
-                        let list = out.by_vpc.entry(vpc).or_default();
-                        if !list.iter().any(|(s, _)| *s == subnet) {
-                            list.push((subnet, compute.id));
-                        }
+                if let Some(vpc) = vpc {
+                    let list = out.by_vpc.entry(vpc).or_default();
+                    if !list.iter().any(|(s, _)| *s == subnet) {
+                        list.push((subnet, compute.id));
                     }
-                    None => {
+                } else {
+                    {
                         let why = index
                             .floating
                             .subnets

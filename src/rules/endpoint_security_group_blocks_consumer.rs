@@ -11,6 +11,9 @@ use crate::diagnostic::{Diagnostic, Related};
 use crate::model::{Graph, Index, IngressRule, Ipv4Net, Kind, Prop, ResourceId, Undecided, Val};
 use crate::reach::PathKind;
 
+/// An inclusive TCP port range.
+type PortRange = (i64, i64);
+
 /// The TCP port range one rule admits from `cidr` (`None`: it admits nothing from it).
 /// When that depends on something unknown: why, with the port range when it is known (so
 /// that a rule for other ports cannot block a decision). `refs_admit_nothing`: the rule's
@@ -21,7 +24,7 @@ fn rule_admits(
     rule: &IngressRule,
     cidr: Ipv4Net,
     refs_admit_nothing: bool,
-) -> Result<Option<(i64, i64)>, (Option<(i64, i64)>, Undecided)> {
+) -> Result<Option<PortRange>, (Option<PortRange>, Undecided)> {
     let protocol = match rule.protocol.as_ref() {
         Some(p) => match &p.val {
             Val::Known(p) => p.to_ascii_lowercase(),

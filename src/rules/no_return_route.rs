@@ -29,6 +29,10 @@ impl Rule for Net002 {
         let q = &ctx.analysis.returns[n];
         let reachable = &ctx.analysis.reachable[q.reachable];
         let (endpoint_subnet, back) = match &q.outcome {
+            // The forward path not known: about the consumer, as its other rules say.
+            Err(why) if reachable.path.is_err() => {
+                return Verdict::unchecked(ctx.analysis.computes[reachable.compute].id, why.clone())
+            }
             Err(why) => return Verdict::unchecked(reachable.endpoint, why.clone()),
             Ok(None) => return Verdict::Pass,
             Ok(Some(found)) => found,

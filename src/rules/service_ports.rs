@@ -1,6 +1,6 @@
 //! The TCP ports an interface endpoint's service listens on: 443 for AWS services unless
 //! `rules/service-ports.csv` says otherwise (SES SMTP, Athena's drivers, Amazon Keyspaces,
-//! DataSync), the listener ports of the Network Load Balancer behind an endpoint service of
+//! `DataSync`), the listener ports of the Network Load Balancer behind an endpoint service of
 //! the code, and not known for any other endpoint service.
 
 use std::collections::HashMap;

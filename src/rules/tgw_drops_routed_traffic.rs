@@ -106,7 +106,10 @@ fn diagnostic(
     ];
     witness::transit_hops(graph, &mut path, &mut related, &intent.trace);
     if let Some(hop) = intent.trace.hops.last() {
-        let r = graph.get(hop.table.map_or(hop.attachment, |t| t.resource()));
+        let r = graph.get(
+            hop.table
+                .map_or(hop.attachment, crate::model::TgwTable::resource),
+        );
         related.push(Related {
             resource: r.address.clone(),
             span: r.span,
