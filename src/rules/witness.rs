@@ -67,7 +67,8 @@ pub fn transit_hops(
             continue;
         };
         let table_name = table.name(graph);
-        path.push(table_name.clone());
+        // A gateway's default table is no resource of the code: the path names the gateway.
+        path.push(graph.get(table.resource()).address.clone());
         if let Some(m) = &hop.route {
             let how = if m.blackhole {
                 "blackhole"
