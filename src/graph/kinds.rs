@@ -450,6 +450,21 @@ pub(super) fn shape(graph: &Graph, id: ResourceId) -> Shape {
                 show_ref(g, &d.route_table)
             )),
         },
+        Kind::Firewall(f) => {
+            let subnets = targets(f.subnets.as_ref());
+            let within = subnets.first().copied().or(target(f.vpc.as_ref()));
+            let mut shape = node(
+                NodeKind::Endpoint,
+                within,
+                vec!["network firewall".to_owned()],
+            );
+            shape.links.extend(link(
+                target(f.transit_gateway.as_ref()),
+                EdgeKind::Attachment,
+                None,
+            ));
+            Shape::Node(shape)
+        }
         Kind::EndpointService(e) => {
             let mut shape = node(
                 NodeKind::Endpoint,
@@ -761,7 +776,9 @@ fn attachment_end(graph: &Graph, prop: &RefProp) -> Option<ResourceId> {
     let attachment = transit::attachment_of(graph, prop).ok()?;
     match attachment.kind {
         AttachmentKind::Vpc(vpc) => Some(vpc),
-        AttachmentKind::Peering | AttachmentKind::Vpn => Some(attachment.id),
+        AttachmentKind::Peering | AttachmentKind::Vpn | AttachmentKind::Firewall => {
+            Some(attachment.id)
+        }
         AttachmentKind::DirectConnect => match &graph.get(attachment.id).kind {
             Kind::DxGatewayAssociation(a) => a.dx_gateway.target(),
             _ => None,

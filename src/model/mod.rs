@@ -15,8 +15,9 @@ pub use cidr::Ipv4Net;
 pub use index::{Floating, Index};
 pub use symbolic::{HoleKind, SymStr};
 pub use transit::{
-    Attachment, AttachmentKind, TgwAttachmentAccepter, TgwDefaultTable, TgwPeeringAttachment,
-    TgwRoute, TgwRouteTable, TgwTable, TgwTableLink, TransitGateway, TransitIndex,
+    Attachment, AttachmentKind, Firewall, TgwAttachmentAccepter, TgwDefaultTable,
+    TgwPeeringAttachment, TgwRoute, TgwRouteTable, TgwTable, TgwTableLink, TransitGateway,
+    TransitIndex,
 };
 
 use crate::source::Span;
@@ -269,6 +270,7 @@ pub enum Kind {
     TgwPropagation(TgwTableLink),
     TgwRoute(TgwRoute),
     TgwDefaultTable(TgwDefaultTable),
+    Firewall(Firewall),
     DxGateway,
     DxGatewayAssociation(DxGatewayAssociation),
     Compute(Compute),

@@ -92,6 +92,21 @@ pub struct TgwDefaultTable {
     pub propagation: bool,
 }
 
+/// `aws_networkfirewall_firewall`, `AWS::NetworkFirewall::Firewall`: an AWS Network
+/// Firewall, with endpoints in subnets of a VPC (an inspection VPC's routes name them as
+/// next hops), or attached to a transit gateway (a transit gateway-attached firewall:
+/// the gateway's tables send traffic to its attachment, and it comes back by the same
+/// attachment, routed by the table associated with it).
+#[derive(Clone, Debug)]
+pub struct Firewall {
+    /// `vpc_id` / `VpcId`.
+    pub vpc: Option<RefProp>,
+    /// The subnets of its endpoints (`subnet_mapping`, `SubnetMappings`).
+    pub subnets: Option<super::ListProp<()>>,
+    /// `transit_gateway_id` / `TransitGatewayId`.
+    pub transit_gateway: Option<RefProp>,
+}
+
 /// A transit gateway route table: one of the code, or a gateway's own default table (which
 /// AWS creates and the code names only through the gateway's attributes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -131,6 +146,9 @@ pub enum AttachmentKind {
     Vpn,
     /// A Direct Connect gateway association's attachment.
     DirectConnect,
+    /// A transit gateway-attached Network Firewall's attachment (the resource is the
+    /// firewall).
+    Firewall,
 }
 
 /// An attachment: its resource (the VPC or peering attachment, the VPN connection, the
@@ -228,6 +246,14 @@ pub fn attachment_of(graph: &Graph, prop: &RefProp) -> Result<Attachment, Undeci
         Kind::DxGatewayAssociation(_) if attr == "transit_gateway_attachment_id" => {
             AttachmentKind::DirectConnect
         }
+        // `TransitGatewayAttachmentId` (CloudFormation), `firewall_status[0]
+        // .transit_gateway_attachment_sync_states[0].attachment_id` (Terraform).
+        Kind::Firewall(f)
+            if f.transit_gateway.is_some()
+                && (attr == "TransitGatewayAttachmentId" || attr == "firewall_status") =>
+        {
+            AttachmentKind::Firewall
+        }
         _ => {
             return Err(Undecided::new(
                 format!(
@@ -304,6 +330,7 @@ pub fn gateways_of(graph: &Graph, attachment: ResourceId) -> Vec<&RefProp> {
         Kind::TgwPeeringAttachment(p) => vec![&p.transit_gateway, &p.peer_transit_gateway],
         Kind::VpnConnection(c) => c.transit_gateway.iter().collect(),
         Kind::DxGatewayAssociation(a) => vec![&a.associated_gateway],
+        Kind::Firewall(f) => f.transit_gateway.iter().collect(),
         _ => Vec::new(),
     }
 }
@@ -371,6 +398,14 @@ impl TransitIndex {
                                 kind: AttachmentKind::DirectConnect,
                             });
                         }
+                    }
+                }
+                Kind::Firewall(f) => {
+                    if let Some(tgw) = f.transit_gateway.as_ref().and_then(Prop::target) {
+                        ix.attachments.entry(tgw).or_default().push(Attachment {
+                            id,
+                            kind: AttachmentKind::Firewall,
+                        });
                     }
                 }
                 Kind::TgwAttachmentAccepter(a) => match a.attachment.target() {

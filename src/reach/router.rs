@@ -462,35 +462,75 @@ impl Router<'_> {
             return Err(Undecided::new("not a subnet", graph.get(subnet).span));
         };
         let vpc = vpc_of(graph, &s.vpc)?;
-        let table = route_table_of(graph, self.index, subnet, vpc)?;
-        let routes = self.table(vpc, table);
-        if let Some(unknown) = &routes.unknown {
-            return Err(unknown.clone());
-        }
         let everything = Ipv4Net::new(0, 0);
-        let Some(i) = lpm::best_route(&routes.known, everything) else {
-            return Ok(None);
-        };
-        let route = &routes.candidates[i];
-        let target = route.target.target();
-        match (route.kind, target.map(|t| &graph.get(t).kind)) {
-            (TargetKind::NatGateway, Some(_))
-            | (TargetKind::Gateway, Some(Kind::InternetGateway)) => Ok(target),
-            (TargetKind::TransitGateway, Some(_)) => {
-                let tgw = target.expect("matched");
-                let trace = self.tgw_from_vpc(tgw, vpc, Some(subnet), everything)?;
-                Ok(match trace.end {
-                    TgwEnd::Internet { gateway, .. } => Some(gateway),
-                    _ => None,
-                })
+        let mut from = subnet;
+        // Through appliance endpoints (a firewall or Gateway Load Balancer endpoint in the
+        // way), at most a few in a row.
+        for _ in 0..4 {
+            let table = route_table_of(graph, self.index, from, vpc)?;
+            let routes = self.table(vpc, table);
+            if let Some(unknown) = &routes.unknown {
+                return Err(unknown.clone());
             }
-            (TargetKind::Unknown, _) | (_, None) if route.kind != TargetKind::Local => Err(route
-                .target
-                .undecided(graph)
-                .unwrap_or_else(|| Undecided::new("a literal id", route.target.span))
-                .context("the next hop of the default route is not known")),
-            _ => Ok(None),
+            let Some(i) = lpm::best_route(&routes.known, everything) else {
+                return Ok(None);
+            };
+            let route = &routes.candidates[i];
+            let target = route.target.target();
+            let unknown = || {
+                route
+                    .target
+                    .undecided(graph)
+                    .unwrap_or_else(|| Undecided::new("a literal id", route.target.span))
+                    .context("the next hop of the default route is not known")
+            };
+            match (route.kind, target.map(|t| &graph.get(t).kind)) {
+                (TargetKind::NatGateway, Some(_))
+                | (TargetKind::Gateway, Some(Kind::InternetGateway)) => return Ok(target),
+                (TargetKind::TransitGateway, Some(_)) => {
+                    let tgw = target.expect("matched");
+                    let trace = self.tgw_from_vpc(tgw, vpc, Some(from), everything)?;
+                    return Ok(match trace.end {
+                        TgwEnd::Internet { gateway, .. } => Some(gateway),
+                        _ => None,
+                    });
+                }
+                (TargetKind::VpcEndpoint, Some(_)) => {
+                    let appliance = target.expect("matched");
+                    match transit::appliance_subnet(graph, appliance, route.span)? {
+                        Some(next) => from = next,
+                        None => return Ok(None),
+                    }
+                }
+                // A NAT instance, a network interface: traffic may well leave for the
+                // internet there, which vpclint does not follow.
+                (TargetKind::Instance | TargetKind::NetworkInterface, Some(_)) => {
+                    return Err(Undecided::new(
+                        format!(
+                            "the default route leads to {}, which vpclint does not follow (a NAT instance?)",
+                            graph.get(target.expect("matched")).address
+                        ),
+                        route.span,
+                    ))
+                }
+                (TargetKind::Local, _) => return Ok(None),
+                (TargetKind::CoreNetwork, Some(_)) => {
+                    return Err(Undecided::new(
+                        "the default route leads to a Cloud WAN core network, whose policy decides where it goes",
+                        route.span,
+                    ))
+                }
+                (TargetKind::Unknown, _) | (_, None) => return Err(unknown()),
+                _ => return Ok(None),
+            }
         }
+        Err(Undecided::new(
+            format!(
+                "the default route of {} passes too many appliances",
+                graph.get(subnet).address
+            ),
+            graph.get(subnet).span,
+        ))
     }
 }
 

@@ -78,7 +78,7 @@ fn missing(ctx: &RuleContext<'_>, endpoint_subnet: ResourceId, back: &Path) -> (
                     name(*attachment),
                     "it is associated with no transit gateway route table".to_owned(),
                 ),
-                Drop::NoRouteInVpc { vpc, table } => (
+                Drop::NoRouteInVpc { vpc, table, .. } => (
                     table.map_or_else(|| format!("the main route table of {}", name(*vpc)), name),
                     "it has no route for it".to_owned(),
                 ),

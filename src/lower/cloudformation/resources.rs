@@ -6,8 +6,8 @@ use super::eval::{EVal, Spanned, World};
 use crate::lower::{list_items, single, Props, Scalar};
 use crate::model::{
     Compute, ComputeKind, DhcpOptions, DhcpOptionsAssociation, Directory, DxGatewayAssociation,
-    Endpoint, EndpointService, HostedZone, IngressRule, Kind, LaunchTemplate, LbListener, ListProp,
-    NetworkInterface, Peering, Prop, RefProp, ResolverEndpoint, ResolverRule,
+    Endpoint, EndpointService, Firewall, HostedZone, IngressRule, Kind, LaunchTemplate, LbListener,
+    ListProp, NetworkInterface, Peering, Prop, RefProp, ResolverEndpoint, ResolverRule,
     ResolverRuleAssociation, Route, Route53ProfileAssociation, Route53ProfileResourceAssociation,
     RouteResource, RouteTable, RouteTableAssociation, RouteTarget, SecurityGroup,
     SecurityGroupIngress, Subnet, TargetKind, TgwPeeringAttachment, TgwRoute, TgwRouteTable,
@@ -291,6 +291,18 @@ pub(super) fn lower_resource(type_name: &str, r: &Ctx<'_, '_>) -> Kind {
             attachment: r.reference("TransitGatewayAttachmentId"),
             blackhole: r.boolean("Blackhole"),
             prefix_list: false,
+        }),
+        "AWS::NetworkFirewall::Firewall" => Kind::Firewall(Firewall {
+            vpc: r.reference("VpcId"),
+            subnets: {
+                let subnets: Vec<RefProp> = r
+                    .children("SubnetMappings")
+                    .iter()
+                    .filter_map(|m| m.reference("SubnetId"))
+                    .collect();
+                (!subnets.is_empty()).then(|| Prop::known(subnets, r.decl))
+            },
+            transit_gateway: r.reference("TransitGatewayId"),
         }),
         "AWS::EC2::VPCEndpointService" => Kind::EndpointService(EndpointService {
             load_balancers: r.references("NetworkLoadBalancerArns"),

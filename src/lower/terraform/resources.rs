@@ -4,9 +4,9 @@
 use super::super::{list_items, single, Props};
 use crate::model::{
     Compute, ComputeKind, DhcpOptions, DhcpOptionsAssociation, Directory, DxGatewayAssociation,
-    Endpoint, EndpointAssociation, EndpointService, HostedZone, HostedZoneAssociation, IngressRule,
-    Kind, LaunchTemplate, LbListener, MainRouteTableAssociation, NetworkInterface, Peering,
-    PeeringAccepter, PeeringOptions, Prop, RefProp, ResolverEndpoint, ResolverRule,
+    Endpoint, EndpointAssociation, EndpointService, Firewall, HostedZone, HostedZoneAssociation,
+    IngressRule, Kind, LaunchTemplate, LbListener, MainRouteTableAssociation, NetworkInterface,
+    Peering, PeeringAccepter, PeeringOptions, Prop, RefProp, ResolverEndpoint, ResolverRule,
     ResolverRuleAssociation, Route, Route53ProfileAssociation, Route53ProfileResourceAssociation,
     RouteResource, RouteTable, RouteTableAssociation, RouteTarget, SecurityGroup,
     SecurityGroupIngress, Subnet, TargetKind, TgwAttachmentAccepter, TgwDefaultTable,
@@ -217,6 +217,18 @@ pub(crate) fn lower_resource<R: TfBlock>(type_name: &str, r: &R) -> Kind {
                 propagation: type_name.ends_with("_propagation"),
             })
         }
+        "aws_networkfirewall_firewall" => Kind::Firewall(Firewall {
+            vpc: r.reference("vpc_id"),
+            subnets: {
+                let subnets: Vec<RefProp> = r
+                    .blocks("subnet_mapping")
+                    .into_iter()
+                    .filter_map(|m| m.reference("subnet_id"))
+                    .collect();
+                (!subnets.is_empty()).then(|| Prop::known(subnets, r.decl_span()))
+            },
+            transit_gateway: r.reference("transit_gateway_id"),
+        }),
         "aws_vpc_endpoint_service" => Kind::EndpointService(EndpointService {
             load_balancers: r.references("network_load_balancer_arns"),
         }),

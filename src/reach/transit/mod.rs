@@ -113,6 +113,8 @@ pub enum Drop {
     NoRouteInVpc {
         vpc: ResourceId,
         table: Option<ResourceId>,
+        /// The attachment that handed the traffic to the VPC.
+        attachment: ResourceId,
     },
 }
 
@@ -163,7 +165,7 @@ impl Drop {
             Drop::Blackhole { table } => {
                 format!("its longest route in {} is a blackhole", table.name(graph))
             }
-            Drop::NoRouteInVpc { vpc, table } => format!(
+            Drop::NoRouteInVpc { vpc, table, .. } => format!(
                 "{} ({}) has no route for it",
                 table.map_or_else(|| "the main route table".to_owned(), name),
                 name(*vpc)
@@ -430,6 +432,12 @@ impl Router<'_> {
                 let walk = self.enter(other, next, dest, depth + 1);
                 walk.as_ref().clone()?
             }
+            // A transit gateway-attached firewall inspects the traffic and hands it back by
+            // the same attachment: the table associated with it routes it on.
+            AttachmentKind::Firewall => {
+                let walk = self.enter(tgw, next, dest, depth + 1);
+                walk.as_ref().clone()?
+            }
             AttachmentKind::Vpc(vpc) => {
                 let holds = vpc_cidrs(graph, self.index, vpc)
                     .iter()
@@ -541,8 +549,8 @@ impl Router<'_> {
             }
         };
         let mut subnet = subnet;
-        // An appliance endpoint (Gateway Load Balancer) hands the traffic to its subnet's
-        // table; at most a few in a row.
+        // An appliance endpoint (Gateway Load Balancer, Network Firewall) hands the traffic
+        // to its subnet's table; at most a few in a row.
         for _ in 0..3 {
             let table = route_table_of(graph, self.index, subnet, vpc)?;
             let routes = self.table(vpc, table);
@@ -552,7 +560,11 @@ impl Router<'_> {
             let Some(i) = lpm::best_route(&routes.known, dest) else {
                 return Ok((
                     Vec::new(),
-                    TgwEnd::Dropped(Drop::NoRouteInVpc { vpc, table }),
+                    TgwEnd::Dropped(Drop::NoRouteInVpc {
+                        vpc,
+                        table,
+                        attachment,
+                    }),
                 ));
             };
             let route = &routes.candidates[i];
@@ -616,39 +628,19 @@ impl Router<'_> {
                 }
                 TargetKind::VpcEndpoint => {
                     let endpoint = target.ok_or_else(unknown_target)?;
-                    let Kind::Endpoint(e) = &graph.get(endpoint).kind else {
-                        return Ok((Vec::new(), TgwEnd::Other { vpc, target }));
-                    };
-                    let first = match e.subnets.as_ref().map(|l| (l, &l.val)) {
-                        Some((_, Val::Known(items))) => items.first(),
-                        Some((l, _)) => {
-                            return Err(l.undecided(graph).expect("not known").context(format!(
-                                "the subnets of {} are not known",
-                                graph.get(endpoint).address
-                            )))
-                        }
-                        None => None,
-                    };
-                    let Some(first) = first else {
-                        return Err(Undecided::new(
-                            format!("{} names no subnets", graph.get(endpoint).address),
-                            route.span,
-                        ));
-                    };
-                    subnet = first.target().ok_or_else(|| {
-                        first
-                            .undecided(graph)
-                            .unwrap_or_else(|| Undecided::new("a literal subnet id", first.span))
-                            .context(format!(
-                                "a subnet of {} is not known",
-                                graph.get(endpoint).address
-                            ))
-                    })?;
+                    match appliance_subnet(graph, endpoint, route.span)? {
+                        Some(next) => subnet = next,
+                        None => return Ok((Vec::new(), TgwEnd::Other { vpc, target })),
+                    }
                 }
                 TargetKind::Local => {
                     return Ok((
                         Vec::new(),
-                        TgwEnd::Dropped(Drop::NoRouteInVpc { vpc, table }),
+                        TgwEnd::Dropped(Drop::NoRouteInVpc {
+                            vpc,
+                            table,
+                            attachment,
+                        }),
                     ));
                 }
                 TargetKind::Unknown => return Err(unknown_target()),
@@ -683,6 +675,45 @@ impl Router<'_> {
         }
         Some(out)
     }
+}
+
+/// The subnet an appliance endpoint that a route names hands the traffic on from: the
+/// first subnet of a Gateway Load Balancer endpoint or of an AWS Network Firewall's
+/// endpoints (their subnets' routes decide next; a firewall's endpoints in other zones are
+/// assumed to be routed alike). `None` for any other next hop.
+///
+/// # Errors
+/// When the appliance's subnets are not known.
+pub(super) fn appliance_subnet(
+    graph: &Graph,
+    appliance: ResourceId,
+    span: Span,
+) -> Result<Option<ResourceId>, Undecided> {
+    let subnets = match &graph.get(appliance).kind {
+        Kind::Endpoint(e) => e.subnets.as_ref(),
+        Kind::Firewall(f) => f.subnets.as_ref(),
+        _ => return Ok(None),
+    };
+    let address = &graph.get(appliance).address;
+    let first = match subnets.map(|l| (l, &l.val)) {
+        Some((_, Val::Known(items))) => items.first(),
+        Some((l, _)) => {
+            return Err(l
+                .undecided(graph)
+                .expect("not known")
+                .context(format!("the subnets of {address} are not known")))
+        }
+        None => None,
+    };
+    let Some(first) = first else {
+        return Err(Undecided::new(format!("{address} names no subnets"), span));
+    };
+    first.target().map(Some).ok_or_else(|| {
+        first
+            .undecided(graph)
+            .unwrap_or_else(|| Undecided::new("a literal subnet id", first.span))
+            .context(format!("a subnet of {address} is not known"))
+    })
 }
 
 /// A subnet's availability zone (name or id) as written.

@@ -277,7 +277,7 @@ impl Router<'_> {
                 Err(why) => note(why),
                 Ok(default) if default == table => {
                     for &att in ix.attachments.get(&tgw).into_iter().flatten() {
-                        if att.kind == AttachmentKind::Peering {
+                        if matches!(att.kind, AttachmentKind::Peering | AttachmentKind::Firewall) {
                             continue;
                         }
                         match self.attachment_default(att.id, true) {
@@ -369,7 +369,9 @@ impl Router<'_> {
                         span,
                     ));
                 }
-                AttachmentKind::Peering => {}
+                // A peering attachment propagates nothing (static routes only); a firewall
+                // attachment has no addresses of its own.
+                AttachmentKind::Peering | AttachmentKind::Firewall => {}
             }
         }
         for (t, why) in ix.floating.propagations.iter().chain(&ix.floating.routes) {
