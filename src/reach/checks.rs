@@ -30,8 +30,13 @@ pub struct TgwRouteIntent {
 pub struct Intent {
     pub vpc: ResourceId,
     pub tgw: ResourceId,
+    /// The route's destination.
     pub destination: Ipv4Net,
     pub dest_vpc: ResourceId,
+    /// The destination lies inside the VPC's CIDR (else it holds the whole CIDR).
+    pub inside: bool,
+    /// What the trace followed: the destination, or the VPC's CIDR it holds.
+    pub traced: Ipv4Net,
     pub trace: TgwTrace,
 }
 
@@ -154,7 +159,8 @@ fn intent(
             .expect("not known")
             .context("the destination of a route to a transit gateway is not known")
     })?;
-    // A VPC CIDR is at most a /16: a shorter destination is never inside one.
+    // A VPC CIDR is at most a /16: a shorter destination is a summary (`10.0.0.0/8`), what
+    // segmented designs send to the gateway whatever it carries on.
     if destination.prefix_len() < 16 {
         return Ok(None);
     }
@@ -168,21 +174,26 @@ fn intent(
             })
             .context("the route's transit gateway is not in the code")
     })?;
-    let Some(dest_vpc) = destination_vpc(graph, index, router, tgw, vpc, destination)? else {
+    let Some((dest_vpc, traced)) = destination_vpc(graph, index, router, tgw, vpc, destination)?
+    else {
         return Ok(None);
     };
-    let trace = router.tgw_from_vpc(tgw, vpc, None, destination)?;
+    let trace = router.tgw_from_vpc(tgw, vpc, None, traced)?;
     Ok(Some(Intent {
         vpc,
         tgw,
         destination,
         dest_vpc,
+        inside: traced == destination,
+        traced,
         trace,
     }))
 }
 
 /// The attached VPC (other than `source`), over every transit gateway joined to `tgw` by
-/// peering, one of whose CIDRs holds `dest`.
+/// peering, that `dest` aims at, and the prefix to follow: a VPC one of whose CIDRs holds
+/// `dest` (then `dest`), or the one VPC whose CIDR `dest` holds (then that CIDR). A
+/// destination that holds CIDRs of several attached VPCs is a summary, not an intent.
 fn destination_vpc(
     graph: &Graph,
     index: &Index,
@@ -190,11 +201,12 @@ fn destination_vpc(
     tgw: ResourceId,
     source: ResourceId,
     dest: Ipv4Net,
-) -> Result<Option<ResourceId>, Undecided> {
+) -> Result<Option<(ResourceId, Ipv4Net)>, Undecided> {
     let gateways = router
         .tgw_component(tgw)
         .ok_or_else(|| index.transit.floating.peerings[0].clone())?;
     let mut unknown = None;
+    let mut held: Vec<(ResourceId, Ipv4Net)> = Vec::new();
     for &gw in &gateways {
         for &vpc in index.tgw_vpcs.get(&gw).into_iter().flatten() {
             if vpc == source {
@@ -202,7 +214,12 @@ fn destination_vpc(
             }
             for cidr in vpc_cidrs(graph, index, vpc) {
                 match cidr.known_value() {
-                    Some(c) if c.contains(dest) => return Ok(Some(vpc)),
+                    Some(c) if c.contains(dest) => return Ok(Some((vpc, dest))),
+                    Some(&c) if dest.contains(c) => {
+                        if !held.iter().any(|(v, _)| *v == vpc) {
+                            held.push((vpc, c));
+                        }
+                    }
                     Some(_) => {}
                     None => {
                         unknown.get_or_insert_with(|| {
@@ -225,9 +242,10 @@ fn destination_vpc(
     {
         unknown.get_or_insert_with(|| why.clone());
     }
-    match unknown {
-        Some(why) => Err(why),
-        None => Ok(None),
+    match (unknown, held.as_slice()) {
+        (Some(why), _) => Err(why),
+        (None, [one]) => Ok(Some(*one)),
+        (None, _) => Ok(None),
     }
 }
 

@@ -4,7 +4,7 @@
 
 use crate::diagnostic::Related;
 use crate::model::{Graph, ResourceId};
-use crate::reach::transit::{TgwEnd, TgwTrace};
+use crate::reach::transit::{Drop, TgwEnd, TgwTrace};
 use crate::reach::Path;
 
 /// Extends `path` and `related` with the hops from `subnet` to `endpoint` along `route`:
@@ -87,7 +87,29 @@ pub fn transit_hops(
             });
         }
     }
-    if let TgwEnd::Vpc { attachment, .. } = trace.end {
-        path.push(graph.get(attachment).address.clone());
+    let name = |id: ResourceId| graph.get(id).address.clone();
+    match &trace.end {
+        TgwEnd::Vpc { attachment, .. } => path.push(name(*attachment)),
+        // Dropped in a VPC passed through: the attachment into it, the VPC, the table
+        // without the route.
+        TgwEnd::Dropped(Drop::NoRouteInVpc {
+            vpc,
+            table,
+            attachment,
+        }) => {
+            path.push(name(*attachment));
+            path.push(name(*vpc));
+            path.extend(table.map(name));
+        }
+        TgwEnd::Internet { vpc, gateway } => {
+            path.push(name(*vpc));
+            path.push(name(*gateway));
+        }
+        TgwEnd::Other { vpc, target } => {
+            path.push(name(*vpc));
+            path.extend(target.map(name));
+        }
+        TgwEnd::OnPremises { attachment } => path.push(name(*attachment)),
+        TgwEnd::Dropped(_) => {}
     }
 }
