@@ -8,12 +8,17 @@
 //! And what a consumer's calls do when a name resolves to the service's public addresses
 //! ([`Consumers::egress`]): they leave through a NAT or internet gateway (directly, or
 //! through a transit gateway to an egress VPC), bypassing the endpoint, or they fail.
+//!
+//! A VPC with its own interface endpoint for a service, with private DNS, resolves the
+//! service's name to that endpoint ([`Consumers::own_endpoint`]): its workloads never
+//! connect to another VPC's endpoint for the service, whatever the routes allow, so the
+//! rules about connecting to that endpoint (NET001, NET002) do not ask about them.
 
 use std::collections::BTreeMap;
 
 use super::router::Router;
 use super::ComputeView;
-use crate::model::{Graph, Index, Kind, ResourceId, Undecided};
+use crate::model::{Graph, Index, Kind, Prop, ResourceId, SymStr, Undecided, Val};
 
 /// The workloads of each VPC and what could not be placed.
 #[derive(Debug, Default)]
@@ -27,6 +32,10 @@ pub struct Consumers {
     /// VPC with workloads → where its workloads reach the internet: the first NAT or
     /// internet gateway found, `None` when no workload subnet can, or why that is not known.
     pub egress: BTreeMap<ResourceId, Result<Option<ResourceId>, Undecided>>,
+    /// VPC → its VPC endpoints of any type, in declaration order.
+    endpoints: BTreeMap<ResourceId, Vec<ResourceId>>,
+    /// Endpoints whose VPC is not known: any VPC may hold them.
+    unplaced_endpoints: Vec<(ResourceId, Undecided)>,
 }
 
 impl Consumers {
@@ -34,6 +43,20 @@ impl Consumers {
     #[must_use]
     pub fn build(graph: &Graph, index: &Index, computes: &[ComputeView]) -> Self {
         let mut out = Consumers::default();
+        for (id, r) in graph.iter() {
+            if let Kind::Endpoint(e) = &r.kind {
+                match e.vpc.target() {
+                    Some(vpc) => out.endpoints.entry(vpc).or_default().push(id),
+                    None => out.unplaced_endpoints.push((
+                        id,
+                        e.vpc
+                            .undecided(graph)
+                            .unwrap_or_else(|| Undecided::new("a literal VPC id", e.vpc.span))
+                            .context(format!("the VPC of {} is not known", r.address)),
+                    )),
+                }
+            }
+        }
         for compute in computes {
             let subnets = match &compute.subnets {
                 Ok(subnets) => subnets,
@@ -99,6 +122,62 @@ impl Consumers {
         }
     }
 
+    /// The interface endpoint with private DNS for `endpoint`'s service that `vpc` has of
+    /// its own (`None`: it has none): its workloads resolve the service's name to it and
+    /// never connect to `endpoint`.
+    ///
+    /// # Errors
+    /// When an endpoint that may be in `vpc` may be one (its type, service, private DNS or
+    /// VPC is not known).
+    pub fn own_endpoint(
+        &self,
+        graph: &Graph,
+        vpc: ResourceId,
+        endpoint: ResourceId,
+    ) -> Result<Option<ResourceId>, Undecided> {
+        let Kind::Endpoint(target) = &graph.get(endpoint).kind else {
+            return Ok(None);
+        };
+        let Some(service) = target.service_name.as_ref() else {
+            return Ok(None);
+        };
+        let mut unknown = None;
+        let here = self
+            .endpoints
+            .get(&vpc)
+            .into_iter()
+            .flatten()
+            .map(|&e| (e, None));
+        let elsewhere = self
+            .unplaced_endpoints
+            .iter()
+            .map(|(e, why)| (*e, Some(why)));
+        for (own, unplaced) in here.chain(elsewhere) {
+            if own == endpoint {
+                continue;
+            }
+            match serves_by_name(graph, own, service) {
+                Ok(false) => {}
+                Ok(true) => match unplaced {
+                    None => return Ok(Some(own)),
+                    Some(why) => {
+                        unknown.get_or_insert_with(|| why.clone());
+                    }
+                },
+                Err(why) => {
+                    unknown.get_or_insert(why);
+                }
+            }
+        }
+        match unknown {
+            Some(why) => Err(why.context(format!(
+                "whether {} resolves the service's name to an endpoint of its own is not known",
+                graph.get(vpc).address
+            ))),
+            None => Ok(None),
+        }
+    }
+
     /// Computes where each VPC's workloads reach the internet.
     pub(super) fn compute_egress(&mut self, router: &Router<'_>) {
         for (&vpc, subnets) in &self.by_vpc {
@@ -119,5 +198,62 @@ impl Consumers {
             }
             self.egress.insert(vpc, answer);
         }
+    }
+}
+
+/// Is `own` an interface endpoint with private DNS for `service`?
+fn serves_by_name(
+    graph: &Graph,
+    own: ResourceId,
+    service: &Prop<SymStr>,
+) -> Result<bool, Undecided> {
+    let r = graph.get(own);
+    let Kind::Endpoint(e) = &r.kind else {
+        return Ok(false);
+    };
+    let not_known = |p: &dyn Fn() -> Option<Undecided>, span, what: &str| {
+        p().unwrap_or_else(|| Undecided::new("a literal id", span))
+            .context(format!("{what} of {} is not known", r.address))
+    };
+    match e.is_interface() {
+        Some(false) => return Ok(false),
+        Some(true) => {}
+        None => {
+            let t = e
+                .endpoint_type
+                .as_ref()
+                .expect("a type that is not known is written");
+            return Err(not_known(&|| t.undecided(graph), t.span, "the type"));
+        }
+    }
+    let same = match (e.service_name.as_ref(), &service.val) {
+        (None, _) => return Ok(false),
+        (Some(p), theirs) => match (&p.val, theirs) {
+            (Val::Known(a), Val::Known(b)) => a.eq_ignore_case(b),
+            (Val::Ref(a, _), Val::Ref(b, _)) => Some(a == b),
+            // An AWS service's name is never an endpoint service of the code.
+            (Val::Known(a), Val::Ref(..)) | (Val::Ref(..), Val::Known(a))
+                if !a.encoded().starts_with("com.amazonaws.vpce.") =>
+            {
+                Some(false)
+            }
+            _ => None,
+        },
+    };
+    let Some(same) = same else {
+        let p = e.service_name.as_ref().expect("matched");
+        return Err(not_known(
+            &|| p.undecided(graph).or_else(|| service.undecided(graph)),
+            p.span,
+            "the service",
+        ));
+    };
+    if !same {
+        return Ok(false);
+    }
+    match e.private_dns.as_ref().map(|p| (p, &p.val)) {
+        None | Some((_, Val::Known(false))) => Ok(false),
+        Some((_, Val::Known(true))) => Ok(true),
+        Some((p, _)) => Err(not_known(&|| p.undecided(graph), p.span, "private DNS")),
     }
 }

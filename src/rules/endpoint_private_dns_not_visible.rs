@@ -142,15 +142,6 @@ impl Rule for Dns001 {
                 why.context(format!("whether {address} has private DNS is not known")),
             );
         }
-        // Only a VPC that runs workloads is a consumer (transit, egress and inspection VPCs
-        // pass traffic on and resolve nothing).
-        if let Err(why) = &reach.workloads {
-            return Verdict::unchecked(reach.vpc, why.clone());
-        }
-        let path = match &reach.path {
-            Ok(path) => path,
-            Err(why) => return Verdict::unchecked(reach.vpc, why.clone()),
-        };
         let Some(endpoint_vpc) = e.vpc.target() else {
             unreachable!("reached endpoints have a VPC");
         };
@@ -198,7 +189,21 @@ impl Rule for Dns001 {
             service,
             name: &name,
         };
-        match resolution(graph, ctx.index, &self.resources, reach.vpc, &target) {
+        // A name that resolves in the VPC passes whatever else is known; otherwise only a VPC
+        // that runs workloads is a consumer (transit, egress and inspection VPCs pass traffic
+        // on and resolve nothing), and only over a path that is known.
+        let resolves = resolution(graph, ctx.index, &self.resources, reach.vpc, &target);
+        if matches!(resolves, Resolution::Resolves) {
+            return Verdict::Pass;
+        }
+        if let Err(why) = &reach.workloads {
+            return Verdict::unchecked(reach.vpc, why.clone());
+        }
+        let path = match &reach.path {
+            Ok(path) => path,
+            Err(why) => return Verdict::unchecked(reach.vpc, why.clone()),
+        };
+        match resolves {
             Resolution::Resolves => Verdict::Pass,
             Resolution::Unknown(why) => Verdict::unchecked(reach.vpc, why),
             Resolution::DoesNot => Verdict::finding(diagnostic(

@@ -452,6 +452,16 @@ impl Rule for Net001 {
                 )
             }
         };
+        // A consumer whose VPC has an endpoint of its own for the service, with private DNS,
+        // resolves the service's name to that one and never connects to this endpoint.
+        let own = subnet.vpc.target().map_or(Ok(None), |vpc| {
+            analysis.consumers.own_endpoint(graph, vpc, endpoint_id)
+        });
+        let uses_this = match own {
+            Ok(Some(_)) => return Verdict::Pass,
+            Ok(None) => Ok(()),
+            Err(why) => Err(why),
+        };
         let (rules, groups) = match endpoint_rules(graph, ctx.index, endpoint_id) {
             Ok(found) => found,
             Err(why) => return Verdict::unchecked(endpoint_id, why),
@@ -504,6 +514,10 @@ impl Rule for Net001 {
         // belong to them (its group or endpoint is not known) decides instead.
         if let Some(why) = floating_admission(ctx, cidr) {
             return Verdict::unchecked(endpoint_id, why);
+        }
+        // Whether the consumer uses this endpoint at all.
+        if let Err(why) = uses_this {
+            return Verdict::unchecked(consumer, why);
         }
         let Ok(path) = &reachable.path else {
             unreachable!("found crossing");

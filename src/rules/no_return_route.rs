@@ -28,10 +28,25 @@ impl Rule for Net002 {
     fn decide(&self, ctx: &RuleContext<'_>, meta: &'static RuleMeta, &n: &usize) -> Verdict {
         let q = &ctx.analysis.returns[n];
         let reachable = &ctx.analysis.reachable[q.reachable];
+        // A consumer whose VPC has an endpoint of its own for the service, with private DNS,
+        // never connects to this one: no reply comes back to it.
+        let consumer = ctx.analysis.computes[reachable.compute].id;
+        let vpc = match &ctx.graph.get(reachable.subnet).kind {
+            Kind::Subnet(s) => s.vpc.target(),
+            _ => None,
+        };
+        let uses_this = vpc.map_or(Ok(None), |vpc| {
+            ctx.analysis
+                .consumers
+                .own_endpoint(ctx.graph, vpc, reachable.endpoint)
+        });
+        if let Ok(Some(_)) = uses_this {
+            return Verdict::Pass;
+        }
         let (endpoint_subnet, back) = match &q.outcome {
             // The forward path not known: about the consumer, as its other rules say.
             Err(why) if reachable.path.is_err() => {
-                return Verdict::unchecked(ctx.analysis.computes[reachable.compute].id, why.clone())
+                return Verdict::unchecked(consumer, why.clone())
             }
             Err(why) => return Verdict::unchecked(reachable.endpoint, why.clone()),
             Ok(None) => return Verdict::Pass,
@@ -40,6 +55,9 @@ impl Rule for Net002 {
         let Ok(forward) = &reachable.path else {
             unreachable!("an unknown forward path is an unknown way back");
         };
+        if let Err(why) = uses_this {
+            return Verdict::unchecked(consumer, why);
+        }
         Verdict::finding(diagnostic(
             ctx,
             meta,
