@@ -207,53 +207,49 @@ fn serves_by_name(
     own: ResourceId,
     service: &Prop<SymStr>,
 ) -> Result<bool, Undecided> {
-    let r = graph.get(own);
-    let Kind::Endpoint(e) = &r.kind else {
+    let resource = graph.get(own);
+    let Kind::Endpoint(endpoint) = &resource.kind else {
         return Ok(false);
     };
-    let not_known = |p: &dyn Fn() -> Option<Undecided>, span, what: &str| {
-        p().unwrap_or_else(|| Undecided::new("a literal id", span))
-            .context(format!("{what} of {} is not known", r.address))
+    let not_known = |why: Option<Undecided>, span, what: &str| {
+        why.unwrap_or_else(|| Undecided::new("a literal id", span))
+            .context(format!("{what} of {} is not known", resource.address))
     };
-    match e.is_interface() {
+    match endpoint.is_interface() {
         Some(false) => return Ok(false),
         Some(true) => {}
         None => {
-            let t = e
+            let kind = endpoint
                 .endpoint_type
                 .as_ref()
                 .expect("a type that is not known is written");
-            return Err(not_known(&|| t.undecided(graph), t.span, "the type"));
+            return Err(not_known(kind.undecided(graph), kind.span, "the type"));
         }
     }
-    let same = match (e.service_name.as_ref(), &service.val) {
-        (None, _) => return Ok(false),
-        (Some(p), theirs) => match (&p.val, theirs) {
-            (Val::Known(a), Val::Known(b)) => a.eq_ignore_case(b),
-            (Val::Ref(a, _), Val::Ref(b, _)) => Some(a == b),
-            // An AWS service's name is never an endpoint service of the code.
-            (Val::Known(a), Val::Ref(..)) | (Val::Ref(..), Val::Known(a))
-                if !a.encoded().starts_with("com.amazonaws.vpce.") =>
-            {
-                Some(false)
-            }
-            _ => None,
-        },
+    let Some(name) = endpoint.service_name.as_ref() else {
+        return Ok(false);
+    };
+    let same = match (&name.val, &service.val) {
+        (Val::Known(mine), Val::Known(theirs)) => mine.eq_ignore_case(theirs),
+        (Val::Ref(mine, _), Val::Ref(theirs, _)) => Some(mine == theirs),
+        // An AWS service's name is never an endpoint service of the code.
+        (Val::Known(aws), Val::Ref(..)) | (Val::Ref(..), Val::Known(aws))
+            if !aws.encoded().starts_with("com.amazonaws.vpce.") =>
+        {
+            Some(false)
+        }
+        _ => None,
     };
     let Some(same) = same else {
-        let p = e.service_name.as_ref().expect("matched");
-        return Err(not_known(
-            &|| p.undecided(graph).or_else(|| service.undecided(graph)),
-            p.span,
-            "the service",
-        ));
+        let why = name.undecided(graph).or_else(|| service.undecided(graph));
+        return Err(not_known(why, name.span, "the service"));
     };
     if !same {
         return Ok(false);
     }
-    match e.private_dns.as_ref().map(|p| (p, &p.val)) {
+    match endpoint.private_dns.as_ref().map(|dns| (dns, &dns.val)) {
         None | Some((_, Val::Known(false))) => Ok(false),
         Some((_, Val::Known(true))) => Ok(true),
-        Some((p, _)) => Err(not_known(&|| p.undecided(graph), p.span, "private DNS")),
+        Some((dns, _)) => Err(not_known(dns.undecided(graph), dns.span, "private DNS")),
     }
 }

@@ -96,8 +96,8 @@ fn diagnostic(
     };
     // What to change: the VPC route table that drops it in a VPC passed through, else the
     // table of the attachment the traffic last entered the gateway by.
-    let remedy = match &intent.trace.end {
-        TgwEnd::Dropped(Drop::NoRouteInVpc { vpc, table, .. }) => format!(
+    let remedy = if let TgwEnd::Dropped(Drop::NoRouteInVpc { vpc, table, .. }) = &intent.trace.end {
+        format!(
             "Give {} a route for {destination} back to {} (or on to the appliance that returns it), so that traffic passing through {} goes on to {}.",
             table.map_or_else(
                 || format!("the main route table of {}", graph.get(*vpc).address),
@@ -106,18 +106,17 @@ fn diagnostic(
             graph.get(intent.tgw).address,
             graph.get(*vpc).address,
             graph.get(intent.dest_vpc).address,
-        ),
-        _ => {
-            let attachment = intent
-                .trace
-                .hops
-                .last()
-                .map_or_else(String::new, |h| graph.get(h.attachment).address.clone());
-            let dest_vpc = &graph.get(intent.dest_vpc).address;
-            format!(
-                "Give {attachment} a route table that carries {destination} to {dest_vpc}: associate it with the intended table, propagate {dest_vpc}'s attachment into that table (or add a static route to it), and remove or narrow a blackhole that covers {destination}."
-            )
-        }
+        )
+    } else {
+        let attachment = intent
+            .trace
+            .hops
+            .last()
+            .map_or_else(String::new, |h| graph.get(h.attachment).address.clone());
+        let dest_vpc = &graph.get(intent.dest_vpc).address;
+        format!(
+            "Give {attachment} a route table that carries {destination} to {dest_vpc}: associate it with the intended table, propagate {dest_vpc}'s attachment into that table (or add a static route to it), and remove or narrow a blackhole that covers {destination}."
+        )
     };
     let args = [
         ("table", table.address.as_str()),

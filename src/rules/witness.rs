@@ -89,7 +89,9 @@ pub fn transit_hops(
     }
     let name = |id: ResourceId| graph.get(id).address.clone();
     match &trace.end {
-        TgwEnd::Vpc { attachment, .. } => path.push(name(*attachment)),
+        TgwEnd::Vpc { attachment, .. } | TgwEnd::OnPremises { attachment } => {
+            path.push(name(*attachment));
+        }
         // Dropped in a VPC passed through: the attachment into it, the VPC, the table
         // without the route.
         TgwEnd::Dropped(Drop::NoRouteInVpc {
@@ -109,7 +111,6 @@ pub fn transit_hops(
             path.push(name(*vpc));
             path.extend(target.map(name));
         }
-        TgwEnd::OnPremises { attachment } => path.push(name(*attachment)),
         TgwEnd::Dropped(_) => {}
     }
 }
