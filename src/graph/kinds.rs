@@ -465,6 +465,43 @@ pub(super) fn shape(graph: &Graph, id: ResourceId) -> Shape {
             ));
             Shape::Node(shape)
         }
+        Kind::CoreNetwork(c) => Shape::Node(node(
+            NodeKind::TransitGateway,
+            None,
+            vec![match c.policy.as_ref().map(|p| &p.val) {
+                Some(Val::Known(p)) => format!("Cloud WAN, {} segments", p.segments.len()),
+                _ => "Cloud WAN".to_owned(),
+            }],
+        )),
+        Kind::CorePolicyAttachment(p) => Shape::Member {
+            of: p.core_network.target().into_iter().collect(),
+            detail: Some(match &p.policy.val {
+                Val::Known(policy) => format!("policy: {} segments", policy.segments.len()),
+                Val::Unknown(reason) => format!("policy: ? ({})", shorten(reason, 40)),
+                Val::Ref(..) => "policy".to_owned(),
+            }),
+        },
+        Kind::CloudWanAttachment(a) => Shape::Edges(
+            a.vpc
+                .target()
+                .zip(crate::model::cloudwan::core_of(g, &a.core_network))
+                .map(|(vpc, core)| {
+                    (
+                        vpc,
+                        Link {
+                            to: core,
+                            kind: EdgeKind::Attachment,
+                            label: None,
+                        },
+                    )
+                })
+                .into_iter()
+                .collect(),
+        ),
+        Kind::CloudWanAccepter(a) => Shape::Member {
+            of: a.attachment.target().into_iter().collect(),
+            detail: Some("accepted".to_owned()),
+        },
         Kind::EndpointService(e) => {
             let mut shape = node(
                 NodeKind::Endpoint,

@@ -44,6 +44,8 @@ pub struct Index {
     pub lb_listeners: HashMap<ResourceId, Vec<ResourceId>>,
     /// Transit gateway route tables, associations, propagations and attachments.
     pub transit: TransitIndex,
+    /// Cloud WAN attachments, policies and accepters.
+    pub cloudwan: super::cloudwan::CloudWanIndex,
     /// What could not be linked, because a reference in it is not known.
     pub floating: Floating,
 }
@@ -102,6 +104,7 @@ impl Index {
     pub(super) fn build(graph: &Graph) -> Self {
         let mut ix = Index {
             transit: TransitIndex::build(graph),
+            cloudwan: super::cloudwan::CloudWanIndex::build(graph),
             ..Index::default()
         };
         for (id, r) in graph.iter() {

@@ -6,6 +6,7 @@
 //! span it was read from. Rules never fire on Unknown.
 
 pub mod cidr;
+pub mod cloudwan;
 mod index;
 pub mod symbolic;
 pub mod transit;
@@ -271,6 +272,10 @@ pub enum Kind {
     TgwRoute(TgwRoute),
     TgwDefaultTable(TgwDefaultTable),
     Firewall(Firewall),
+    CoreNetwork(cloudwan::CoreNetwork),
+    CorePolicyAttachment(cloudwan::CorePolicyAttachment),
+    CloudWanAttachment(cloudwan::CloudWanAttachment),
+    CloudWanAccepter(cloudwan::CloudWanAccepter),
     DxGateway,
     DxGatewayAssociation(DxGatewayAssociation),
     Compute(Compute),

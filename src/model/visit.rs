@@ -6,6 +6,9 @@
 //! adding a field to a struct without listing it is a compile error, so a new property is
 //! never left out of those tests.
 
+use super::cloudwan::{
+    CloudWanAccepter, CloudWanAttachment, CoreNetwork, CorePolicyAttachment, Policy, Tags,
+};
 use super::{
     Compute, DhcpOptions, DhcpOptionsAssociation, Directory, DxGatewayAssociation, Endpoint,
     EndpointAssociation, EndpointService, Firewall, HostedZone, HostedZoneAssociation, IngressRule,
@@ -62,6 +65,8 @@ impl PropValue for i64 {}
 impl PropValue for String {}
 impl PropValue for SymStr {}
 impl PropValue for Ipv4Net {}
+impl PropValue for Policy {}
+impl PropValue for Tags {}
 
 impl<T: PropValue> PropValue for Vec<Prop<T>> {
     fn visit_items(&mut self, path: &str, f: &mut Visit<'_>) {
@@ -146,6 +151,10 @@ fields! {
     TgwRoute { route_table, destination, attachment, blackhole, prefix_list },
     TgwDefaultTable { transit_gateway, route_table, propagation },
     Firewall { vpc, subnets, transit_gateway },
+    CoreNetwork { policy },
+    CorePolicyAttachment { core_network, policy },
+    CloudWanAttachment { core_network, vpc, subnets, tags },
+    CloudWanAccepter { attachment },
     EndpointService { load_balancers },
     LbListener { load_balancer, port, protocol },
     DxGatewayAssociation { dx_gateway, associated_gateway },
@@ -196,6 +205,10 @@ impl VisitProps for Kind {
             Kind::TgwRoute(x) => x.visit_props(path, f),
             Kind::TgwDefaultTable(x) => x.visit_props(path, f),
             Kind::Firewall(x) => x.visit_props(path, f),
+            Kind::CoreNetwork(x) => x.visit_props(path, f),
+            Kind::CorePolicyAttachment(x) => x.visit_props(path, f),
+            Kind::CloudWanAttachment(x) => x.visit_props(path, f),
+            Kind::CloudWanAccepter(x) => x.visit_props(path, f),
             Kind::EndpointService(x) => x.visit_props(path, f),
             Kind::LbListener(x) => x.visit_props(path, f),
             Kind::DxGatewayAssociation(x) => x.visit_props(path, f),

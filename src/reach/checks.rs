@@ -391,6 +391,7 @@ pub(super) fn return_checks(
                     PathKind::IntraRegionPeering
                         | PathKind::InterRegionPeering
                         | PathKind::TransitGateway
+                        | PathKind::CloudWan
                 ) =>
             {
                 Ok(())

@@ -8,6 +8,7 @@
 //! way makes the pair "not checked", with the reason; it is never guessed.
 
 pub mod checks;
+mod cloudwan;
 mod compute;
 pub mod consumer;
 pub mod lpm;
@@ -32,6 +33,8 @@ pub enum PathKind {
     InterRegionPeering,
     Vpn,
     TransitGateway,
+    /// Through a Cloud WAN core network whose policy joins the two VPCs' segments.
+    CloudWan,
     DirectConnect,
     /// Through an appliance or a local gateway: not a path vpclint
     /// classifies further.
@@ -49,6 +52,7 @@ impl PathKind {
             PathKind::InterRegionPeering => "inter-region VPC peering",
             PathKind::Vpn => "Site-to-Site VPN",
             PathKind::TransitGateway => "transit gateway",
+            PathKind::CloudWan => "Cloud WAN core network",
             PathKind::DirectConnect => "Direct Connect",
             PathKind::Other => "an appliance or other next hop",
             PathKind::NoPath => "no private path",
@@ -149,6 +153,7 @@ impl PathKind {
                 | PathKind::InterRegionPeering
                 | PathKind::Vpn
                 | PathKind::TransitGateway
+                | PathKind::CloudWan
                 | PathKind::DirectConnect
         )
     }

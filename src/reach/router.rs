@@ -230,8 +230,17 @@ impl<'g> Router<'g> {
                 Some(_) => false,
                 None => true,
             },
-            // A Cloud WAN core network may lead anywhere its policy's segments allow.
-            TargetKind::Unknown | TargetKind::CoreNetwork => true,
+            // A Cloud WAN core network: the VPCs attached to it, as its policy allows.
+            TargetKind::CoreNetwork => {
+                let Some(vpcs) = route.target.target().and_then(|c| self.cloudwan_vpcs(c)) else {
+                    return true;
+                };
+                for &vpc in vpcs {
+                    in_vpc(vpc, out);
+                }
+                false
+            }
+            TargetKind::Unknown => true,
             TargetKind::Local
             | TargetKind::NatGateway
             | TargetKind::EgressOnlyGateway
@@ -347,6 +356,7 @@ impl<'g> Router<'g> {
                 graph, self.index, &routes, cidr, source_vpc, target.vpc, table,
             )?;
             let path = self.through_transit(path, Some(subnet), source_vpc, target.vpc, cidr)?;
+            let path = self.through_cloudwan(path, source_vpc, target.vpc, cidr)?;
             let better = match &best {
                 None => true,
                 Some(b) => rank(path.kind) > rank(b.kind),
@@ -406,7 +416,8 @@ impl Router<'_> {
             return Err(unknown.clone());
         }
         let path = match_route(graph, self.index, &routes, cidr, vpc, dest_vpc, table)?;
-        self.through_transit(path, None, vpc, dest_vpc, cidr)
+        let path = self.through_transit(path, None, vpc, dest_vpc, cidr)?;
+        self.through_cloudwan(path, vpc, dest_vpc, cidr)
     }
 
     /// The routes of a subnet's effective table that name a transit gateway: (the gateway,
@@ -585,7 +596,10 @@ fn rank(kind: PathKind) -> u8 {
     match kind {
         PathKind::NoPath => 0,
         PathKind::Other => 1,
-        PathKind::SameVpc | PathKind::TransitGateway | PathKind::DirectConnect => 2,
+        PathKind::SameVpc
+        | PathKind::TransitGateway
+        | PathKind::CloudWan
+        | PathKind::DirectConnect => 2,
         PathKind::IntraRegionPeering | PathKind::InterRegionPeering | PathKind::Vpn => 3,
     }
 }
@@ -640,13 +654,19 @@ fn match_route(
         | TargetKind::Instance
         | TargetKind::VpcEndpoint
         | TargetKind::LocalGateway => Ok(path(PathKind::Other, target, None)),
-        // Which attachments a core network connects is decided by its policy's segments,
-        // which vpclint does not read.
-        TargetKind::CoreNetwork => Err(Undecided::new(
-            "a Cloud WAN core network routes by its policy's segments, which vpclint does not read",
-            route.span,
-        )
-        .context("the route leads to a Cloud WAN core network")),
+        // Which attachments a core network connects is decided by its policy's segments
+        // (`reach/cloudwan.rs`).
+        TargetKind::CoreNetwork => match target {
+            Some(_) => Ok(path(PathKind::CloudWan, target, None)),
+            None => Err(Undecided::new(
+                route
+                    .target
+                    .unknown_reason()
+                    .unwrap_or("a literal core network ARN"),
+                route.target.span,
+            )
+            .context("the route's Cloud WAN core network is not known")),
+        },
         TargetKind::Unknown => Err(Undecided::new(
             route.target.unknown_reason().unwrap_or("unknown target"),
             route.span,

@@ -490,7 +490,10 @@ impl Rule for Net001 {
         let refs_admit_nothing = crossing.map(|r| {
             matches!(
                 &r.path,
-                Ok(p) if matches!(p.kind, PathKind::TransitGateway | PathKind::InterRegionPeering)
+                Ok(p) if matches!(
+                    p.kind,
+                    PathKind::TransitGateway | PathKind::CloudWan | PathKind::InterRegionPeering
+                )
             )
         });
         let missing = if refs_admit_nothing == Some(true) {

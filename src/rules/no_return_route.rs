@@ -128,6 +128,10 @@ fn missing(ctx: &RuleContext<'_>, endpoint_subnet: ResourceId, back: &Path) -> (
     );
     let instead = match (back.route, back.connection) {
         (None, _) => "it has no route for it".to_owned(),
+        (Some(_), Some(c)) if matches!(graph.get(c).kind, Kind::CoreNetwork(_)) => format!(
+            "its route for it leads to {}, whose policy does not join the two VPCs' segments",
+            graph.get(c).address
+        ),
         (Some(_), Some(c)) => format!("its route for it leads to {}", graph.get(c).address),
         (Some(_), None) => "its route for it does not lead back".to_owned(),
     };

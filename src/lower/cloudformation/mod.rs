@@ -479,6 +479,8 @@ const MODELLED: &[&str] = &[
     "AWS::Lambda::Function",
     "AWS::ECS::Service",
     "AWS::NetworkFirewall::Firewall",
+    "AWS::NetworkManager::CoreNetwork",
+    "AWS::NetworkManager::VpcAttachment",
     "AWS::ElasticLoadBalancingV2::Listener",
     "AWS::Serverless::Function",
     "AWS::CloudFormation::Stack",

@@ -3,7 +3,9 @@
 //! (`eval.rs`): `Fn::If` branches are followed, `AWS::NoValue` makes a property absent.
 
 use super::eval::{EVal, Spanned, World};
+use crate::lower::cloudwan;
 use crate::lower::{list_items, single, Props, Scalar};
+use crate::model::cloudwan::{CloudWanAttachment, CoreNetwork, Tags};
 use crate::model::{
     Compute, ComputeKind, DhcpOptions, DhcpOptionsAssociation, Directory, DxGatewayAssociation,
     Endpoint, EndpointService, Firewall, HostedZone, IngressRule, Kind, LaunchTemplate, LbListener,
@@ -82,6 +84,27 @@ impl<'w, 'a> Ctx<'w, 'a> {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    /// A VPC's ARN built with `Fn::Sub` (`arn:${AWS::Partition}:ec2:…:vpc/${MyVpc}`: a VPC
+    /// has no `Arn` attribute) as a reference to the VPC; else the property as written.
+    fn vpc_arn(&self, key: &str) -> RefProp {
+        let built = self.get(key).and_then(|node| {
+            let (name, arg) = node.as_intrinsic()?;
+            if name != "Fn::Sub" {
+                return None;
+            }
+            let template = arg
+                .as_scalar_str()
+                .or_else(|| arg.as_seq()?.first()?.as_scalar_str())?;
+            let logical = template.strip_suffix('}')?.rsplit_once(":vpc/${")?.1;
+            let id = *self.world.ids.borrow().get(&(self.inst, logical))?;
+            Some(Prop {
+                val: Val::Ref(id, String::new()),
+                span: self.span(node),
+            })
+        });
+        built.unwrap_or_else(|| self.required_reference(key))
     }
 
     /// SAM's `Globals.<section>` of the template, read as properties.
@@ -303,6 +326,43 @@ pub(super) fn lower_resource(type_name: &str, r: &Ctx<'_, '_>) -> Kind {
                 (!subnets.is_empty()).then(|| Prop::known(subnets, r.decl))
             },
             transit_gateway: r.reference("TransitGatewayId"),
+        }),
+        "AWS::NetworkManager::CoreNetwork" => Kind::CoreNetwork(CoreNetwork {
+            policy: r.get("PolicyDocument").map(|node| {
+                let span = r.span(node);
+                let read = match node.as_scalar_str() {
+                    Some(text) => cloudwan::from_json(text),
+                    None => cloudwan::read(node),
+                };
+                match read {
+                    Ok(policy) => Prop::known(policy, span),
+                    Err(reason) => Prop::unknown(reason, span),
+                }
+            }),
+        }),
+        "AWS::NetworkManager::VpcAttachment" => Kind::CloudWanAttachment(CloudWanAttachment {
+            core_network: r.required_reference("CoreNetworkId"),
+            vpc: r.vpc_arn("VpcArn"),
+            subnets: r.references("SubnetArns"),
+            tags: r.get("Tags").map(|node| {
+                let pairs: Result<Vec<(String, String)>, String> = r
+                    .children("Tags")
+                    .iter()
+                    .map(|t| match (t.string("Key"), t.string("Value")) {
+                        (Some(k), Some(v)) => match (k.val, v.val) {
+                            (Val::Known(k), Val::Known(v)) => Ok((k, v)),
+                            _ => Err("a tag is not known".to_owned()),
+                        },
+                        _ => Err("a tag without a Key or Value".to_owned()),
+                    })
+                    .collect();
+                let span = r.span(node);
+                match pairs {
+                    Ok(pairs) if node.as_seq().is_some() => Prop::known(Tags(pairs), span),
+                    Ok(_) => Prop::unknown("the tags are not a literal list", span),
+                    Err(reason) => Prop::unknown(reason, span),
+                }
+            }),
         }),
         "AWS::EC2::VPCEndpointService" => Kind::EndpointService(EndpointService {
             load_balancers: r.references("NetworkLoadBalancerArns"),

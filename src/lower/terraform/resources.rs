@@ -2,6 +2,11 @@
 //! [`TfBlock`] (an evaluated HCL block, or a resource of a plan).
 
 use super::super::{list_items, single, Props};
+use crate::lower::cloudwan;
+use crate::model::cloudwan as cloudwan_model;
+use crate::model::cloudwan::{
+    CloudWanAccepter, CloudWanAttachment, CoreNetwork, CorePolicyAttachment, Tags,
+};
 use crate::model::{
     Compute, ComputeKind, DhcpOptions, DhcpOptionsAssociation, Directory, DxGatewayAssociation,
     Endpoint, EndpointAssociation, EndpointService, Firewall, HostedZone, HostedZoneAssociation,
@@ -11,7 +16,7 @@ use crate::model::{
     RouteResource, RouteTable, RouteTableAssociation, RouteTarget, SecurityGroup,
     SecurityGroupIngress, Subnet, TargetKind, TgwAttachmentAccepter, TgwDefaultTable,
     TgwPeeringAttachment, TgwRoute, TgwRouteTable, TgwTableLink, TransitGateway,
-    TransitGatewayVpcAttachment, VgwRoutePropagation, Vpc, VpcCidrBlock, VpnConnection,
+    TransitGatewayVpcAttachment, Val, VgwRoutePropagation, Vpc, VpcCidrBlock, VpnConnection,
     VpnConnectionRoute, VpnGateway, VpnGatewayAttachment,
 };
 use crate::source::Span;
@@ -27,6 +32,9 @@ pub(crate) trait TfBlock: Props + Sized {
 
     /// The span of an argument that is set (not absent, not null).
     fn attr_span(&self, key: &str) -> Option<Span>;
+
+    /// A map of strings (`tags`), Unknown when a key or value is not known.
+    fn string_map(&self, key: &str) -> Option<Prop<Tags>>;
 }
 
 /// Route arguments that name a next hop, and what kind of hop each is.
@@ -228,6 +236,23 @@ pub(crate) fn lower_resource<R: TfBlock>(type_name: &str, r: &R) -> Kind {
                 (!subnets.is_empty()).then(|| Prop::known(subnets, r.decl_span()))
             },
             transit_gateway: r.reference("transit_gateway_id"),
+        }),
+        // Cloud WAN: the core network's policy comes from its policy attachment.
+        "aws_networkmanager_core_network" => Kind::CoreNetwork(CoreNetwork { policy: None }),
+        "aws_networkmanager_core_network_policy_attachment" => {
+            Kind::CorePolicyAttachment(CorePolicyAttachment {
+                core_network: r.required_reference("core_network_id"),
+                policy: policy_document(r, "policy_document"),
+            })
+        }
+        "aws_networkmanager_vpc_attachment" => Kind::CloudWanAttachment(CloudWanAttachment {
+            core_network: r.required_reference("core_network_id"),
+            vpc: r.required_reference("vpc_arn"),
+            subnets: r.references("subnet_arns"),
+            tags: r.string_map("tags"),
+        }),
+        "aws_networkmanager_attachment_accepter" => Kind::CloudWanAccepter(CloudWanAccepter {
+            attachment: r.required_reference("attachment_id"),
         }),
         "aws_vpc_endpoint_service" => Kind::EndpointService(EndpointService {
             load_balancers: r.references("network_load_balancer_arns"),
@@ -519,4 +544,23 @@ fn template_ref<R: TfBlock>(lt: &R) -> Option<RefProp> {
 fn dns_option<R: TfBlock>(r: &R, side: &str) -> Option<Prop<bool>> {
     r.block(side)
         .and_then(|b| b.boolean("allow_remote_vpc_dns_resolution"))
+}
+
+/// A policy document argument: its JSON text read, or why it is not known.
+fn policy_document<R: TfBlock>(r: &R, key: &str) -> Prop<cloudwan_model::Policy> {
+    match r.string(key) {
+        Some(Prop {
+            val: Val::Known(text),
+            span,
+        }) => match cloudwan::from_json(&text) {
+            Ok(policy) => Prop::known(policy, span),
+            Err(reason) => Prop::unknown(reason, span),
+        },
+        Some(Prop {
+            val: Val::Unknown(reason),
+            span,
+        }) => Prop::unknown(reason, span),
+        Some(p) => Prop::unknown("the policy document is not a literal", p.span),
+        None => Prop::unknown(format!("{key} is not set"), r.decl_span()),
+    }
 }

@@ -230,6 +230,9 @@ impl Evaluator<'_> {
                 }
             }
             ("aws_vpc_endpoint_service", "service") => arg("service").unwrap_or_else(unknown),
+            ("aws_networkmanager_core_network_policy_document", "json") => {
+                self.policy_document_json(&block.body, env)
+            }
             _ => unknown(),
         }
     }
