@@ -328,7 +328,9 @@ pub struct VpcCidrBlock {
 pub struct Subnet {
     pub vpc: RefProp,
     pub cidr: Option<Prop<Ipv4Net>>,
-    pub availability_zone: Option<Prop<String>>,
+    /// `availability_zone` or `availability_zone_id` as written; known in part when it is
+    /// built from the region (`${AWS::Region}a`).
+    pub availability_zone: Option<Prop<SymStr>>,
     pub ipv6_native: Option<Prop<bool>>,
 }
 

@@ -205,8 +205,8 @@ pub(super) fn lower_resource(type_name: &str, r: &Ctx<'_, '_>) -> Kind {
             vpc: r.required_reference("VpcId"),
             cidr: r.cidr("CidrBlock"),
             availability_zone: r
-                .string("AvailabilityZone")
-                .or_else(|| r.string("AvailabilityZoneId")),
+                .symbolic("AvailabilityZone")
+                .or_else(|| r.symbolic("AvailabilityZoneId")),
             ipv6_native: r.boolean("Ipv6Native"),
         }),
         "AWS::EC2::RouteTable" => Kind::RouteTable(RouteTable {

@@ -69,8 +69,8 @@ pub(crate) fn lower_resource<R: TfBlock>(type_name: &str, r: &R) -> Kind {
             vpc: r.required_reference("vpc_id"),
             cidr: r.cidr("cidr_block"),
             availability_zone: r
-                .string("availability_zone")
-                .or_else(|| r.string("availability_zone_id")),
+                .symbolic("availability_zone")
+                .or_else(|| r.symbolic("availability_zone_id")),
             ipv6_native: r.boolean("ipv6_native"),
         }),
         "aws_route_table" => Kind::RouteTable(RouteTable {

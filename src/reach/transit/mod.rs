@@ -22,8 +22,8 @@ use super::router::Router;
 use super::routes::{route_table_of, vpc_cidrs};
 use crate::model::transit::gateways_of;
 use crate::model::{
-    Attachment, AttachmentKind, Graph, Ipv4Net, Kind, Prop, ResourceId, TargetKind, TgwTable,
-    Undecided, Val,
+    Attachment, AttachmentKind, Graph, Ipv4Net, Kind, Prop, ResourceId, SymStr, TargetKind,
+    TgwTable, Undecided, Val,
 };
 use crate::source::Span;
 
@@ -332,12 +332,12 @@ impl Router<'_> {
                 Ok(z) if same_zone(&z, &zone) == Some(true) => return Ok(None),
                 Ok(z) if same_zone(&z, &zone).is_none() => {
                     unknown.get_or_insert_with(|| {
-                        Undecided::new(
-                            format!(
-                                "{z} and {zone} cannot be compared (a zone name and a zone id)"
-                            ),
-                            graph.get(s).span,
-                        )
+                        let cause = z
+                            .unknown_part()
+                            .or_else(|| zone.unknown_part())
+                            .unwrap_or_else(|| "a zone name and a zone id".to_owned());
+                        Undecided::new(cause, graph.get(s).span)
+                            .context(format!("whether {z} and {zone} are one zone is not known"))
                     });
                 }
                 Ok(_) => {}
@@ -348,7 +348,7 @@ impl Router<'_> {
         }
         match unknown {
             Some(why) => Err(why),
-            None => Ok(Some(zone)),
+            None => Ok(Some(zone.to_string())),
         }
     }
 
@@ -717,7 +717,7 @@ pub(super) fn appliance_subnet(
 }
 
 /// A subnet's availability zone (name or id) as written.
-fn zone_of(graph: &Graph, subnet: ResourceId) -> Result<String, Undecided> {
+fn zone_of(graph: &Graph, subnet: ResourceId) -> Result<SymStr, Undecided> {
     let r = graph.get(subnet);
     let Kind::Subnet(s) = &r.kind else {
         return Err(Undecided::new(
@@ -738,14 +738,16 @@ fn zone_of(graph: &Graph, subnet: ResourceId) -> Result<String, Undecided> {
     }
 }
 
-/// Are two zones the same? `None` when one is a zone id (`use1-az1`) and the other a name.
-fn same_zone(a: &str, b: &str) -> Option<bool> {
-    let is_id = |z: &str| {
-        z.rsplit_once("-az")
+/// Are two zones the same? `None` when one is a zone id (`use1-az1`) and the other a name,
+/// or when the parts of them that are not known (the region of `${AWS::Region}a`) decide.
+fn same_zone(a: &SymStr, b: &SymStr) -> Option<bool> {
+    let is_id = |z: &SymStr| {
+        z.encoded()
+            .rsplit_once("-az")
             .is_some_and(|(_, n)| !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()))
     };
     if is_id(a) == is_id(b) {
-        Some(a.eq_ignore_ascii_case(b))
+        a.eq_ignore_case(b)
     } else {
         None
     }
