@@ -651,3 +651,35 @@ resource "aws_ec2_transit_gateway_route_table_propagation" "dx" {{
         report.unchecked
     );
 }
+
+#[test]
+fn a_summary_route_to_the_gateway_is_not_asked_even_in_an_unknown_table() {
+    let route = |destination: &str| {
+        format!(
+            r#"
+variable "table" {{}}
+resource "aws_route" "to_hub" {{
+  route_table_id         = var.table
+  destination_cidr_block = "{destination}"
+  transit_gateway_id     = aws_ec2_transit_gateway.hub.id
+}}"#
+        )
+    };
+    let asked = |report: &Report| {
+        report
+            .unchecked
+            .iter()
+            .filter(|u| u.rules.contains(&"TGW001") && u.resource == "aws_route.to_hub")
+            .count()
+    };
+    // Inside shared services' CIDR: whose table it is decides, and that is not known.
+    assert_eq!(
+        asked(&run(&[("main.tf", hub("", &route("10.0.1.0/24")))])),
+        1
+    );
+    // A summary or a default route is no intent, whatever table it is in.
+    for summary in ["10.0.0.0/8", "0.0.0.0/0"] {
+        let report = run(&[("main.tf", hub("", &route(summary)))]);
+        assert_eq!(asked(&report), 0, "{summary}: {:#?}", report.unchecked);
+    }
+}

@@ -128,9 +128,25 @@ pub(super) fn tgw_intents(
             table: *table.as_ref().unwrap_or(&owner),
             owner,
             span,
-            outcome: table.and_then(|table| intent(graph, index, router, table, route)),
+            // A summary is no intent whatever table it is in: not asked, even when the
+            // table, its VPC or the gateway is not known.
+            outcome: if is_summary(route) {
+                Ok(None)
+            } else {
+                table.and_then(|table| intent(graph, index, router, table, route))
+            },
         })
         .collect()
+}
+
+/// A VPC CIDR is at most a /16: a known destination shorter than that is a summary
+/// (`10.0.0.0/8`, `0.0.0.0/0`), what segmented designs send to the gateway whatever it
+/// carries on.
+fn is_summary(route: &crate::model::Route) -> bool {
+    route
+        .destination
+        .known_value()
+        .is_some_and(|d| d.prefix_len() < 16)
 }
 
 fn intent(
@@ -159,11 +175,6 @@ fn intent(
             .expect("not known")
             .context("the destination of a route to a transit gateway is not known")
     })?;
-    // A VPC CIDR is at most a /16: a shorter destination is a summary (`10.0.0.0/8`), what
-    // segmented designs send to the gateway whatever it carries on.
-    if destination.prefix_len() < 16 {
-        return Ok(None);
-    }
     let tgw = route.target.target.target().ok_or_else(|| {
         route
             .target
