@@ -440,3 +440,246 @@ resource "aws_route_table_association" "b" {{
         report.unchecked
     );
 }
+
+#[test]
+fn a_transit_gateway_shared_from_another_account_is_unknown_not_reachable() {
+    // Both VPCs attach to a transit gateway that is not a resource of the code (shared
+    // through RAM: read from a data source, or its id written as a literal): its route
+    // tables are elsewhere, so neither a path nor a drop is known.
+    for tgw in [
+        "data.aws_ec2_transit_gateway.shared.id",
+        "\"tgw-0123456789abcdef0\"",
+    ] {
+        let tf = design(&format!(
+            r#"
+data "aws_ec2_transit_gateway" "shared" {{
+  id = "tgw-0123456789abcdef0"
+}}
+resource "aws_ec2_transit_gateway_vpc_attachment" "a" {{
+  vpc_id             = aws_vpc.a.id
+  transit_gateway_id = {tgw}
+  subnet_ids         = [aws_subnet.a.id]
+}}
+resource "aws_ec2_transit_gateway_vpc_attachment" "b" {{
+  vpc_id             = aws_vpc.b.id
+  transit_gateway_id = {tgw}
+  subnet_ids         = [aws_subnet.b.id]
+}}
+resource "aws_route_table" "b" {{
+  vpc_id = aws_vpc.b.id
+  route {{
+    cidr_block         = "10.0.0.0/16"
+    transit_gateway_id = {tgw}
+  }}
+}}
+resource "aws_route_table_association" "b" {{
+  subnet_id      = aws_subnet.b.id
+  route_table_id = aws_route_table.b.id
+}}
+"#
+        ));
+        let report = run(&[("main.tf", tf)]);
+        let found: Vec<&str> = report
+            .diagnostics
+            .iter()
+            .map(|d| d.rule)
+            .filter(|r| ["VPC001", "NET002", "TGW001", "TGW002"].contains(r))
+            .collect();
+        assert!(found.is_empty(), "{tgw}: {found:?}");
+        for rule in ["VPC001", "TGW001"] {
+            assert!(
+                report
+                    .unchecked
+                    .iter()
+                    .any(|u| u.reason.contains("transit gateway") && u.rules.contains(&rule)),
+                "{tgw}, {rule}: {:#?}",
+                report.unchecked
+            );
+        }
+    }
+}
+
+/// Shared services (10.0.0.0/16) and spoke B (10.2.0.0/16) attached to a transit gateway
+/// with default association and propagation on; B's subnet sends shared services' CIDR to
+/// the gateway. `extra` adds tables, repointed defaults or routes.
+fn hub(gateway: &str, extra: &str) -> String {
+    format!(
+        r#"
+provider "aws" {{
+  region = "ap-northeast-1"
+}}
+resource "aws_vpc" "shared" {{ cidr_block = "10.0.0.0/16" }}
+resource "aws_vpc" "b" {{ cidr_block = "10.2.0.0/16" }}
+resource "aws_subnet" "shared" {{
+  vpc_id            = aws_vpc.shared.id
+  cidr_block        = "10.0.0.0/24"
+  availability_zone = "ap-northeast-1a"
+}}
+resource "aws_subnet" "b" {{
+  vpc_id            = aws_vpc.b.id
+  cidr_block        = "10.2.0.0/24"
+  availability_zone = "ap-northeast-1a"
+}}
+resource "aws_ec2_transit_gateway" "hub" {{
+{gateway}
+}}
+resource "aws_ec2_transit_gateway_vpc_attachment" "shared" {{
+  transit_gateway_id = aws_ec2_transit_gateway.hub.id
+  vpc_id             = aws_vpc.shared.id
+  subnet_ids         = [aws_subnet.shared.id]
+}}
+resource "aws_ec2_transit_gateway_vpc_attachment" "b" {{
+  transit_gateway_id = aws_ec2_transit_gateway.hub.id
+  vpc_id             = aws_vpc.b.id
+  subnet_ids         = [aws_subnet.b.id]
+}}
+resource "aws_route_table" "b" {{
+  vpc_id = aws_vpc.b.id
+  route {{
+    cidr_block         = "10.0.0.0/16"
+    transit_gateway_id = aws_ec2_transit_gateway.hub.id
+  }}
+}}
+resource "aws_route_table_association" "b" {{
+  subnet_id      = aws_subnet.b.id
+  route_table_id = aws_route_table.b.id
+}}
+{extra}
+"#
+    )
+}
+
+fn tgw001(report: &Report) -> Vec<String> {
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "TGW001")
+        .map(|d| d.message.clone())
+        .collect()
+}
+
+const OTHER_TABLE: &str = r#"
+resource "aws_ec2_transit_gateway_route_table" "other" {
+  transit_gateway_id = aws_ec2_transit_gateway.hub.id
+}
+resource "aws_ec2_transit_gateway_default_route_table_association" "other" {
+  transit_gateway_id             = aws_ec2_transit_gateway.hub.id
+  transit_gateway_route_table_id = aws_ec2_transit_gateway_route_table.other.id
+}
+"#;
+
+#[test]
+fn repointed_default_tables_decide_where_attachments_associate_and_propagate() {
+    // Defaults on: both attachments associate with and propagate into the default table.
+    let report = run(&[("main.tf", hub("", ""))]);
+    assert!(tgw001(&report).is_empty(), "{:?}", tgw001(&report));
+    // The association default table repointed to an empty table (propagations still go to
+    // the gateway's own default table): B's traffic finds no route.
+    let report = run(&[("main.tf", hub("", OTHER_TABLE))]);
+    let found = tgw001(&report);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].contains("aws_ec2_transit_gateway_route_table.other"),
+        "{found:?}"
+    );
+    // Propagation repointed to the same table: the shared VPC's CIDR is there again.
+    let both = format!(
+        "{OTHER_TABLE}
+resource \"aws_ec2_transit_gateway_default_route_table_propagation\" \"other\" {{
+  transit_gateway_id             = aws_ec2_transit_gateway.hub.id
+  transit_gateway_route_table_id = aws_ec2_transit_gateway_route_table.other.id
+}}"
+    );
+    let report = run(&[("main.tf", hub("", &both))]);
+    assert!(tgw001(&report).is_empty(), "{:?}", tgw001(&report));
+}
+
+#[test]
+fn prefix_list_references_and_direct_connect_routes_are_unknown_not_drops() {
+    let off = "  default_route_table_association = \"disable\"\n  default_route_table_propagation = \"disable\"";
+    let table = r#"
+resource "aws_ec2_transit_gateway_route_table" "spokes" {
+  transit_gateway_id = aws_ec2_transit_gateway.hub.id
+}
+resource "aws_ec2_transit_gateway_route_table_association" "b" {
+  transit_gateway_attachment_id  = aws_ec2_transit_gateway_vpc_attachment.b.id
+  transit_gateway_route_table_id = aws_ec2_transit_gateway_route_table.spokes.id
+}
+"#;
+    // Nothing in B's table: a drop.
+    assert_eq!(tgw001(&run(&[("main.tf", hub(off, table))])).len(), 1);
+    // A prefix-list reference: its entries are not in the code, so the drop is not known.
+    let with_list = format!(
+        r#"{table}
+resource "aws_ec2_transit_gateway_prefix_list_reference" "shared" {{
+  prefix_list_id                 = "pl-0123456789abcdef0"
+  transit_gateway_attachment_id  = aws_ec2_transit_gateway_vpc_attachment.shared.id
+  transit_gateway_route_table_id = aws_ec2_transit_gateway_route_table.spokes.id
+}}"#
+    );
+    let report = run(&[("main.tf", hub(off, &with_list))]);
+    assert!(tgw001(&report).is_empty(), "{:?}", tgw001(&report));
+    assert!(
+        report
+            .unchecked
+            .iter()
+            .any(|u| u.reason.contains("prefix list") && u.rules.contains(&"TGW001")),
+        "{:#?}",
+        report.unchecked
+    );
+    // A Direct Connect gateway propagating into the table: BGP routes, not in the code.
+    let with_dx = format!(
+        r#"{table}
+resource "aws_dx_gateway" "corp" {{
+  name            = "corp"
+  amazon_side_asn = "64512"
+}}
+resource "aws_dx_gateway_association" "corp" {{
+  dx_gateway_id         = aws_dx_gateway.corp.id
+  associated_gateway_id = aws_ec2_transit_gateway.hub.id
+}}
+resource "aws_ec2_transit_gateway_route_table_propagation" "dx" {{
+  transit_gateway_attachment_id  = aws_dx_gateway_association.corp.transit_gateway_attachment_id
+  transit_gateway_route_table_id = aws_ec2_transit_gateway_route_table.spokes.id
+}}"#
+    );
+    let report = run(&[("main.tf", hub(off, &with_dx))]);
+    assert!(tgw001(&report).is_empty(), "{:?}", tgw001(&report));
+    assert!(
+        report.unchecked.iter().any(|u| u.rules.contains(&"TGW001")),
+        "{:#?}",
+        report.unchecked
+    );
+}
+
+#[test]
+fn a_summary_route_to_the_gateway_is_not_asked_even_in_an_unknown_table() {
+    let route = |destination: &str| {
+        format!(
+            r#"
+variable "table" {{}}
+resource "aws_route" "to_hub" {{
+  route_table_id         = var.table
+  destination_cidr_block = "{destination}"
+  transit_gateway_id     = aws_ec2_transit_gateway.hub.id
+}}"#
+        )
+    };
+    let asked = |report: &Report| {
+        report
+            .unchecked
+            .iter()
+            .filter(|u| u.rules.contains(&"TGW001") && u.resource == "aws_route.to_hub")
+            .count()
+    };
+    // Inside shared services' CIDR: whose table it is decides, and that is not known.
+    assert_eq!(
+        asked(&run(&[("main.tf", hub("", &route("10.0.1.0/24")))])),
+        1
+    );
+    // A summary or a default route is no intent, whatever table it is in.
+    for summary in ["10.0.0.0/8", "0.0.0.0/0"] {
+        let report = run(&[("main.tf", hub("", &route(summary)))]);
+        assert_eq!(asked(&report), 0, "{summary}: {:#?}", report.unchecked);
+    }
+}

@@ -13,7 +13,8 @@ use std::fmt::Display;
 use super::{EdgeKind, NodeKind};
 use crate::model::visit::VisitProps;
 use crate::model::{
-    ComputeKind, Graph, Kind, ListProp, Prop, RefProp, ResourceId, SymStr, TargetKind, Val,
+    transit, AttachmentKind, ComputeKind, Graph, Kind, ListProp, Prop, RefProp, ResourceId, SymStr,
+    TargetKind, TgwTable, Val,
 };
 use crate::rules::instance_types;
 
@@ -338,6 +339,191 @@ pub(super) fn shape(graph: &Graph, id: ResourceId) -> Shape {
                 .into_iter()
                 .collect(),
         ),
+        Kind::TransitGateway(t) => {
+            let details = [
+                ("default association", &t.default_association),
+                ("default propagation", &t.default_propagation),
+            ]
+            .into_iter()
+            .filter_map(|(name, p)| p.as_ref().map(|p| format!("{name}: {}", show(g, p))))
+            .collect();
+            Shape::Node(node(NodeKind::TransitGateway, None, details))
+        }
+        Kind::TgwPeeringAttachment(p) => {
+            let details = p
+                .peer_region
+                .iter()
+                .map(|r| format!("peer region {}", show(g, r)))
+                .collect();
+            let mut shape = node(NodeKind::Peering, None, details);
+            shape
+                .links
+                .extend(link(p.transit_gateway.target(), EdgeKind::Peering, None));
+            shape.links.extend(link(
+                p.peer_transit_gateway.target(),
+                EdgeKind::Peering,
+                None,
+            ));
+            Shape::Node(shape)
+        }
+        Kind::TgwAttachmentAccepter(a) => Shape::Member {
+            of: a.attachment.target().into_iter().collect(),
+            detail: Some("accepted".to_owned()),
+        },
+        Kind::TgwRouteTable(t) => {
+            let mut shape = node(
+                NodeKind::RouteTable,
+                None,
+                vec!["transit gateway".to_owned()],
+            );
+            shape
+                .links
+                .extend(link(t.transit_gateway.target(), EdgeKind::Attachment, None));
+            Shape::Node(shape)
+        }
+        Kind::TgwAssociation(l) | Kind::TgwPropagation(l) => {
+            let kind = if matches!(r.kind, Kind::TgwAssociation(_)) {
+                EdgeKind::Association
+            } else {
+                EdgeKind::Propagation
+            };
+            Shape::Edges(
+                attachment_end(g, &l.attachment)
+                    .zip(transit::table_of(g, &l.route_table).ok())
+                    .map(|(from, table)| {
+                        (
+                            from,
+                            Link {
+                                to: table.resource(),
+                                kind,
+                                label: None,
+                            },
+                        )
+                    })
+                    .into_iter()
+                    .collect(),
+            )
+        }
+        Kind::TgwRoute(route) => {
+            let table = transit::table_of(g, &route.route_table).ok();
+            let blackhole = route
+                .blackhole
+                .as_ref()
+                .and_then(|b| b.known_value().copied())
+                == Some(true);
+            let to = if blackhole {
+                table.map(TgwTable::resource)
+            } else {
+                route.attachment.as_ref().and_then(|a| attachment_end(g, a))
+            };
+            let label = if blackhole {
+                format!("{} blackhole", show(g, &route.destination))
+            } else {
+                show(g, &route.destination)
+            };
+            Shape::Edges(
+                table
+                    .zip(to)
+                    .map(|(table, to)| {
+                        (
+                            table.resource(),
+                            Link {
+                                to,
+                                kind: EdgeKind::Route,
+                                label: Some(label),
+                            },
+                        )
+                    })
+                    .into_iter()
+                    .collect(),
+            )
+        }
+        Kind::TgwDefaultTable(d) => Shape::Member {
+            of: d.transit_gateway.target().into_iter().collect(),
+            detail: Some(format!(
+                "default {} table: {}",
+                if d.propagation {
+                    "propagation"
+                } else {
+                    "association"
+                },
+                show_ref(g, &d.route_table)
+            )),
+        },
+        Kind::Firewall(f) => {
+            let subnets = targets(f.subnets.as_ref());
+            let within = subnets.first().copied().or(target(f.vpc.as_ref()));
+            let mut shape = node(
+                NodeKind::Endpoint,
+                within,
+                vec!["network firewall".to_owned()],
+            );
+            shape.links.extend(link(
+                target(f.transit_gateway.as_ref()),
+                EdgeKind::Attachment,
+                None,
+            ));
+            Shape::Node(shape)
+        }
+        Kind::CoreNetwork(c) => Shape::Node(node(
+            NodeKind::TransitGateway,
+            None,
+            vec![match c.policy.as_ref().map(|p| &p.val) {
+                Some(Val::Known(p)) => format!("Cloud WAN, {} segments", p.segments.len()),
+                _ => "Cloud WAN".to_owned(),
+            }],
+        )),
+        Kind::CorePolicyAttachment(p) => Shape::Member {
+            of: p.core_network.target().into_iter().collect(),
+            detail: Some(match &p.policy.val {
+                Val::Known(policy) => format!("policy: {} segments", policy.segments.len()),
+                Val::Unknown(reason) => format!("policy: ? ({})", shorten(reason, 40)),
+                Val::Ref(..) => "policy".to_owned(),
+            }),
+        },
+        Kind::CloudWanAttachment(a) => Shape::Edges(
+            a.vpc
+                .target()
+                .zip(crate::model::cloudwan::core_of(g, &a.core_network))
+                .map(|(vpc, core)| {
+                    (
+                        vpc,
+                        Link {
+                            to: core,
+                            kind: EdgeKind::Attachment,
+                            label: None,
+                        },
+                    )
+                })
+                .into_iter()
+                .collect(),
+        ),
+        Kind::CloudWanAccepter(a) => Shape::Member {
+            of: a.attachment.target().into_iter().collect(),
+            detail: Some("accepted".to_owned()),
+        },
+        Kind::EndpointService(e) => {
+            let mut shape = node(
+                NodeKind::Endpoint,
+                None,
+                vec!["endpoint service".to_owned()],
+            );
+            for lb in targets(e.load_balancers.as_ref()) {
+                shape.links.push(Link {
+                    to: lb,
+                    kind: EdgeKind::Link,
+                    label: Some("load balancer".to_owned()),
+                });
+            }
+            Shape::Node(shape)
+        }
+        Kind::LbListener(l) => Shape::Member {
+            of: l.load_balancer.target().into_iter().collect(),
+            detail: l
+                .port
+                .as_ref()
+                .map(|p| format!("listener port {}", show(g, p))),
+        },
         Kind::DxGatewayAssociation(a) => Shape::Edges(
             a.dx_gateway
                 .target()
@@ -615,10 +801,25 @@ fn class(kind: &Kind) -> NodeKind {
             NodeKind::Gateway
         }
         Kind::CustomerGateway => NodeKind::CustomerGateway,
-        Kind::TransitGateway => NodeKind::TransitGateway,
         Kind::DxGateway => NodeKind::DirectConnect,
         Kind::Route53Profile => NodeKind::Dns,
         _ => NodeKind::Resource,
+    }
+}
+
+/// Where an attachment is drawn: a VPC attachment at its VPC, a Direct Connect association at
+/// its Direct Connect gateway, a peering attachment or VPN connection at its own node.
+fn attachment_end(graph: &Graph, prop: &RefProp) -> Option<ResourceId> {
+    let attachment = transit::attachment_of(graph, prop).ok()?;
+    match attachment.kind {
+        AttachmentKind::Vpc(vpc) => Some(vpc),
+        AttachmentKind::Peering | AttachmentKind::Vpn | AttachmentKind::Firewall => {
+            Some(attachment.id)
+        }
+        AttachmentKind::DirectConnect => match &graph.get(attachment.id).kind {
+            Kind::DxGatewayAssociation(a) => a.dx_gateway.target(),
+            _ => None,
+        },
     }
 }
 

@@ -6,6 +6,7 @@
 //! reference resolves to a [`ResourceId`] whatever the declaration order.
 
 pub mod cloudformation;
+mod cloudwan;
 mod declared;
 pub mod language;
 mod suppression_edit;

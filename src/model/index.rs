@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::{Graph, Kind, Prop, ResourceId, Undecided};
+use super::{Graph, Kind, Prop, ResourceId, TransitIndex, Undecided};
 use crate::source::Span;
 
 /// Reverse edges of the graph, built once per run: what refers to what.
@@ -40,6 +40,12 @@ pub struct Index {
     pub tgw_vpcs: HashMap<ResourceId, Vec<ResourceId>>,
     /// VPC → its subnets, in declaration order.
     pub vpc_subnets: HashMap<ResourceId, Vec<ResourceId>>,
+    /// Load balancer → its listeners.
+    pub lb_listeners: HashMap<ResourceId, Vec<ResourceId>>,
+    /// Transit gateway route tables, associations, propagations and attachments.
+    pub transit: TransitIndex,
+    /// Cloud WAN attachments, policies and accepters.
+    pub cloudwan: super::cloudwan::CloudWanIndex,
     /// What could not be linked, because a reference in it is not known.
     pub floating: Floating,
 }
@@ -71,6 +77,9 @@ pub struct Floating {
     pub ingress: Vec<ResourceId>,
     /// Endpoint associations whose endpoint is not known.
     pub endpoint_associations: Vec<ResourceId>,
+    /// Load balancer listeners whose load balancer is not known: any endpoint service's
+    /// load balancer may listen on their port.
+    pub listeners: Vec<Undecided>,
 }
 
 impl Floating {
@@ -85,7 +94,7 @@ impl Floating {
 }
 
 /// Why a reference property is not followed: its Unknown reason, or a literal id.
-fn unfollowed(graph: &Graph, p: &Prop<()>, what: &str) -> Undecided {
+pub(super) fn unfollowed(graph: &Graph, p: &Prop<()>, what: &str) -> Undecided {
     p.undecided(graph)
         .unwrap_or_else(|| Undecided::new("a literal id of a resource outside the code", p.span))
         .context(what)
@@ -93,7 +102,11 @@ fn unfollowed(graph: &Graph, p: &Prop<()>, what: &str) -> Undecided {
 
 impl Index {
     pub(super) fn build(graph: &Graph) -> Self {
-        let mut ix = Index::default();
+        let mut ix = Index {
+            transit: TransitIndex::build(graph),
+            cloudwan: super::cloudwan::CloudWanIndex::build(graph),
+            ..Index::default()
+        };
         for (id, r) in graph.iter() {
             match &r.kind {
                 Kind::RouteTableAssociation(a) => {
@@ -319,6 +332,14 @@ impl Index {
                         ix.vgw_vpcs.entry(vgw).or_default().push(vpc);
                     }
                 }
+                Kind::LbListener(l) => match l.load_balancer.target() {
+                    Some(lb) => ix.lb_listeners.entry(lb).or_default().push(id),
+                    None => ix.floating.listeners.push(unfollowed(
+                        graph,
+                        &l.load_balancer,
+                        &format!("the load balancer of {} is not known", r.address),
+                    )),
+                },
                 _ => {}
             }
         }

@@ -6,13 +6,20 @@
 //! span it was read from. Rules never fire on Unknown.
 
 pub mod cidr;
+pub mod cloudwan;
 mod index;
 pub mod symbolic;
+pub mod transit;
 pub mod visit;
 
 pub use cidr::Ipv4Net;
 pub use index::{Floating, Index};
 pub use symbolic::{HoleKind, SymStr};
+pub use transit::{
+    Attachment, AttachmentKind, Firewall, TgwAttachmentAccepter, TgwDefaultTable,
+    TgwPeeringAttachment, TgwRoute, TgwRouteTable, TgwTable, TgwTableLink, TransitGateway,
+    TransitIndex,
+};
 
 use crate::source::Span;
 
@@ -255,14 +262,28 @@ pub enum Kind {
     CustomerGateway,
     VpnConnection(VpnConnection),
     VpnConnectionRoute(VpnConnectionRoute),
-    TransitGateway,
+    TransitGateway(TransitGateway),
     TransitGatewayVpcAttachment(TransitGatewayVpcAttachment),
+    TgwPeeringAttachment(TgwPeeringAttachment),
+    TgwAttachmentAccepter(TgwAttachmentAccepter),
+    TgwRouteTable(TgwRouteTable),
+    TgwAssociation(TgwTableLink),
+    TgwPropagation(TgwTableLink),
+    TgwRoute(TgwRoute),
+    TgwDefaultTable(TgwDefaultTable),
+    Firewall(Firewall),
+    CoreNetwork(cloudwan::CoreNetwork),
+    CorePolicyAttachment(cloudwan::CorePolicyAttachment),
+    CloudWanAttachment(cloudwan::CloudWanAttachment),
+    CloudWanAccepter(cloudwan::CloudWanAccepter),
     DxGateway,
     DxGatewayAssociation(DxGatewayAssociation),
     Compute(Compute),
     LaunchTemplate(LaunchTemplate),
     NetworkInterface(NetworkInterface),
     Endpoint(Endpoint),
+    EndpointService(EndpointService),
+    LbListener(LbListener),
     SecurityGroup(SecurityGroup),
     SecurityGroupIngress(SecurityGroupIngress),
     EndpointAssociation(EndpointAssociation),
@@ -307,7 +328,9 @@ pub struct VpcCidrBlock {
 pub struct Subnet {
     pub vpc: RefProp,
     pub cidr: Option<Prop<Ipv4Net>>,
-    pub availability_zone: Option<Prop<String>>,
+    /// `availability_zone` or `availability_zone_id` as written; known in part when it is
+    /// built from the region (`${AWS::Region}a`).
+    pub availability_zone: Option<Prop<SymStr>>,
     pub ipv6_native: Option<Prop<bool>>,
 }
 
@@ -450,6 +473,10 @@ pub struct TransitGatewayVpcAttachment {
     pub subnets: Option<ListProp<()>>,
     /// `dns_support` / `Options.DnsSupport` as written.
     pub dns_support: Option<Prop<String>>,
+    /// `transit_gateway_default_route_table_association` (Terraform; `None`: true).
+    pub default_association: Option<Prop<bool>>,
+    /// `transit_gateway_default_route_table_propagation` (Terraform; `None`: true).
+    pub default_propagation: Option<Prop<bool>>,
 }
 
 #[derive(Clone, Debug)]
@@ -526,6 +553,22 @@ impl Endpoint {
             Some(p) => p.known_value().map(|t| t.eq_ignore_ascii_case("Interface")),
         }
     }
+}
+
+/// An endpoint service of the code (`aws_vpc_endpoint_service`,
+/// `AWS::EC2::VPCEndpointService`): the Network Load Balancers behind it.
+#[derive(Clone, Debug)]
+pub struct EndpointService {
+    pub load_balancers: Option<ListProp<()>>,
+}
+
+/// A load balancer listener (`aws_lb_listener`, `AWS::ElasticLoadBalancingV2::Listener`):
+/// the port an endpoint service behind that load balancer listens on.
+#[derive(Clone, Debug)]
+pub struct LbListener {
+    pub load_balancer: RefProp,
+    pub port: Option<Prop<i64>>,
+    pub protocol: Option<Prop<String>>,
 }
 
 #[derive(Clone, Debug)]

@@ -6,15 +6,20 @@
 //! adding a field to a struct without listing it is a compile error, so a new property is
 //! never left out of those tests.
 
+use super::cloudwan::{
+    CloudWanAccepter, CloudWanAttachment, CoreNetwork, CorePolicyAttachment, Policy, Tags,
+};
 use super::{
     Compute, DhcpOptions, DhcpOptionsAssociation, Directory, DxGatewayAssociation, Endpoint,
-    EndpointAssociation, HostedZone, HostedZoneAssociation, IngressRule, Ipv4Net, Kind,
-    LaunchTemplate, MainRouteTableAssociation, NetworkInterface, Peering, PeeringAccepter,
-    PeeringOptions, Prop, ResolverEndpoint, ResolverRule, ResolverRuleAssociation, Resource,
-    ResourceId, Route, Route53ProfileAssociation, Route53ProfileResourceAssociation, RouteResource,
-    RouteTable, RouteTableAssociation, RouteTarget, SecurityGroup, SecurityGroupIngress, Subnet,
-    SymStr, TransitGatewayVpcAttachment, Val, VgwRoutePropagation, Vpc, VpcCidrBlock,
-    VpnConnection, VpnConnectionRoute, VpnGateway, VpnGatewayAttachment,
+    EndpointAssociation, EndpointService, Firewall, HostedZone, HostedZoneAssociation, IngressRule,
+    Ipv4Net, Kind, LaunchTemplate, LbListener, MainRouteTableAssociation, NetworkInterface,
+    Peering, PeeringAccepter, PeeringOptions, Prop, ResolverEndpoint, ResolverRule,
+    ResolverRuleAssociation, Resource, ResourceId, Route, Route53ProfileAssociation,
+    Route53ProfileResourceAssociation, RouteResource, RouteTable, RouteTableAssociation,
+    RouteTarget, SecurityGroup, SecurityGroupIngress, Subnet, SymStr, TgwAttachmentAccepter,
+    TgwDefaultTable, TgwPeeringAttachment, TgwRoute, TgwRouteTable, TgwTableLink, TransitGateway,
+    TransitGatewayVpcAttachment, Val, VgwRoutePropagation, Vpc, VpcCidrBlock, VpnConnection,
+    VpnConnectionRoute, VpnGateway, VpnGatewayAttachment,
 };
 use crate::source::Span;
 
@@ -60,6 +65,8 @@ impl PropValue for i64 {}
 impl PropValue for String {}
 impl PropValue for SymStr {}
 impl PropValue for Ipv4Net {}
+impl PropValue for Policy {}
+impl PropValue for Tags {}
 
 impl<T: PropValue> PropValue for Vec<Prop<T>> {
     fn visit_items(&mut self, path: &str, f: &mut Visit<'_>) {
@@ -135,7 +142,21 @@ fields! {
     VgwRoutePropagation { vpn_gateway, route_tables },
     VpnConnection { vpn_gateway, transit_gateway, customer_gateway, static_routes_only, static_routes },
     VpnConnectionRoute { connection, destination },
-    TransitGatewayVpcAttachment { vpc, transit_gateway, subnets, dns_support },
+    TransitGatewayVpcAttachment { vpc, transit_gateway, subnets, dns_support, default_association, default_propagation },
+    TransitGateway { default_association, default_propagation, association_default_table, propagation_default_table },
+    TgwPeeringAttachment { transit_gateway, peer_transit_gateway, peer_region },
+    TgwAttachmentAccepter { attachment, default_association, default_propagation },
+    TgwRouteTable { transit_gateway },
+    TgwTableLink { attachment, route_table },
+    TgwRoute { route_table, destination, attachment, blackhole, prefix_list },
+    TgwDefaultTable { transit_gateway, route_table, propagation },
+    Firewall { vpc, subnets, transit_gateway },
+    CoreNetwork { policy },
+    CorePolicyAttachment { core_network, policy },
+    CloudWanAttachment { core_network, vpc, subnets, tags },
+    CloudWanAccepter { attachment },
+    EndpointService { load_balancers },
+    LbListener { load_balancer, port, protocol },
     DxGatewayAssociation { dx_gateway, associated_gateway },
     Compute { kind, instance_types, template, subnets },
     LaunchTemplate { instance_types, subnets, instance_requirements },
@@ -176,6 +197,20 @@ impl VisitProps for Kind {
             Kind::VpnConnection(x) => x.visit_props(path, f),
             Kind::VpnConnectionRoute(x) => x.visit_props(path, f),
             Kind::TransitGatewayVpcAttachment(x) => x.visit_props(path, f),
+            Kind::TransitGateway(x) => x.visit_props(path, f),
+            Kind::TgwPeeringAttachment(x) => x.visit_props(path, f),
+            Kind::TgwAttachmentAccepter(x) => x.visit_props(path, f),
+            Kind::TgwRouteTable(x) => x.visit_props(path, f),
+            Kind::TgwAssociation(x) | Kind::TgwPropagation(x) => x.visit_props(path, f),
+            Kind::TgwRoute(x) => x.visit_props(path, f),
+            Kind::TgwDefaultTable(x) => x.visit_props(path, f),
+            Kind::Firewall(x) => x.visit_props(path, f),
+            Kind::CoreNetwork(x) => x.visit_props(path, f),
+            Kind::CorePolicyAttachment(x) => x.visit_props(path, f),
+            Kind::CloudWanAttachment(x) => x.visit_props(path, f),
+            Kind::CloudWanAccepter(x) => x.visit_props(path, f),
+            Kind::EndpointService(x) => x.visit_props(path, f),
+            Kind::LbListener(x) => x.visit_props(path, f),
             Kind::DxGatewayAssociation(x) => x.visit_props(path, f),
             Kind::Compute(x) => x.visit_props(path, f),
             Kind::LaunchTemplate(x) => x.visit_props(path, f),
@@ -198,7 +233,6 @@ impl VisitProps for Kind {
             | Kind::NatGateway
             | Kind::EgressOnlyInternetGateway
             | Kind::CustomerGateway
-            | Kind::TransitGateway
             | Kind::DxGateway
             | Kind::Route53Profile
             | Kind::Other => {}

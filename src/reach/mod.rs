@@ -7,16 +7,21 @@
 //! private gateways), and the kind of hop the matching route names. Anything Unknown on the
 //! way makes the pair "not checked", with the reason; it is never guessed.
 
+pub mod checks;
+mod cloudwan;
 mod compute;
+pub mod consumer;
 pub mod lpm;
 mod router;
 mod routes;
+pub mod transit;
 
 use std::collections::BTreeMap;
 
 pub use self::compute::{compute_view, ComputeView, TypeUse};
+pub use self::consumer::Consumers;
 pub use self::router::Router;
-pub use self::routes::{vpc_cidrs, vpc_of};
+pub use self::routes::{endpoint_subnets, vpc_cidrs, vpc_of};
 use crate::model::{Graph, Index, Kind, ResourceId, Undecided};
 use crate::source::Span;
 
@@ -28,8 +33,10 @@ pub enum PathKind {
     InterRegionPeering,
     Vpn,
     TransitGateway,
+    /// Through a Cloud WAN core network whose policy joins the two VPCs' segments.
+    CloudWan,
     DirectConnect,
-    /// Through an appliance, a Cloud WAN core network or a local gateway: not a path vpclint
+    /// Through an appliance or a local gateway: not a path vpclint
     /// classifies further.
     Other,
     /// Internet or NAT gateway, a peering to another VPC, or no route at all.
@@ -45,6 +52,7 @@ impl PathKind {
             PathKind::InterRegionPeering => "inter-region VPC peering",
             PathKind::Vpn => "Site-to-Site VPN",
             PathKind::TransitGateway => "transit gateway",
+            PathKind::CloudWan => "Cloud WAN core network",
             PathKind::DirectConnect => "Direct Connect",
             PathKind::Other => "an appliance or other next hop",
             PathKind::NoPath => "no private path",
@@ -66,6 +74,8 @@ pub struct Path {
     pub connection: Option<ResourceId>,
     /// A stated assumption the classification rests on.
     pub assumption: Option<String>,
+    /// Through a transit gateway: the tables that routed the traffic and where it ended.
+    pub transit: Option<Box<transit::TgwTrace>>,
 }
 
 /// The result for one (subnet, endpoint) pair.
@@ -87,16 +97,19 @@ pub struct Reachable {
     pub path: Result<Path, Undecided>,
 }
 
-/// A VPC whose routes may lead to an interface endpoint in another VPC (the DNS rules'
-/// consumers).
+/// A VPC whose workloads' routes may lead to an interface endpoint in another VPC (the DNS
+/// rules' consumers).
 #[derive(Clone, Debug)]
 pub struct VpcReach {
     pub vpc: ResourceId,
-    /// The first subnet (in declaration order) with a crossing path.
+    /// The first workload subnet (in declaration order) with a crossing path.
     pub subnet: ResourceId,
     pub endpoint: ResourceId,
     /// The crossing path, or why no subnet's path could be decided (and none crosses).
     pub path: Result<Path, Undecided>,
+    /// Why it is not known whether the VPC runs workloads (then every subnet of it was
+    /// asked); `Ok` when it does.
+    pub workloads: Result<(), Undecided>,
 }
 
 /// Everything the rules need to know about paths, computed once per unit. It decides what
@@ -112,10 +125,22 @@ pub struct Analysis {
     /// that a subnet's routes may lead to: the path, or why it is not known. Pairs whose
     /// routes provably lead elsewhere are not listed.
     pub reachable: Vec<Reachable>,
-    /// For each VPC with subnets and each interface endpoint in another VPC: the first
-    /// subnet whose routes cross to it over peering, VPN, Direct Connect or a transit gateway
-    /// the endpoint's VPC is attached to, or why that is not known.
+    /// For each VPC with workloads (or whose workloads are not known) and each interface
+    /// endpoint in another VPC: the first workload subnet whose routes cross to it over
+    /// peering, VPN, Direct Connect or transit gateways that deliver it, or why that is not
+    /// known.
     pub vpc_reach: Vec<VpcReach>,
+    /// Which VPCs host workloads, and where their calls to public addresses go.
+    pub consumers: Consumers,
+    /// VPC routes to transit gateways, and what the gateways do with those aimed at
+    /// another attached VPC (TGW001).
+    pub tgw_intents: Vec<checks::TgwRouteIntent>,
+    /// Workload and endpoint subnets that route to a transit gateway, and the zone gate
+    /// (TGW002).
+    pub zone_gates: Vec<checks::ZoneGate>,
+    /// For consumer subnets that reach an endpoint over peering or a transit gateway, the
+    /// way back (NET002).
+    pub returns: Vec<checks::ReturnCheck>,
 }
 
 impl PathKind {
@@ -128,6 +153,7 @@ impl PathKind {
                 | PathKind::InterRegionPeering
                 | PathKind::Vpn
                 | PathKind::TransitGateway
+                | PathKind::CloudWan
                 | PathKind::DirectConnect
         )
     }
@@ -157,10 +183,14 @@ pub fn analyse(graph: &Graph, index: &Index) -> Analysis {
             _ => {}
         }
     }
+    analysis.consumers = Consumers::build(graph, index, &analysis.computes);
+    let router = Router::new(graph, index).with_endpoints(&analysis.endpoints);
+    analysis.consumers.compute_egress(&router);
+    analysis.tgw_intents = checks::tgw_intents(graph, index, &router);
+    analysis.zone_gates = checks::zone_gates(graph, index, &router, &analysis);
     if analysis.endpoints.is_empty() {
         return analysis;
     }
-    let router = Router::new(graph, index).with_endpoints(&analysis.endpoints);
     for (i, compute) in analysis.computes.iter().enumerate() {
         let Ok(subnets) = &compute.subnets else {
             continue;
@@ -191,6 +221,7 @@ pub fn analyse(graph: &Graph, index: &Index) -> Analysis {
         }
     }
     vpc_reach(graph, index, &router, &mut analysis);
+    analysis.returns = checks::return_checks(graph, index, &router, &analysis);
     analysis
 }
 
@@ -203,8 +234,22 @@ fn vpc_reach(graph: &Graph, index: &Index, router: &Router<'_>, analysis: &mut A
     let mut vpcs: Vec<(&ResourceId, &Vec<ResourceId>)> = index.vpc_subnets.iter().collect();
     vpcs.sort();
     let mut found: BTreeMap<(usize, ResourceId), Found> = BTreeMap::new();
-    for (&vpc, subnets) in vpcs {
-        for &subnet in subnets {
+    let mut workloads: BTreeMap<ResourceId, Result<(), Undecided>> = BTreeMap::new();
+    for (&vpc, all_subnets) in vpcs {
+        // Only the subnets workloads run in make the VPC a consumer; all of them when its
+        // workloads are not known.
+        let subnets = match analysis.consumers.workload_subnets(graph, vpc) {
+            Ok(subnets) if subnets.is_empty() => continue,
+            Ok(subnets) => {
+                workloads.insert(vpc, Ok(()));
+                subnets
+            }
+            Err(why) => {
+                workloads.insert(vpc, Err(why));
+                all_subnets.clone()
+            }
+        };
+        for &subnet in &subnets {
             for &e in router.candidates(subnet).iter() {
                 if matches!(found.get(&(e, vpc)), Some(Ok(_))) {
                     continue;
@@ -218,14 +263,6 @@ fn vpc_reach(graph: &Graph, index: &Index, router: &Router<'_>, analysis: &mut A
                     continue;
                 }
                 let outcome = match router.reach(subnet, endpoint) {
-                    Reach::Path(path) if path.kind == PathKind::TransitGateway => {
-                        let tgw = path.connection.expect("a transit-gateway path names it");
-                        match endpoint_vpc.map(|v| attachment(index, tgw, v)) {
-                            Some(Ok(true)) => Some(Ok((subnet, path))),
-                            Some(Err(why)) => Some(Err((subnet, why))),
-                            _ => None,
-                        }
-                    }
                     Reach::Path(path) if path.kind.is_crossing() => Some(Ok((subnet, path))),
                     Reach::Path(_) => None,
                     Reach::Unknown(why) => Some(Err((subnet, why))),
@@ -256,23 +293,7 @@ fn vpc_reach(graph: &Graph, index: &Index, router: &Router<'_>, analysis: &mut A
             subnet,
             endpoint,
             path,
+            workloads: workloads.get(&vpc).cloned().unwrap_or(Ok(())),
         });
-    }
-}
-
-/// Is the VPC attached to the transit gateway (in the code)? Not known when an attachment
-/// whose transit gateway or VPC is not known may attach it.
-fn attachment(index: &Index, tgw: ResourceId, vpc: ResourceId) -> Result<bool, Undecided> {
-    if index.tgw_vpcs.get(&tgw).is_some_and(|v| v.contains(&vpc)) {
-        return Ok(true);
-    }
-    match index
-        .floating
-        .tgw_attachments
-        .iter()
-        .find(|(t, v, _)| t.is_none_or(|t| t == tgw) && v.is_none_or(|v| v == vpc))
-    {
-        Some((_, _, why)) => Err(why.clone()),
-        None => Ok(false),
     }
 }

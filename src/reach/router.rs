@@ -8,19 +8,24 @@ use std::rc::Rc;
 
 use super::lpm;
 use super::routes::{endpoint_subnets, route_table_of, routes_of, vpc_of, Candidate};
+use super::transit::{self, TgwEnd};
 use super::{Path, PathKind, Reach};
-use crate::model::{Graph, Index, Ipv4Net, Kind, ResourceId, TargetKind, Undecided, Val};
+use crate::model::{Graph, Index, Ipv4Net, Kind, ResourceId, TargetKind, TgwTable, Undecided, Val};
 
 /// Reachability queries over one graph, with what every query would recompute cached: a
 /// route table's routes, an endpoint's VPC and subnet CIDRs. A query is then a
 /// longest-prefix match over a few routes, without allocation.
 pub struct Router<'g> {
-    graph: &'g Graph,
-    index: &'g Index,
+    pub(super) graph: &'g Graph,
+    pub(super) index: &'g Index,
     tables: Cache<TableKey, TableRoutes>,
     endpoints: Cache<ResourceId, Outcome<EndpointTarget>>,
     targets: Targets,
     candidates: Cache<TableKey, Vec<usize>>,
+    /// Transit gateway route tables' routes (`transit.rs`).
+    pub(super) tgw_tables: Cache<TgwTable, Result<transit::TableRoutes, Undecided>>,
+    /// Walks through transit gateways: (gateway, entering attachment, prefix) → the walk.
+    pub(super) walks: Cache<(ResourceId, ResourceId, Ipv4Net), transit::Walk>,
 }
 
 /// A value, or why it is not known and where.
@@ -45,14 +50,14 @@ struct Targets {
 }
 
 /// The routes of one table (in one VPC), ready for matching.
-struct TableRoutes {
-    candidates: Vec<Candidate>,
+pub(super) struct TableRoutes {
+    pub(super) candidates: Vec<Candidate>,
     /// `candidates`' destinations, for [`lpm::best_route`]; only valid when `unknown` is
     /// `None`.
-    known: Vec<lpm::Route>,
+    pub(super) known: Vec<lpm::Route>,
     /// The first route whose destination is not known: every match in this table is then
     /// unknown (that route might be the longest).
-    unknown: Option<Undecided>,
+    pub(super) unknown: Option<Undecided>,
 }
 
 /// Where an interface endpoint's network interfaces are.
@@ -72,6 +77,8 @@ impl<'g> Router<'g> {
             endpoints: RefCell::default(),
             targets: Targets::default(),
             candidates: RefCell::default(),
+            tgw_tables: RefCell::default(),
+            walks: RefCell::default(),
         }
     }
 
@@ -179,18 +186,25 @@ impl<'g> Router<'g> {
                 let Some(tgw) = route.target.target() else {
                     return true;
                 };
-                // An attachment whose transit gateway or VPC is not known may be this one's.
-                if self
-                    .index
-                    .floating
-                    .tgw_attachments
-                    .iter()
-                    .any(|(t, _, _)| t.is_none_or(|t| t == tgw))
-                {
+                // Every VPC attached to a transit gateway peered with this one (or passed
+                // through on the way) may be reached.
+                let Some(gateways) = self.tgw_component(tgw) else {
                     return true;
-                }
-                for &vpc in self.index.tgw_vpcs.get(&tgw).into_iter().flatten() {
-                    in_vpc(vpc, out);
+                };
+                for &gw in &gateways {
+                    // An attachment whose transit gateway or VPC is not known may be this one's.
+                    if self
+                        .index
+                        .floating
+                        .tgw_attachments
+                        .iter()
+                        .any(|(t, _, _)| t.is_none_or(|t| t == gw))
+                    {
+                        return true;
+                    }
+                    for &vpc in self.index.tgw_vpcs.get(&gw).into_iter().flatten() {
+                        in_vpc(vpc, out);
+                    }
                 }
                 false
             }
@@ -216,6 +230,16 @@ impl<'g> Router<'g> {
                 Some(_) => false,
                 None => true,
             },
+            // A Cloud WAN core network: the VPCs attached to it, as its policy allows.
+            TargetKind::CoreNetwork => {
+                let Some(vpcs) = route.target.target().and_then(|c| self.cloudwan_vpcs(c)) else {
+                    return true;
+                };
+                for &vpc in vpcs {
+                    in_vpc(vpc, out);
+                }
+                false
+            }
             TargetKind::Unknown => true,
             TargetKind::Local
             | TargetKind::NatGateway
@@ -224,8 +248,7 @@ impl<'g> Router<'g> {
             | TargetKind::NetworkInterface
             | TargetKind::Instance
             | TargetKind::VpcEndpoint
-            | TargetKind::LocalGateway
-            | TargetKind::CoreNetwork => false,
+            | TargetKind::LocalGateway => false,
         }
     }
 
@@ -249,7 +272,7 @@ impl<'g> Router<'g> {
         target
     }
 
-    fn table(&self, vpc: ResourceId, table: Option<ResourceId>) -> Rc<TableRoutes> {
+    pub(super) fn table(&self, vpc: ResourceId, table: Option<ResourceId>) -> Rc<TableRoutes> {
         if let Some(cached) = self.tables.borrow().get(&(vpc, table)) {
             return Rc::clone(cached);
         }
@@ -309,6 +332,7 @@ impl<'g> Router<'g> {
             route,
             connection: None,
             assumption: None,
+            transit: None,
         };
         if source_vpc == target.vpc {
             return Ok(Path {
@@ -331,6 +355,8 @@ impl<'g> Router<'g> {
             let path = match_route(
                 graph, self.index, &routes, cidr, source_vpc, target.vpc, table,
             )?;
+            let path = self.through_transit(path, Some(subnet), source_vpc, target.vpc, cidr)?;
+            let path = self.through_cloudwan(path, source_vpc, target.vpc, cidr)?;
             let better = match &best {
                 None => true,
                 Some(b) => rank(path.kind) > rank(b.kind),
@@ -340,6 +366,182 @@ impl<'g> Router<'g> {
             }
         }
         Ok(best.unwrap_or_else(|| no_path(table, None)))
+    }
+}
+
+impl Router<'_> {
+    /// A path whose VPC route names a transit gateway, followed through the gateway's
+    /// route tables: a transit-gateway path when it is delivered into `dest_vpc`, else no
+    /// path (with the trace saying where it went or why it was dropped).
+    fn through_transit(
+        &self,
+        mut path: Path,
+        subnet: Option<ResourceId>,
+        source_vpc: ResourceId,
+        dest_vpc: ResourceId,
+        cidr: Ipv4Net,
+    ) -> Result<Path, Undecided> {
+        if path.kind != PathKind::TransitGateway {
+            return Ok(path);
+        }
+        let tgw = path.connection.expect("a transit-gateway path names it");
+        let trace = self.tgw_from_vpc(tgw, source_vpc, subnet, cidr)?;
+        if !matches!(trace.end, TgwEnd::Vpc { vpc, .. } if vpc == dest_vpc) {
+            path.kind = PathKind::NoPath;
+        }
+        path.transit = Some(Box::new(trace));
+        Ok(path)
+    }
+
+    /// The path back from `subnet` to `cidr` in `dest_vpc` (a consumer's subnet): its route
+    /// table's longest-prefix route, and through a transit gateway its tables (without the
+    /// availability-zone gate, which TGW002 checks).
+    ///
+    /// # Errors
+    /// Why it cannot be decided.
+    pub fn route_back(
+        &self,
+        subnet: ResourceId,
+        cidr: Ipv4Net,
+        dest_vpc: ResourceId,
+    ) -> Result<Path, Undecided> {
+        let graph = self.graph;
+        let Kind::Subnet(s) = &graph.get(subnet).kind else {
+            return Err(Undecided::new("not a subnet", graph.get(subnet).span));
+        };
+        let vpc = vpc_of(graph, &s.vpc)?;
+        let table = route_table_of(graph, self.index, subnet, vpc)?;
+        let routes = self.table(vpc, table);
+        if let Some(unknown) = &routes.unknown {
+            return Err(unknown.clone());
+        }
+        let path = match_route(graph, self.index, &routes, cidr, vpc, dest_vpc, table)?;
+        let path = self.through_transit(path, None, vpc, dest_vpc, cidr)?;
+        self.through_cloudwan(path, vpc, dest_vpc, cidr)
+    }
+
+    /// The routes of a subnet's effective table that name a transit gateway: (the gateway,
+    /// the resource that declares the route, its span), or why the table is not known.
+    /// A route whose transit gateway is not known is an `Err` item.
+    ///
+    /// # Errors
+    /// Why the subnet's table is not known.
+    #[allow(clippy::type_complexity)]
+    pub fn tgw_routes(
+        &self,
+        subnet: ResourceId,
+    ) -> Result<Vec<Result<(ResourceId, ResourceId, crate::source::Span), Undecided>>, Undecided>
+    {
+        let graph = self.graph;
+        let Kind::Subnet(s) = &graph.get(subnet).kind else {
+            return Err(Undecided::new("not a subnet", graph.get(subnet).span));
+        };
+        let vpc = vpc_of(graph, &s.vpc)?;
+        let table = route_table_of(graph, self.index, subnet, vpc)?;
+        // A route whose table is not known may be a route of this one to a gateway.
+        if let Some(why) = self.index.floating.routes.first() {
+            return Err(why.clone().context("a route may be in this subnet's table"));
+        }
+        let routes = self.table(vpc, table);
+        Ok(routes
+            .candidates
+            .iter()
+            .filter(|r| r.kind == TargetKind::TransitGateway)
+            .map(|r| {
+                r.target
+                    .target()
+                    .map(|t| (t, r.owner, r.span))
+                    .ok_or_else(|| {
+                        r.target
+                            .undecided(graph)
+                            .unwrap_or_else(|| Undecided::new("a literal id", r.target.span))
+                            .context("the transit gateway a route names is not known")
+                    })
+            })
+            .collect())
+    }
+
+    /// Where a subnet's traffic to the internet goes: the NAT or internet gateway its
+    /// default route (`0.0.0.0/0`) leads to, directly or through a transit gateway to an
+    /// egress VPC; `None` when it has no such path.
+    ///
+    /// # Errors
+    /// Why it cannot be decided.
+    pub fn egress(&self, subnet: ResourceId) -> Result<Option<ResourceId>, Undecided> {
+        let graph = self.graph;
+        let Kind::Subnet(s) = &graph.get(subnet).kind else {
+            return Err(Undecided::new("not a subnet", graph.get(subnet).span));
+        };
+        let vpc = vpc_of(graph, &s.vpc)?;
+        let everything = Ipv4Net::new(0, 0);
+        let mut from = subnet;
+        // Through appliance endpoints (a firewall or Gateway Load Balancer endpoint in the
+        // way), at most a few in a row.
+        for _ in 0..4 {
+            let table = route_table_of(graph, self.index, from, vpc)?;
+            let routes = self.table(vpc, table);
+            if let Some(unknown) = &routes.unknown {
+                return Err(unknown.clone());
+            }
+            let Some(i) = lpm::best_route(&routes.known, everything) else {
+                return Ok(None);
+            };
+            let route = &routes.candidates[i];
+            let target = route.target.target();
+            let unknown = || {
+                route
+                    .target
+                    .undecided(graph)
+                    .unwrap_or_else(|| Undecided::new("a literal id", route.target.span))
+                    .context("the next hop of the default route is not known")
+            };
+            match (route.kind, target.map(|t| &graph.get(t).kind)) {
+                (TargetKind::NatGateway, Some(_))
+                | (TargetKind::Gateway, Some(Kind::InternetGateway)) => return Ok(target),
+                (TargetKind::TransitGateway, Some(_)) => {
+                    let tgw = target.expect("matched");
+                    let trace = self.tgw_from_vpc(tgw, vpc, Some(from), everything)?;
+                    return Ok(match trace.end {
+                        TgwEnd::Internet { gateway, .. } => Some(gateway),
+                        _ => None,
+                    });
+                }
+                (TargetKind::VpcEndpoint, Some(_)) => {
+                    let appliance = target.expect("matched");
+                    match transit::appliance_subnet(graph, appliance, route.span)? {
+                        Some(next) => from = next,
+                        None => return Ok(None),
+                    }
+                }
+                // A NAT instance, a network interface: traffic may well leave for the
+                // internet there, which vpclint does not follow.
+                (TargetKind::Instance | TargetKind::NetworkInterface, Some(_)) => {
+                    return Err(Undecided::new(
+                        format!(
+                            "the default route leads to {}, which vpclint does not follow (a NAT instance?)",
+                            graph.get(target.expect("matched")).address
+                        ),
+                        route.span,
+                    ))
+                }
+                (TargetKind::Local, _) => return Ok(None),
+                (TargetKind::CoreNetwork, Some(_)) => {
+                    return Err(Undecided::new(
+                        "the default route leads to a Cloud WAN core network, whose policy decides where it goes",
+                        route.span,
+                    ))
+                }
+                (TargetKind::Unknown, _) | (_, None) => return Err(unknown()),
+                _ => return Ok(None),
+            }
+        }
+        Err(Undecided::new(
+            format!(
+                "the default route of {} passes too many appliances",
+                graph.get(subnet).address
+            ),
+            graph.get(subnet).span,
+        ))
     }
 }
 
@@ -394,7 +596,10 @@ fn rank(kind: PathKind) -> u8 {
     match kind {
         PathKind::NoPath => 0,
         PathKind::Other => 1,
-        PathKind::SameVpc | PathKind::TransitGateway | PathKind::DirectConnect => 2,
+        PathKind::SameVpc
+        | PathKind::TransitGateway
+        | PathKind::CloudWan
+        | PathKind::DirectConnect => 2,
         PathKind::IntraRegionPeering | PathKind::InterRegionPeering | PathKind::Vpn => 3,
     }
 }
@@ -419,6 +624,7 @@ fn match_route(
             route: None,
             connection: None,
             assumption: None,
+            transit: None,
         });
     };
     let path = |kind, connection, assumption| Path {
@@ -427,6 +633,7 @@ fn match_route(
         route: Some((route.owner, route.span)),
         connection,
         assumption,
+        transit: None,
     };
     let target = route.target.target();
     let target_kind = target.map(|t| &graph.get(t).kind);
@@ -446,8 +653,20 @@ fn match_route(
         TargetKind::NetworkInterface
         | TargetKind::Instance
         | TargetKind::VpcEndpoint
-        | TargetKind::LocalGateway
-        | TargetKind::CoreNetwork => Ok(path(PathKind::Other, target, None)),
+        | TargetKind::LocalGateway => Ok(path(PathKind::Other, target, None)),
+        // Which attachments a core network connects is decided by its policy's segments
+        // (`reach/cloudwan.rs`).
+        TargetKind::CoreNetwork => match target {
+            Some(_) => Ok(path(PathKind::CloudWan, target, None)),
+            None => Err(Undecided::new(
+                route
+                    .target
+                    .unknown_reason()
+                    .unwrap_or("a literal core network ARN"),
+                route.target.span,
+            )
+            .context("the route's Cloud WAN core network is not known")),
+        },
         TargetKind::Unknown => Err(Undecided::new(
             route.target.unknown_reason().unwrap_or("unknown target"),
             route.span,

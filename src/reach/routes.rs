@@ -147,7 +147,10 @@ pub(super) fn routes_of(
 
 /// An endpoint's subnets: its `subnet_ids` / `SubnetIds` and its subnet-association
 /// resources.
-pub(super) fn endpoint_subnets(
+///
+/// # Errors
+/// Why they are not known.
+pub fn endpoint_subnets(
     graph: &Graph,
     index: &Index,
     endpoint: ResourceId,

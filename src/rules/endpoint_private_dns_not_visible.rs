@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 use super::service_dns::dns_name;
 use super::verdict::{resource_name, Rule, Verdict};
 use super::{witness, RuleContext, RuleMeta};
-use crate::diagnostic::{Diagnostic, Related};
+use crate::diagnostic::{Diagnostic, Related, Severity};
 use crate::model::cidr::parse_ipv4;
 use crate::model::{Endpoint, Graph, Index, Kind, Prop, ResourceId, SymStr, Undecided, Val};
 use crate::reach::{vpc_cidrs, Path, PathKind, VpcReach};
@@ -142,10 +142,6 @@ impl Rule for Dns001 {
                 why.context(format!("whether {address} has private DNS is not known")),
             );
         }
-        let path = match &reach.path {
-            Ok(path) => path,
-            Err(why) => return Verdict::unchecked(reach.vpc, why.clone()),
-        };
         let Some(endpoint_vpc) = e.vpc.target() else {
             unreachable!("reached endpoints have a VPC");
         };
@@ -193,7 +189,21 @@ impl Rule for Dns001 {
             service,
             name: &name,
         };
-        match resolution(graph, ctx.index, &self.resources, reach.vpc, &target) {
+        // A name that resolves in the VPC passes whatever else is known; otherwise only a VPC
+        // that runs workloads is a consumer (transit, egress and inspection VPCs pass traffic
+        // on and resolve nothing), and only over a path that is known.
+        let resolves = resolution(graph, ctx.index, &self.resources, reach.vpc, &target);
+        if matches!(resolves, Resolution::Resolves) {
+            return Verdict::Pass;
+        }
+        if let Err(why) = &reach.workloads {
+            return Verdict::unchecked(reach.vpc, why.clone());
+        }
+        let path = match &reach.path {
+            Ok(path) => path,
+            Err(why) => return Verdict::unchecked(reach.vpc, why.clone()),
+        };
+        match resolves {
             Resolution::Resolves => Verdict::Pass,
             Resolution::Unknown(why) => Verdict::unchecked(reach.vpc, why),
             Resolution::DoesNot => Verdict::finding(diagnostic(
@@ -203,6 +213,7 @@ impl Rule for Dns001 {
                 path,
                 &target,
                 &self.dns_resolution_on,
+                ctx.analysis.consumers.egress.get(&reach.vpc),
             )),
         }
     }
@@ -223,6 +234,47 @@ impl Rule for Dns001 {
     }
 }
 
+/// What the consumer's calls do when the name resolves to public addresses: they bypass the
+/// endpoint through a NAT or internet gateway (a warning), or they fail (an error); and the
+/// assumption, when that is not known.
+fn consequence(
+    graph: &Graph,
+    vpc: &str,
+    egress: Option<&Result<Option<ResourceId>, Undecided>>,
+) -> (Severity, String, Option<String>) {
+    match egress {
+        Some(Ok(Some(gateway))) => (
+            Severity::Warning,
+            format!(
+                ", so calls from {vpc} bypass the endpoint (its policy and private path) and reach the service's public endpoint through {}",
+                graph.get(*gateway).address
+            ),
+            None,
+        ),
+        Some(Ok(None)) => (
+            Severity::Error,
+            format!(
+                ", and {vpc} has no path to them (no NAT or internet gateway, no transit gateway route to an egress VPC), so its calls to the service fail"
+            ),
+            None,
+        ),
+        Some(Err(why)) => (
+            Severity::Error,
+            ", so its calls to the service fail, or bypass the endpoint where a path to the internet exists".to_owned(),
+            Some(format!(
+                "whether {vpc} reaches the service's public endpoint is not known: {}",
+                why.reason
+            )),
+        ),
+        None => (
+            Severity::Error,
+            ", so its calls to the service fail, or bypass the endpoint where a path to the internet exists".to_owned(),
+            None,
+        ),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
 fn diagnostic(
     graph: &Graph,
     meta: &'static RuleMeta,
@@ -230,8 +282,10 @@ fn diagnostic(
     found: &Path,
     target: &Target<'_>,
     dns_resolution_on: &HashSet<ResourceId>,
+    egress: Option<&Result<Option<ResourceId>, Undecided>>,
 ) -> Diagnostic {
     let vpc = graph.get(reach.vpc);
+    let (severity, consequence, assumption) = consequence(graph, &vpc.address, egress);
     let endpoint = graph.get(target.endpoint);
     let endpoint_vpc = graph.get(target.endpoint_vpc);
     let connection = found.connection.map(|c| graph.get(c));
@@ -247,6 +301,7 @@ fn diagnostic(
         ("connection", connection_name),
         ("endpoint_vpc", endpoint_vpc.address.as_str()),
         ("note", note.as_str()),
+        ("consequence", consequence.as_str()),
     ];
     let mut related = Vec::new();
     let mut path = vec![vpc.address.clone()];
@@ -273,6 +328,8 @@ fn diagnostic(
     Diagnostic {
         related,
         path,
+        severity,
+        assumptions: assumption.into_iter().collect(),
         ..meta.finding(&args, &vpc.address, vpc.span, reach.vpc)
     }
 }

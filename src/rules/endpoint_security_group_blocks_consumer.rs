@@ -1,100 +1,198 @@
-//! NET001: an interface endpoint's security groups admit no HTTPS (TCP 443) from a
-//! consumer in another VPC that routes to it.
+//! NET001: an interface endpoint's security groups do not admit the ports its service
+//! listens on (443 for most AWS services; `rules/service-ports.csv`; an endpoint service's
+//! load balancer listeners) from a consumer in another VPC that routes to it.
 
 use std::collections::BTreeMap;
 
+use super::service_ports::{endpoint_ports, Needs, Ports};
 use super::verdict::{resource_name, Rule, Unchecked, Verdict};
 use super::{witness, RuleContext, RuleMeta};
 use crate::diagnostic::{Diagnostic, Related};
 use crate::model::{Graph, Index, IngressRule, Ipv4Net, Kind, Prop, ResourceId, Undecided, Val};
+use crate::reach::PathKind;
 
-/// Does one rule admit TCP 443 from `cidr`? Why not known, when it depends on something
-/// unknown.
-fn admits(graph: &Graph, rule: &IngressRule, cidr: Ipv4Net) -> Result<bool, Undecided> {
+/// An inclusive TCP port range.
+type PortRange = (i64, i64);
+
+/// The TCP port range one rule admits from `cidr` (`None`: it admits nothing from it).
+/// When that depends on something unknown: why, with the port range when it is known (so
+/// that a rule for other ports cannot block a decision). `refs_admit_nothing`: the rule's
+/// security-group references cannot match the consumer (across a transit gateway or
+/// inter-Region peering, AWS does not support referencing for PrivateLink endpoints).
+fn rule_admits(
+    graph: &Graph,
+    rule: &IngressRule,
+    cidr: Ipv4Net,
+    refs_admit_nothing: bool,
+) -> Result<Option<PortRange>, (Option<PortRange>, Undecided)> {
     let protocol = match rule.protocol.as_ref() {
         Some(p) => match &p.val {
             Val::Known(p) => p.to_ascii_lowercase(),
             _ => {
-                return Err(p
-                    .undecided(graph)
-                    .expect("not known")
-                    .context("an ingress rule's protocol is not known"))
+                return Err((
+                    None,
+                    p.undecided(graph)
+                        .expect("not known")
+                        .context("an ingress rule's protocol is not known"),
+                ))
             }
         },
         // CloudFormation and Terraform both require the protocol; absent means unreadable.
-        None => return Err(Undecided::new("an ingress rule has no protocol", rule.span)),
+        None => {
+            return Err((
+                None,
+                Undecided::new("an ingress rule has no protocol", rule.span),
+            ))
+        }
     };
     let all_traffic = matches!(protocol.as_str(), "-1" | "all");
     if !(all_traffic || matches!(protocol.as_str(), "tcp" | "6")) {
-        return Ok(false);
+        return Ok(None);
     }
-    if !all_traffic {
+    let range = if all_traffic {
+        (0, 65535)
+    } else {
         let port = |p: Option<&Prop<i64>>| match p {
             Some(Prop {
                 val: Val::Known(n), ..
             }) => Ok(*n),
-            Some(p) => Err(p
-                .undecided(graph)
-                .expect("not known")
-                .context("an ingress rule's port is not known")),
-            None => Err(Undecided::new(
-                "an ingress rule has no port range",
-                rule.span,
+            Some(p) => Err((
+                None,
+                p.undecided(graph)
+                    .expect("not known")
+                    .context("an ingress rule's port is not known"),
+            )),
+            None => Err((
+                None,
+                Undecided::new("an ingress rule has no port range", rule.span),
             )),
         };
         let from = port(rule.from_port.as_ref())?;
         let to = port(rule.to_port.as_ref())?;
-        let covers = (from <= 443 && 443 <= to) || (from == -1 && to == -1);
-        if !covers {
-            return Ok(false);
+        if from == -1 && to == -1 {
+            (0, 65535)
+        } else {
+            (from, to)
         }
-    }
-    let mut answer = Ok(false);
+    };
+    let mut answer = Ok(None);
     if let Some(cidrs) = &rule.cidrs {
         match &cidrs.val {
             Val::Known(items) => {
                 for c in items {
                     match &c.val {
-                        Val::Known(net) if net.overlaps(cidr) => return Ok(true),
+                        Val::Known(net) if net.overlaps(cidr) => return Ok(Some(range)),
                         Val::Known(_) => {}
                         _ => {
                             if answer.is_ok() {
-                                answer = Err(c
-                                    .undecided(graph)
-                                    .expect("not known")
-                                    .context("an ingress rule's CIDR is not known"));
+                                answer = Err((
+                                    Some(range),
+                                    c.undecided(graph)
+                                        .expect("not known")
+                                        .context("an ingress rule's CIDR is not known"),
+                                ));
                             }
                         }
                     }
                 }
             }
             _ => {
-                answer = Err(cidrs
-                    .undecided(graph)
-                    .expect("not known")
-                    .context("an ingress rule's CIDRs are not known"));
+                answer = Err((
+                    Some(range),
+                    cidrs
+                        .undecided(graph)
+                        .expect("not known")
+                        .context("an ingress rule's CIDRs are not known"),
+                ));
             }
         }
     }
     // Membership of another group, or a prefix list's contents: not in the model. The
     // first unknown is the one reported.
     if let Some(groups) = &rule.source_security_groups {
-        if answer.is_ok() && !matches!(&groups.val, Val::Known(items) if items.is_empty()) {
-            answer = Err(Undecided::new(
-                "the members of a security group it references are not known",
-                groups.span,
-            )
-            .context("an ingress rule admits a security group"));
+        let empty = matches!(&groups.val, Val::Known(items) if items.is_empty());
+        if answer.is_ok() && !empty && !refs_admit_nothing {
+            answer = Err((
+                Some(range),
+                Undecided::new(
+                    "the members of a security group it references are not known",
+                    groups.span,
+                )
+                .context("an ingress rule admits a security group"),
+            ));
         }
     }
     if let (Some(span), Ok(_)) = (rule.prefix_lists, &answer) {
-        answer = Err(Undecided::new(
-            "the entries of a managed prefix list are not in the code",
-            span,
-        )
-        .context("an ingress rule admits a prefix list"));
+        answer = Err((
+            Some(range),
+            Undecided::new(
+                "the entries of a managed prefix list are not in the code",
+                span,
+            )
+            .context("an ingress rule admits a prefix list"),
+        ));
     }
     answer
+}
+
+/// The required port ranges the rules do not admit from `cidr`: empty when the consumer is
+/// admitted; why not known when a rule whose answer is not known could admit what is
+/// missing.
+fn missing_ports(
+    graph: &Graph,
+    rules: &[&IngressRule],
+    cidr: Ipv4Net,
+    ports: &Ports,
+    refs_admit_nothing: bool,
+) -> Result<Vec<(i64, i64)>, Undecided> {
+    let mut admitted: Vec<(i64, i64)> = Vec::new();
+    let mut unknown: Vec<(Option<(i64, i64)>, Undecided)> = Vec::new();
+    for rule in rules {
+        match rule_admits(graph, rule, cidr, refs_admit_nothing) {
+            Ok(Some(range)) => admitted.push(range),
+            Ok(None) => {}
+            Err(u) => unknown.push(u),
+        }
+    }
+    let missing: Vec<(i64, i64)> = ports
+        .ranges
+        .iter()
+        .copied()
+        .filter(|&r| !covered(&admitted, r))
+        .collect();
+    let satisfied = match ports.needs {
+        Needs::All => missing.is_empty(),
+        Needs::Any => missing.len() < ports.ranges.len(),
+    };
+    if satisfied {
+        return Ok(Vec::new());
+    }
+    let could_admit = |range: Option<(i64, i64)>| {
+        range.is_none_or(|(a, b)| missing.iter().any(|&(c, d)| a <= d && c <= b))
+    };
+    if let Some((_, why)) = unknown.into_iter().find(|(range, _)| could_admit(*range)) {
+        return Err(why);
+    }
+    Ok(missing)
+}
+
+/// Does the union of `admitted` ranges cover `range`?
+fn covered(admitted: &[(i64, i64)], range: (i64, i64)) -> bool {
+    let mut sorted = admitted.to_vec();
+    sorted.sort_unstable();
+    let mut next = range.0;
+    for (a, b) in sorted {
+        if a > next {
+            break;
+        }
+        if b >= next {
+            next = b.saturating_add(1);
+        }
+        if next > range.1 {
+            return true;
+        }
+    }
+    next > range.1
 }
 
 /// The rules of the endpoint's groups, and how to name the groups; why not known, when the
@@ -200,7 +298,7 @@ fn floating_admission(ctx: &RuleContext<'_>, cidr: Ipv4Net) -> Option<Undecided>
         let Kind::SecurityGroupIngress(i) = &graph.get(id).kind else {
             continue;
         };
-        if admits(graph, &i.rule, cidr) != Ok(false) {
+        if rule_admits(graph, &i.rule, cidr, false) != Ok(None) {
             return Some(i.group.undecided(graph).map_or_else(
                 || Undecided::new("a literal security group id", i.group.span),
                 |why| {
@@ -233,7 +331,9 @@ fn floating_admission(ctx: &RuleContext<'_>, cidr: Ipv4Net) -> Option<Undecided>
                         rules.push(&i.rule);
                     }
                 }
-                rules.iter().any(|r| admits(graph, r, cidr) != Ok(false))
+                rules
+                    .iter()
+                    .any(|r| rule_admits(graph, r, cidr, false) != Ok(None))
             }
             _ => true,
         };
@@ -352,36 +452,75 @@ impl Rule for Net001 {
                 )
             }
         };
+        // A consumer whose VPC has an endpoint of its own for the service, with private DNS,
+        // resolves the service's name to that one and never connects to this endpoint.
+        let own = subnet.vpc.target().map_or(Ok(None), |vpc| {
+            analysis.consumers.own_endpoint(graph, vpc, endpoint_id)
+        });
+        let uses_this = match own {
+            Ok(Some(_)) => return Verdict::Pass,
+            Ok(None) => Ok(()),
+            Err(why) => Err(why),
+        };
         let (rules, groups) = match endpoint_rules(graph, ctx.index, endpoint_id) {
             Ok(found) => found,
             Err(why) => return Verdict::unchecked(endpoint_id, why),
         };
-        // The groups decide first: a consumer they admit passes whatever the path.
-        let mut verdict = Ok(false);
-        for rule in &rules {
-            match admits(graph, rule, cidr) {
-                Ok(true) => return Verdict::Pass,
-                Ok(false) => {}
-                Err(why) => {
-                    if verdict.is_ok() {
-                        verdict = Err(why);
-                    }
-                }
-            }
-        }
-        let Some(reachable) = crossing else {
+        let Kind::Endpoint(e) = &graph.get(endpoint_id).kind else {
+            unreachable!("asked about endpoints");
+        };
+        let ports = match endpoint_ports(graph, ctx.index, endpoint_id, e) {
+            Ok(ports) => ports,
+            Err(why) => return Verdict::unchecked(endpoint_id, why),
+        };
+        // A security-group reference never matches a consumer across a transit gateway or
+        // inter-Region peering: AWS does not support it for PrivateLink endpoints. The
+        // groups decide first: a consumer they admit passes whatever the path.
+        let without_refs = match missing_ports(graph, &rules, cidr, &ports, true) {
+            Ok(missing) if missing.is_empty() => return Verdict::Pass,
+            Ok(missing) => missing,
+            Err(why) => return Verdict::unchecked(endpoint_id, why),
+        };
+        let path_unknown = || {
             let Err(why) = &entries[0].path else {
                 unreachable!("an entry without a crossing path is undecided");
             };
-            return Verdict::unchecked(consumer, why.clone());
+            Verdict::unchecked(consumer, why.clone())
         };
-        if let Err(why) = verdict {
-            return Verdict::unchecked(endpoint_id, why);
-        }
+        let refs_admit_nothing = crossing.map(|r| {
+            matches!(
+                &r.path,
+                Ok(p) if matches!(
+                    p.kind,
+                    PathKind::TransitGateway | PathKind::CloudWan | PathKind::InterRegionPeering
+                )
+            )
+        });
+        let missing = if refs_admit_nothing == Some(true) {
+            without_refs
+        } else {
+            match missing_ports(graph, &rules, cidr, &ports, false) {
+                Ok(missing) if missing.is_empty() => return Verdict::Pass,
+                Ok(missing) => missing,
+                // A reference that may admit the consumer over this path.
+                Err(why) if refs_admit_nothing.is_some() => {
+                    return Verdict::unchecked(endpoint_id, why)
+                }
+                // Whether the reference may admit it depends on the path.
+                Err(_) => return path_unknown(),
+            }
+        };
+        let Some(reachable) = crossing else {
+            return path_unknown();
+        };
         // No rule of the endpoint's groups admits the consumer: a rule or group that may
         // belong to them (its group or endpoint is not known) decides instead.
         if let Some(why) = floating_admission(ctx, cidr) {
             return Verdict::unchecked(endpoint_id, why);
+        }
+        // Whether the consumer uses this endpoint at all.
+        if let Err(why) = uses_this {
+            return Verdict::unchecked(consumer, why);
         }
         let Ok(path) = &reachable.path else {
             unreachable!("found crossing");
@@ -390,12 +529,14 @@ impl Rule for Net001 {
         let compute = graph.get(consumer);
         let cidr_text = cidr.to_string();
         let path_kind = path.kind.describe();
+        let ports_text = Ports::describe(&missing, ports.needs);
         let args = [
             ("endpoint", endpoint.address.as_str()),
             ("consumer", compute.address.as_str()),
             ("cidr", cidr_text.as_str()),
             ("groups", groups.as_str()),
             ("path_kind", path_kind),
+            ("ports", ports_text.as_str()),
         ];
         let span = match &endpoint.kind {
             Kind::Endpoint(e) => e.security_groups.as_ref().map_or(endpoint.span, |g| g.span),
@@ -460,7 +601,13 @@ mod tests {
     }
 
     fn decide(r: &IngressRule, cidr: Ipv4Net) -> Option<bool> {
-        admits(&Graph::default(), r, cidr).ok()
+        let https = Ports {
+            ranges: vec![(443, 443)],
+            needs: Needs::All,
+        };
+        missing_ports(&Graph::default(), &[r], cidr, &https, false)
+            .ok()
+            .map(|m| m.is_empty())
     }
 
     #[test]

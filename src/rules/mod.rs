@@ -12,8 +12,12 @@ pub mod endpoint_private_dns_not_visible;
 pub mod endpoint_security_group_blocks_consumer;
 pub mod instance_types;
 pub mod meta;
+pub mod no_return_route;
 pub mod private_dns_without_vpc_dns_attributes;
 pub mod service_dns;
+pub mod service_ports;
+pub mod tgw_attachment_az_gap;
+pub mod tgw_drops_routed_traffic;
 pub mod unknown_instance_type;
 pub mod verdict;
 pub mod witness;
@@ -59,6 +63,9 @@ registry! {
         DNS002 => private_dns_without_vpc_dns_attributes::Dns002,
         DNS003 => amazon_dns_queried_across_vpcs::Dns003,
         NET001 => endpoint_security_group_blocks_consumer::Net001,
+        NET002 => no_return_route::Net002,
+        TGW001 => tgw_drops_routed_traffic::Tgw001,
+        TGW002 => tgw_attachment_az_gap::Tgw002,
     }
     suppressions {
         SUP001,

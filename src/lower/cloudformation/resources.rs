@@ -3,15 +3,18 @@
 //! (`eval.rs`): `Fn::If` branches are followed, `AWS::NoValue` makes a property absent.
 
 use super::eval::{EVal, Spanned, World};
+use crate::lower::cloudwan;
 use crate::lower::{list_items, single, Props, Scalar};
+use crate::model::cloudwan::{CloudWanAttachment, CoreNetwork, Tags};
 use crate::model::{
     Compute, ComputeKind, DhcpOptions, DhcpOptionsAssociation, Directory, DxGatewayAssociation,
-    Endpoint, HostedZone, IngressRule, Kind, LaunchTemplate, ListProp, NetworkInterface, Peering,
-    Prop, RefProp, ResolverEndpoint, ResolverRule, ResolverRuleAssociation, Route,
-    Route53ProfileAssociation, Route53ProfileResourceAssociation, RouteResource, RouteTable,
-    RouteTableAssociation, RouteTarget, SecurityGroup, SecurityGroupIngress, Subnet, TargetKind,
-    TransitGatewayVpcAttachment, Val, VgwRoutePropagation, Vpc, VpcCidrBlock, VpnConnection,
-    VpnConnectionRoute, VpnGateway, VpnGatewayAttachment,
+    Endpoint, EndpointService, Firewall, HostedZone, IngressRule, Kind, LaunchTemplate, LbListener,
+    ListProp, NetworkInterface, Peering, Prop, RefProp, ResolverEndpoint, ResolverRule,
+    ResolverRuleAssociation, Route, Route53ProfileAssociation, Route53ProfileResourceAssociation,
+    RouteResource, RouteTable, RouteTableAssociation, RouteTarget, SecurityGroup,
+    SecurityGroupIngress, Subnet, TargetKind, TgwPeeringAttachment, TgwRoute, TgwRouteTable,
+    TgwTableLink, TransitGateway, TransitGatewayVpcAttachment, Val, VgwRoutePropagation, Vpc,
+    VpcCidrBlock, VpnConnection, VpnConnectionRoute, VpnGateway, VpnGatewayAttachment,
 };
 use crate::source::Span;
 use crate::syntax::tree::Node;
@@ -81,6 +84,27 @@ impl<'w, 'a> Ctx<'w, 'a> {
                     .collect()
             })
             .unwrap_or_default()
+    }
+
+    /// A VPC's ARN built with `Fn::Sub` (`arn:${AWS::Partition}:ec2:…:vpc/${MyVpc}`: a VPC
+    /// has no `Arn` attribute) as a reference to the VPC; else the property as written.
+    fn vpc_arn(&self, key: &str) -> RefProp {
+        let built = self.get(key).and_then(|node| {
+            let (name, arg) = node.as_intrinsic()?;
+            if name != "Fn::Sub" {
+                return None;
+            }
+            let template = arg
+                .as_scalar_str()
+                .or_else(|| arg.as_seq()?.first()?.as_scalar_str())?;
+            let logical = template.strip_suffix('}')?.rsplit_once(":vpc/${")?.1;
+            let id = *self.world.ids.borrow().get(&(self.inst, logical))?;
+            Some(Prop {
+                val: Val::Ref(id, String::new()),
+                span: self.span(node),
+            })
+        });
+        built.unwrap_or_else(|| self.required_reference(key))
     }
 
     /// SAM's `Globals.<section>` of the template, read as properties.
@@ -181,8 +205,8 @@ pub(super) fn lower_resource(type_name: &str, r: &Ctx<'_, '_>) -> Kind {
             vpc: r.required_reference("VpcId"),
             cidr: r.cidr("CidrBlock"),
             availability_zone: r
-                .string("AvailabilityZone")
-                .or_else(|| r.string("AvailabilityZoneId")),
+                .symbolic("AvailabilityZone")
+                .or_else(|| r.symbolic("AvailabilityZoneId")),
             ipv6_native: r.boolean("Ipv6Native"),
         }),
         "AWS::EC2::RouteTable" => Kind::RouteTable(RouteTable {
@@ -246,15 +270,108 @@ pub(super) fn lower_resource(type_name: &str, r: &Ctx<'_, '_>) -> Kind {
                 .cidr("DestinationCidrBlock")
                 .unwrap_or_else(|| Prop::unknown("DestinationCidrBlock is not set", r.decl)),
         }),
-        "AWS::EC2::TransitGateway" => Kind::TransitGateway,
+        "AWS::EC2::TransitGateway" => Kind::TransitGateway(TransitGateway {
+            default_association: r.string("DefaultRouteTableAssociation"),
+            default_propagation: r.string("DefaultRouteTablePropagation"),
+            association_default_table: r.reference("AssociationDefaultRouteTableId"),
+            propagation_default_table: r.reference("PropagationDefaultRouteTableId"),
+        }),
+        // CloudFormation attachments have no opt-out of the gateway's default association
+        // and propagation (domain-2026 §4.1).
         "AWS::EC2::TransitGatewayVpcAttachment" | "AWS::EC2::TransitGatewayAttachment" => {
             Kind::TransitGatewayVpcAttachment(TransitGatewayVpcAttachment {
                 vpc: r.required_reference("VpcId"),
                 transit_gateway: r.required_reference("TransitGatewayId"),
                 subnets: r.references("SubnetIds"),
                 dns_support: r.child("Options").and_then(|o| o.string("DnsSupport")),
+                default_association: None,
+                default_propagation: None,
             })
         }
+        "AWS::EC2::TransitGatewayPeeringAttachment" => {
+            Kind::TgwPeeringAttachment(TgwPeeringAttachment {
+                transit_gateway: r.required_reference("TransitGatewayId"),
+                peer_transit_gateway: r.required_reference("PeerTransitGatewayId"),
+                peer_region: r.symbolic("PeerRegion"),
+            })
+        }
+        "AWS::EC2::TransitGatewayRouteTable" => Kind::TgwRouteTable(TgwRouteTable {
+            transit_gateway: r.required_reference("TransitGatewayId"),
+        }),
+        "AWS::EC2::TransitGatewayRouteTableAssociation" => Kind::TgwAssociation(TgwTableLink {
+            attachment: r.required_reference("TransitGatewayAttachmentId"),
+            route_table: r.required_reference("TransitGatewayRouteTableId"),
+        }),
+        "AWS::EC2::TransitGatewayRouteTablePropagation" => Kind::TgwPropagation(TgwTableLink {
+            attachment: r.required_reference("TransitGatewayAttachmentId"),
+            route_table: r.required_reference("TransitGatewayRouteTableId"),
+        }),
+        "AWS::EC2::TransitGatewayRoute" => Kind::TgwRoute(TgwRoute {
+            route_table: r.required_reference("TransitGatewayRouteTableId"),
+            destination: r
+                .cidr("DestinationCidrBlock")
+                .unwrap_or_else(|| Prop::unknown("DestinationCidrBlock is not set", r.decl)),
+            attachment: r.reference("TransitGatewayAttachmentId"),
+            blackhole: r.boolean("Blackhole"),
+            prefix_list: false,
+        }),
+        "AWS::NetworkFirewall::Firewall" => Kind::Firewall(Firewall {
+            vpc: r.reference("VpcId"),
+            subnets: {
+                let subnets: Vec<RefProp> = r
+                    .children("SubnetMappings")
+                    .iter()
+                    .filter_map(|m| m.reference("SubnetId"))
+                    .collect();
+                (!subnets.is_empty()).then(|| Prop::known(subnets, r.decl))
+            },
+            transit_gateway: r.reference("TransitGatewayId"),
+        }),
+        "AWS::NetworkManager::CoreNetwork" => Kind::CoreNetwork(CoreNetwork {
+            policy: r.get("PolicyDocument").map(|node| {
+                let span = r.span(node);
+                let read = match node.as_scalar_str() {
+                    Some(text) => cloudwan::from_json(text),
+                    None => cloudwan::read(node),
+                };
+                match read {
+                    Ok(policy) => Prop::known(policy, span),
+                    Err(reason) => Prop::unknown(reason, span),
+                }
+            }),
+        }),
+        "AWS::NetworkManager::VpcAttachment" => Kind::CloudWanAttachment(CloudWanAttachment {
+            core_network: r.required_reference("CoreNetworkId"),
+            vpc: r.vpc_arn("VpcArn"),
+            subnets: r.references("SubnetArns"),
+            tags: r.get("Tags").map(|node| {
+                let pairs: Result<Vec<(String, String)>, String> = r
+                    .children("Tags")
+                    .iter()
+                    .map(|t| match (t.string("Key"), t.string("Value")) {
+                        (Some(k), Some(v)) => match (k.val, v.val) {
+                            (Val::Known(k), Val::Known(v)) => Ok((k, v)),
+                            _ => Err("a tag is not known".to_owned()),
+                        },
+                        _ => Err("a tag without a Key or Value".to_owned()),
+                    })
+                    .collect();
+                let span = r.span(node);
+                match pairs {
+                    Ok(pairs) if node.as_seq().is_some() => Prop::known(Tags(pairs), span),
+                    Ok(_) => Prop::unknown("the tags are not a literal list", span),
+                    Err(reason) => Prop::unknown(reason, span),
+                }
+            }),
+        }),
+        "AWS::EC2::VPCEndpointService" => Kind::EndpointService(EndpointService {
+            load_balancers: r.references("NetworkLoadBalancerArns"),
+        }),
+        "AWS::ElasticLoadBalancingV2::Listener" => Kind::LbListener(LbListener {
+            load_balancer: r.required_reference("LoadBalancerArn"),
+            port: r.integer("Port"),
+            protocol: r.string("Protocol"),
+        }),
         "AWS::DirectConnect::DirectConnectGateway" => Kind::DxGateway,
         "AWS::DirectConnect::DirectConnectGatewayAssociation" => {
             Kind::DxGatewayAssociation(DxGatewayAssociation {

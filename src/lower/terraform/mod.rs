@@ -33,6 +33,7 @@ use self::eval::{Env, Evaluator};
 use self::resources::TfBlock;
 use self::value::Value;
 use super::{as_ref_prop, LowerError, ParsedFile, Props, Scalar};
+use crate::model::cloudwan::Tags;
 use crate::model::{CallSite, Graph, ListProp, Note, Prop, RefProp, ResourceId, Val};
 use crate::source::{FileId, Span};
 use crate::syntax::hcl::{Body, Expr, ExprKind};
@@ -549,6 +550,35 @@ impl TfBlock for Ctx<'_, '_> {
 
     fn attr_span(&self, key: &str) -> Option<Span> {
         self.eval(key).map(|(_, expr)| self.span(expr))
+    }
+
+    fn string_map(&self, key: &str) -> Option<Prop<Tags>> {
+        let (value, expr) = self.eval(key)?;
+        let span = self.span(expr);
+        let text = |v: &Value| match v.resolved() {
+            Ok(Value::String(s)) => Ok(s.clone()),
+            Ok(Value::Number(n)) => Ok(value::format_number(*n)),
+            Ok(Value::Bool(b)) => Ok(b.to_string()),
+            Ok(other) => Err(format!(
+                "a {} where a string was expected",
+                other.type_name()
+            )),
+            Err(e) => Err(stop_text(e)),
+        };
+        let val = match value.resolved() {
+            Ok(Value::Map(map)) => map
+                .iter()
+                .map(|(k, v)| text(v).map(|t| (k.clone(), t)))
+                .collect::<Result<Vec<_>, _>>()
+                .map_or_else(Val::Unknown, |pairs| Val::Known(Tags(pairs))),
+            Ok(other) => Val::Unknown(format!("{key} is a {}", other.type_name())),
+            Err(e) => Val::Unknown(stop_text(e)),
+        };
+        let val = match (&self.poison, val) {
+            (Some(reason), Val::Known(_)) => Val::Unknown(reason.to_string()),
+            (_, val) => val,
+        };
+        Some(Prop { val, span })
     }
 }
 

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use super::modules::ModuleDef;
 use super::resources::{lower_resource, TfBlock};
 use crate::lower::{as_ref_prop, LowerError, Props, Scalar};
+use crate::model::cloudwan::Tags;
 use crate::model::{Graph, ListProp, Prop, RefProp, ResourceId, SymStr, Val};
 use crate::source::{FileId, Span};
 use crate::syntax::hcl::Body;
@@ -529,6 +530,38 @@ impl TfBlock for PlanCtx<'_, '_, '_> {
                 value: J::Seq(items),
                 ..
             }) if !items.is_empty() => Some(self.span_of(key, self.values.get(key))),
+            _ => None,
+        }
+    }
+
+    fn string_map(&self, key: &str) -> Option<Prop<Tags>> {
+        match self.values.get(key) {
+            Some(
+                node @ Node {
+                    value: J::Map(entries),
+                    ..
+                },
+            ) => {
+                let pairs: Option<Vec<(String, String)>> = entries
+                    .iter()
+                    .map(|e| {
+                        e.value
+                            .as_scalar_str()
+                            .map(|v| (e.key.clone(), v.to_owned()))
+                    })
+                    .collect();
+                Some(Prop {
+                    val: pairs.map_or_else(
+                        || Val::Unknown(format!("a value of {key} is not a string")),
+                        |p| Val::Known(Tags(p)),
+                    ),
+                    span: self.span_of(key, Some(node)),
+                })
+            }
+            None if self.expressions.and_then(|e| e.get(key)).is_some() => Some(Prop {
+                val: Val::Unknown(format!("{key} is known only after apply")),
+                span: self.span_of(key, None),
+            }),
             _ => None,
         }
     }

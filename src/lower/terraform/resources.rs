@@ -2,14 +2,21 @@
 //! [`TfBlock`] (an evaluated HCL block, or a resource of a plan).
 
 use super::super::{list_items, single, Props};
+use crate::lower::cloudwan;
+use crate::model::cloudwan as cloudwan_model;
+use crate::model::cloudwan::{
+    CloudWanAccepter, CloudWanAttachment, CoreNetwork, CorePolicyAttachment, Tags,
+};
 use crate::model::{
     Compute, ComputeKind, DhcpOptions, DhcpOptionsAssociation, Directory, DxGatewayAssociation,
-    Endpoint, EndpointAssociation, HostedZone, HostedZoneAssociation, IngressRule, Kind,
-    LaunchTemplate, MainRouteTableAssociation, NetworkInterface, Peering, PeeringAccepter,
-    PeeringOptions, Prop, RefProp, ResolverEndpoint, ResolverRule, ResolverRuleAssociation, Route,
-    Route53ProfileAssociation, Route53ProfileResourceAssociation, RouteResource, RouteTable,
-    RouteTableAssociation, RouteTarget, SecurityGroup, SecurityGroupIngress, Subnet, TargetKind,
-    TransitGatewayVpcAttachment, VgwRoutePropagation, Vpc, VpcCidrBlock, VpnConnection,
+    Endpoint, EndpointAssociation, EndpointService, Firewall, HostedZone, HostedZoneAssociation,
+    IngressRule, Kind, LaunchTemplate, LbListener, MainRouteTableAssociation, NetworkInterface,
+    Peering, PeeringAccepter, PeeringOptions, Prop, RefProp, ResolverEndpoint, ResolverRule,
+    ResolverRuleAssociation, Route, Route53ProfileAssociation, Route53ProfileResourceAssociation,
+    RouteResource, RouteTable, RouteTableAssociation, RouteTarget, SecurityGroup,
+    SecurityGroupIngress, Subnet, TargetKind, TgwAttachmentAccepter, TgwDefaultTable,
+    TgwPeeringAttachment, TgwRoute, TgwRouteTable, TgwTableLink, TransitGateway,
+    TransitGatewayVpcAttachment, Val, VgwRoutePropagation, Vpc, VpcCidrBlock, VpnConnection,
     VpnConnectionRoute, VpnGateway, VpnGatewayAttachment,
 };
 use crate::source::Span;
@@ -25,6 +32,9 @@ pub(crate) trait TfBlock: Props + Sized {
 
     /// The span of an argument that is set (not absent, not null).
     fn attr_span(&self, key: &str) -> Option<Span>;
+
+    /// A map of strings (`tags`), Unknown when a key or value is not known.
+    fn string_map(&self, key: &str) -> Option<Prop<Tags>>;
 }
 
 /// Route arguments that name a next hop, and what kind of hop each is.
@@ -59,8 +69,8 @@ pub(crate) fn lower_resource<R: TfBlock>(type_name: &str, r: &R) -> Kind {
             vpc: r.required_reference("vpc_id"),
             cidr: r.cidr("cidr_block"),
             availability_zone: r
-                .string("availability_zone")
-                .or_else(|| r.string("availability_zone_id")),
+                .symbolic("availability_zone")
+                .or_else(|| r.symbolic("availability_zone_id")),
             ipv6_native: r.boolean("ipv6_native"),
         }),
         "aws_route_table" => Kind::RouteTable(RouteTable {
@@ -145,15 +155,113 @@ pub(crate) fn lower_resource<R: TfBlock>(type_name: &str, r: &R) -> Kind {
                 Prop::unknown("destination_cidr_block is not set", r.decl_span())
             }),
         }),
-        "aws_ec2_transit_gateway" => Kind::TransitGateway,
+        "aws_ec2_transit_gateway" => Kind::TransitGateway(TransitGateway {
+            default_association: r.string("default_route_table_association"),
+            default_propagation: r.string("default_route_table_propagation"),
+            association_default_table: None,
+            propagation_default_table: None,
+        }),
         "aws_ec2_transit_gateway_vpc_attachment" => {
             Kind::TransitGatewayVpcAttachment(TransitGatewayVpcAttachment {
                 vpc: r.required_reference("vpc_id"),
                 transit_gateway: r.required_reference("transit_gateway_id"),
                 subnets: r.references("subnet_ids"),
                 dns_support: r.string("dns_support"),
+                default_association: r.boolean("transit_gateway_default_route_table_association"),
+                default_propagation: r.boolean("transit_gateway_default_route_table_propagation"),
             })
         }
+        "aws_ec2_transit_gateway_vpc_attachment_accepter"
+        | "aws_ec2_transit_gateway_peering_attachment_accepter" => {
+            Kind::TgwAttachmentAccepter(TgwAttachmentAccepter {
+                attachment: r.required_reference("transit_gateway_attachment_id"),
+                default_association: r.boolean("transit_gateway_default_route_table_association"),
+                default_propagation: r.boolean("transit_gateway_default_route_table_propagation"),
+            })
+        }
+        "aws_ec2_transit_gateway_peering_attachment" => {
+            Kind::TgwPeeringAttachment(TgwPeeringAttachment {
+                transit_gateway: r.required_reference("transit_gateway_id"),
+                peer_transit_gateway: r.required_reference("peer_transit_gateway_id"),
+                peer_region: r.symbolic("peer_region"),
+            })
+        }
+        "aws_ec2_transit_gateway_route_table" => Kind::TgwRouteTable(TgwRouteTable {
+            transit_gateway: r.required_reference("transit_gateway_id"),
+        }),
+        "aws_ec2_transit_gateway_route_table_association" => Kind::TgwAssociation(TgwTableLink {
+            attachment: r.required_reference("transit_gateway_attachment_id"),
+            route_table: r.required_reference("transit_gateway_route_table_id"),
+        }),
+        "aws_ec2_transit_gateway_route_table_propagation" => Kind::TgwPropagation(TgwTableLink {
+            attachment: r.required_reference("transit_gateway_attachment_id"),
+            route_table: r.required_reference("transit_gateway_route_table_id"),
+        }),
+        "aws_ec2_transit_gateway_route" => Kind::TgwRoute(TgwRoute {
+            route_table: r.required_reference("transit_gateway_route_table_id"),
+            destination: r.cidr("destination_cidr_block").unwrap_or_else(|| {
+                Prop::unknown("destination_cidr_block is not set", r.decl_span())
+            }),
+            attachment: r.reference("transit_gateway_attachment_id"),
+            blackhole: r.boolean("blackhole"),
+            prefix_list: false,
+        }),
+        "aws_ec2_transit_gateway_prefix_list_reference" => Kind::TgwRoute(TgwRoute {
+            route_table: r.required_reference("transit_gateway_route_table_id"),
+            destination: Prop::unknown(
+                "the entries of a managed prefix list are not read",
+                r.attr_span("prefix_list_id")
+                    .unwrap_or_else(|| r.decl_span()),
+            ),
+            attachment: r.reference("transit_gateway_attachment_id"),
+            blackhole: r.boolean("blackhole"),
+            prefix_list: true,
+        }),
+        "aws_ec2_transit_gateway_default_route_table_association"
+        | "aws_ec2_transit_gateway_default_route_table_propagation" => {
+            Kind::TgwDefaultTable(TgwDefaultTable {
+                transit_gateway: r.required_reference("transit_gateway_id"),
+                route_table: r.required_reference("transit_gateway_route_table_id"),
+                propagation: type_name.ends_with("_propagation"),
+            })
+        }
+        "aws_networkfirewall_firewall" => Kind::Firewall(Firewall {
+            vpc: r.reference("vpc_id"),
+            subnets: {
+                let subnets: Vec<RefProp> = r
+                    .blocks("subnet_mapping")
+                    .into_iter()
+                    .filter_map(|m| m.reference("subnet_id"))
+                    .collect();
+                (!subnets.is_empty()).then(|| Prop::known(subnets, r.decl_span()))
+            },
+            transit_gateway: r.reference("transit_gateway_id"),
+        }),
+        // Cloud WAN: the core network's policy comes from its policy attachment.
+        "aws_networkmanager_core_network" => Kind::CoreNetwork(CoreNetwork { policy: None }),
+        "aws_networkmanager_core_network_policy_attachment" => {
+            Kind::CorePolicyAttachment(CorePolicyAttachment {
+                core_network: r.required_reference("core_network_id"),
+                policy: policy_document(r, "policy_document"),
+            })
+        }
+        "aws_networkmanager_vpc_attachment" => Kind::CloudWanAttachment(CloudWanAttachment {
+            core_network: r.required_reference("core_network_id"),
+            vpc: r.required_reference("vpc_arn"),
+            subnets: r.references("subnet_arns"),
+            tags: r.string_map("tags"),
+        }),
+        "aws_networkmanager_attachment_accepter" => Kind::CloudWanAccepter(CloudWanAccepter {
+            attachment: r.required_reference("attachment_id"),
+        }),
+        "aws_vpc_endpoint_service" => Kind::EndpointService(EndpointService {
+            load_balancers: r.references("network_load_balancer_arns"),
+        }),
+        "aws_lb_listener" | "aws_alb_listener" => Kind::LbListener(LbListener {
+            load_balancer: r.required_reference("load_balancer_arn"),
+            port: r.integer("port"),
+            protocol: r.string("protocol"),
+        }),
         "aws_dx_gateway" => Kind::DxGateway,
         "aws_dx_gateway_association" => Kind::DxGatewayAssociation(DxGatewayAssociation {
             dx_gateway: r.required_reference("dx_gateway_id"),
@@ -436,4 +544,23 @@ fn template_ref<R: TfBlock>(lt: &R) -> Option<RefProp> {
 fn dns_option<R: TfBlock>(r: &R, side: &str) -> Option<Prop<bool>> {
     r.block(side)
         .and_then(|b| b.boolean("allow_remote_vpc_dns_resolution"))
+}
+
+/// A policy document argument: its JSON text read, or why it is not known.
+fn policy_document<R: TfBlock>(r: &R, key: &str) -> Prop<cloudwan_model::Policy> {
+    match r.string(key) {
+        Some(Prop {
+            val: Val::Known(text),
+            span,
+        }) => match cloudwan::from_json(&text) {
+            Ok(policy) => Prop::known(policy, span),
+            Err(reason) => Prop::unknown(reason, span),
+        },
+        Some(Prop {
+            val: Val::Unknown(reason),
+            span,
+        }) => Prop::unknown(reason, span),
+        Some(p) => Prop::unknown("the policy document is not a literal", p.span),
+        None => Prop::unknown(format!("{key} is not set"), r.decl_span()),
+    }
 }

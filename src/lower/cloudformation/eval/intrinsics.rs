@@ -218,6 +218,10 @@ impl<'a> World<'a> {
             );
         };
         match self.eval(i, list).val {
+            // One of a Network Firewall's endpoints (`az:vpce-…`): still the firewall's.
+            firewall @ EVal::Res { .. } if self.firewall_endpoints(&firewall) => {
+                Spanned::new(firewall, span)
+            }
             EVal::List(items) => {
                 if let Some(item) = items.into_iter().nth(n) {
                     return item;
@@ -230,6 +234,26 @@ impl<'a> World<'a> {
         }
     }
 
+    /// Is the value `Fn::GetAtt F.EndpointIds` of an `AWS::NetworkFirewall::Firewall` (or one
+    /// of them)? A route to a firewall endpoint names it so; it is lowered as a reference
+    /// to the firewall, whose subnets' routes the traffic then follows.
+    fn firewall_endpoints(&self, value: &EVal) -> bool {
+        let EVal::Res {
+            inst,
+            logical,
+            attr,
+        } = value
+        else {
+            return false;
+        };
+        attr == "EndpointIds"
+            && self.instances[*inst]
+                .resource(logical)
+                .and_then(|r| r.get("Type"))
+                .and_then(Node::as_scalar_str)
+                == Some("AWS::NetworkFirewall::Firewall")
+    }
+
     pub(super) fn split(&self, i: usize, arg: &'a Node, node: &'a Node) -> Spanned {
         let span = node.span.clone();
         let Some([delim, text]) = arg.as_seq().and_then(|s| <&[Node; 2]>::try_from(s).ok()) else {
@@ -240,6 +264,12 @@ impl<'a> World<'a> {
         };
         let text = self.eval(i, text);
         let delim = self.eval(i, delim).text();
+        // `Fn::Split [":", <a firewall endpoint>]`: the zone and the endpoint id, both the
+        // firewall's (routes name the endpoint by `Fn::Select [1, …]`).
+        if self.firewall_endpoints(&text.val) {
+            let piece = Spanned::new(text.val, span.clone());
+            return Spanned::new(EVal::List(vec![piece.clone(), piece]), span);
+        }
         if let (
             EVal::Joined {
                 delim: joined,

@@ -1,7 +1,8 @@
 //! Data sources: values Terraform reads when it plans. Those network code leans on are
 //! refined unknowns, as Terraform refines unknown values: the availability zones of the
 //! region (a list of at least three distinct names, in order), the region, partition and
-//! account (holes with an identity, `model::symbolic`), the name of an endpoint service.
+//! account (holes with an identity, `model::symbolic`), the name of an endpoint service;
+//! a Cloud WAN policy document's `json` is computed from its blocks (`policy_document.rs`).
 //! Every other attribute is Unknown, with its reason.
 
 use super::{
@@ -230,6 +231,9 @@ impl Evaluator<'_> {
                 }
             }
             ("aws_vpc_endpoint_service", "service") => arg("service").unwrap_or_else(unknown),
+            ("aws_networkmanager_core_network_policy_document", "json") => {
+                self.policy_document_json(&block.body, env)
+            }
             _ => unknown(),
         }
     }

@@ -31,6 +31,7 @@ mod data;
 mod expansion;
 mod expr;
 mod named;
+mod policy_document;
 mod providers;
 mod refs;
 
