@@ -651,3 +651,53 @@ fn unchecked_resources_are_dashed_with_their_reason() {
         "{element}"
     );
 }
+
+#[test]
+fn a_filtered_zone_list_is_not_taken_for_the_regions_zones() {
+    // `data "aws_availability_zones"` without a filter has at least the region's zones (a
+    // symbolic zone each); a filter, written or made by a dynamic block, may leave fewer.
+    let filters = [
+        ("none", ""),
+        (
+            "written",
+            "filter {\n    name   = \"zone-name\"\n    values = var.azs\n  }",
+        ),
+        (
+            "dynamic",
+            "dynamic \"filter\" {\n    for_each = [1]\n    content {\n      name   = \"zone-name\"\n      values = var.azs\n    }\n  }",
+        ),
+    ];
+    for (case, filter) in filters {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("zones-filter-{case}"));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let text = format!(
+            r#"provider "aws" {{
+  region = "ap-northeast-1"
+}}
+variable "azs" {{
+  default = ["ap-northeast-1c"]
+}}
+data "aws_availability_zones" "z" {{
+  {filter}
+}}
+resource "aws_vpc" "v" {{
+  cidr_block = "10.0.0.0/16"
+}}
+resource "aws_subnet" "s" {{
+  vpc_id            = aws_vpc.v.id
+  cidr_block        = "10.0.3.0/24"
+  availability_zone = data.aws_availability_zones.z.names[2]
+}}
+"#
+        );
+        std::fs::write(dir.join("main.tf"), text).unwrap();
+        let view = full(dir.to_str().unwrap());
+        let zone = &node(&view, "aws_subnet.s").1.details[1];
+        if case == "none" {
+            assert!(zone.starts_with("<az"), "{case}: {zone}");
+        } else {
+            assert!(zone.starts_with("? ("), "{case}: {zone}");
+        }
+    }
+}

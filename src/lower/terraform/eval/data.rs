@@ -158,6 +158,10 @@ impl Evaluator<'_> {
                     .iter()
                     .any(|a| block.body.attribute(a).is_some())
                     || block.body.blocks_of("filter").next().is_some()
+                    // `dynamic "filter"` filters as a written block does, however many it makes.
+                    || block.body.blocks_of("dynamic").any(|d| {
+                        d.labels.first().is_some_and(|label| label.value == "filter")
+                    })
                     || arg("all_availability_zones").is_some_and(|v| v != Value::Bool(false))
                     || arg("state").is_some_and(|v| v != Value::String("available".to_owned()));
                 if filtered {
