@@ -802,7 +802,7 @@ fn class(kind: &Kind) -> NodeKind {
         }
         Kind::CustomerGateway => NodeKind::CustomerGateway,
         Kind::DxGateway => NodeKind::DirectConnect,
-        Kind::Route53Profile => NodeKind::Dns,
+        Kind::Route53Profile | Kind::DnsRecord(_) => NodeKind::Dns,
         _ => NodeKind::Resource,
     }
 }

@@ -294,6 +294,8 @@ pub enum Kind {
     ResolverRuleAssociation(ResolverRuleAssociation),
     HostedZone(HostedZone),
     HostedZoneAssociation(HostedZoneAssociation),
+    DnsRecord(DnsRecord),
+    EndpointPrivateDns(EndpointPrivateDns),
     Directory(Directory),
     Route53Profile,
     Route53ProfileAssociation(Route53ProfileAssociation),
@@ -658,6 +660,39 @@ pub struct HostedZone {
 pub struct HostedZoneAssociation {
     pub zone: RefProp,
     pub vpc: RefProp,
+}
+
+/// Records of a hosted zone (`aws_route53_record`, `AWS::Route53::RecordSet`: one entry;
+/// `AWS::Route53::RecordSetGroup`: one per record set).
+#[derive(Clone, Debug)]
+pub struct DnsRecord {
+    /// The zone by id (`zone_id`, `HostedZoneId`); Unknown when only named.
+    pub zone: RefProp,
+    /// The zone by name (`HostedZoneName`), when it is named instead.
+    pub zone_name: Option<Prop<SymStr>>,
+    pub entries: Vec<RecordEntry>,
+}
+
+/// One record set.
+#[derive(Clone, Debug)]
+pub struct RecordEntry {
+    /// As written: a fully qualified name, or (Terraform) a name relative to the zone; `*.`
+    /// first for a wildcard.
+    pub name: Option<Prop<SymStr>>,
+    /// `A`, `AAAA`, `CNAME`, …
+    pub record_type: Option<Prop<String>>,
+    /// What it answers with: the alias target's DNS name, or the record values (a CNAME's
+    /// target). A reference to an endpoint's `dns_entry`/`DnsEntries` points at the endpoint.
+    pub targets: Vec<Prop<SymStr>>,
+    pub span: Span,
+}
+
+/// Private DNS of an endpoint set by a resource of its own
+/// (`aws_vpc_endpoint_private_dns`).
+#[derive(Clone, Debug)]
+pub struct EndpointPrivateDns {
+    pub endpoint: RefProp,
+    pub enabled: Option<Prop<bool>>,
 }
 
 #[derive(Clone, Debug)]

@@ -14,7 +14,7 @@ pub mod instance_types;
 pub mod meta;
 pub mod no_return_route;
 pub mod private_dns_without_vpc_dns_attributes;
-pub mod service_dns;
+pub use crate::reach::dns::service_dns;
 pub mod service_ports;
 pub mod tgw_attachment_az_gap;
 pub mod tgw_drops_routed_traffic;

@@ -8,7 +8,7 @@ use crate::model::symbolic::Hole;
 use crate::model::{HoleKind, SymStr};
 
 static EXCEPTIONS: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| {
-    include_str!("../../rules/service-dns-names.csv")
+    include_str!("../../../rules/service-dns-names.csv")
         .lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .skip(1)
