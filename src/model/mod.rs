@@ -294,6 +294,9 @@ pub enum Kind {
     ResolverRuleAssociation(ResolverRuleAssociation),
     HostedZone(HostedZone),
     HostedZoneAssociation(HostedZoneAssociation),
+    /// `aws_route53_vpc_association_authorization`: lets another account associate its VPC
+    /// with the zone (an association names the zone and VPC through it).
+    ZoneAssociationAuthorization(HostedZoneAssociation),
     DnsRecord(DnsRecord),
     EndpointPrivateDns(EndpointPrivateDns),
     Directory(Directory),

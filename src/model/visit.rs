@@ -228,7 +228,9 @@ impl VisitProps for Kind {
             Kind::ResolverRule(x) => x.visit_props(path, f),
             Kind::ResolverRuleAssociation(x) => x.visit_props(path, f),
             Kind::HostedZone(x) => x.visit_props(path, f),
-            Kind::HostedZoneAssociation(x) => x.visit_props(path, f),
+            Kind::HostedZoneAssociation(x) | Kind::ZoneAssociationAuthorization(x) => {
+                x.visit_props(path, f);
+            }
             Kind::DnsRecord(x) => x.visit_props(path, f),
             Kind::EndpointPrivateDns(x) => x.visit_props(path, f),
             Kind::Directory(x) => x.visit_props(path, f),

@@ -8,12 +8,14 @@ pub mod call_sites;
 mod completeness;
 pub mod docs;
 pub mod endpoint_access;
+pub mod endpoint_name_not_resolvable;
 pub mod endpoint_private_dns_not_visible;
 pub mod endpoint_security_group_blocks_consumer;
 pub mod instance_types;
 pub mod meta;
 pub mod no_return_route;
 pub mod private_dns_without_vpc_dns_attributes;
+pub mod shared_endpoint_name_not_visible;
 pub use crate::reach::dns::service_dns;
 pub mod service_ports;
 pub mod tgw_attachment_az_gap;
@@ -62,6 +64,8 @@ registry! {
         DNS001 => endpoint_private_dns_not_visible::Dns001,
         DNS002 => private_dns_without_vpc_dns_attributes::Dns002,
         DNS003 => amazon_dns_queried_across_vpcs::Dns003,
+        DNS004 => shared_endpoint_name_not_visible::Dns004,
+        DNS008 => endpoint_name_not_resolvable::Dns008,
         NET001 => endpoint_security_group_blocks_consumer::Net001,
         NET002 => no_return_route::Net002,
         TGW001 => tgw_drops_routed_traffic::Tgw001,

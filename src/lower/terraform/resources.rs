@@ -459,6 +459,12 @@ pub(crate) fn lower_resource<R: TfBlock>(type_name: &str, r: &R) -> Kind {
             zone: r.required_reference("zone_id"),
             vpc: r.required_reference("vpc_id"),
         }),
+        "aws_route53_vpc_association_authorization" => {
+            Kind::ZoneAssociationAuthorization(HostedZoneAssociation {
+                zone: r.required_reference("zone_id"),
+                vpc: r.required_reference("vpc_id"),
+            })
+        }
         "aws_route53_record" => Kind::DnsRecord(DnsRecord {
             zone: r.required_reference("zone_id"),
             zone_name: None,

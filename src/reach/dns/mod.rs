@@ -29,7 +29,7 @@ pub mod service_dns;
 use std::collections::HashMap;
 
 use crate::model::cidr::parse_ipv4;
-use crate::model::{Graph, Index, Kind, Prop, RecordEntry, ResourceId, SymStr, Undecided, Val};
+use crate::model::{Graph, HostedZoneAssociation, Index, Kind, Prop, RecordEntry, ResourceId, SymStr, Undecided, Val};
 
 use self::service_dns::dns_name;
 use super::vpc_cidrs;
@@ -144,6 +144,23 @@ impl<'g> Dns<'g> {
                     }
                 }
                 Kind::HostedZoneAssociation(a) => {
+                    // Through an authorization (across accounts): its zone and VPC.
+                    let through = |p: &'g Prop<()>, zone: bool| -> &'g Prop<()> {
+                        match p.target().map(|t| &graph.get(t).kind) {
+                            Some(Kind::ZoneAssociationAuthorization(z)) => {
+                                if zone {
+                                    &z.zone
+                                } else {
+                                    &z.vpc
+                                }
+                            }
+                            _ => p,
+                        }
+                    };
+                    let a = HostedZoneAssociation {
+                        zone: through(&a.zone, true).clone(),
+                        vpc: through(&a.vpc, false).clone(),
+                    };
                     if let Some(zone) = a.zone.target() {
                         place(&a.vpc, &|d| d.zones.push((zone, id)));
                     } else {
