@@ -21,7 +21,7 @@ impl Rule for Dns008 {
         Dns008 {
             endpoints: private_dns_off(ctx, &dns)
                 .into_iter()
-                .filter(|s| dns.records_pointing_at(s.endpoint).0.is_empty())
+                .filter(|s| dns.records_pointing_at(s.endpoint, None).0.is_empty())
                 .filter(|s| !dns.in_profile(s.endpoint))
                 .collect(),
         }
@@ -34,17 +34,23 @@ impl Rule for Dns008 {
     fn decide(&self, ctx: &RuleContext<'_>, meta: &'static RuleMeta, n: &usize) -> Verdict {
         let graph = ctx.graph;
         let shared = &self.endpoints[*n];
+        if let Some(why) = &shared.blocked {
+            return Verdict::unchecked(shared.endpoint, why.clone());
+        }
         let consumers = consumers(ctx, shared);
         if consumers.is_empty() {
-            return Verdict::Pass;
+            // A workload whose VPC is not known may be in the endpoint's.
+            return match ctx.analysis.consumers.unplaced.first() {
+                Some((_, why)) => Verdict::unchecked(shared.endpoint, why.clone()),
+                None => Verdict::Pass,
+            };
         }
         let name = match &shared.name {
-            // An endpoint service of another account: its name is its provider's.
-            Err(_) => return Verdict::Pass,
+            Err(why) => return Verdict::unchecked(shared.endpoint, why.clone()),
             Ok(name) => name,
         };
         let dns = Dns::build(graph, ctx.index);
-        let (_, unknown_target) = dns.records_pointing_at(shared.endpoint);
+        let (_, unknown_target) = dns.records_pointing_at(shared.endpoint, Some(name));
         let mut undecided: Option<Undecided> = unknown_target;
         for (vpc, reach) in consumers {
             if let Some(r) = reach.map(|r| &ctx.analysis.vpc_reach[r]) {
@@ -55,12 +61,12 @@ impl Rule for Dns008 {
             }
             match ctx.analysis.consumers.egress.get(&vpc) {
                 Some(Ok(None)) => {}
-                Some(Ok(Some(_))) => continue,
+                // Calls reach the public service (DNS004 and DNS001 ask about the rest).
+                Some(Ok(Some(_))) | None => continue,
                 Some(Err(why)) => {
                     undecided.get_or_insert_with(|| why.clone());
                     continue;
                 }
-                None => continue,
             }
             match dns.resolve(vpc, name) {
                 Ok(r) if matches!(r.answer, Answer::Endpoint(_)) => continue,
@@ -90,7 +96,11 @@ impl Rule for Dns008 {
                     "runs workloads and has no path to the internet: {dns_name} resolves to public IPs it cannot reach"
                 ),
             });
-            d.path = vec![v.address.clone(), format!("public DNS for {dns_name}"), endpoint.address.clone()];
+            d.path = vec![
+                v.address.clone(),
+                format!("public DNS for {dns_name}"),
+                endpoint.address.clone(),
+            ];
             return Verdict::finding(d);
         }
         match undecided {

@@ -18,6 +18,8 @@ pub(crate) struct Shared {
     pub endpoint: ResourceId,
     pub endpoint_vpc: ResourceId,
     pub name: Result<SymStr, Undecided>,
+    /// Why the endpoint's questions cannot be decided (its type or VPC is not known).
+    pub blocked: Option<Undecided>,
 }
 
 /// The interface endpoints of the unit whose private DNS is off (as written, or omitted:
@@ -25,7 +27,18 @@ pub(crate) struct Shared {
 pub(crate) fn private_dns_off(ctx: &RuleContext<'_>, dns: &Dns<'_>) -> Vec<Shared> {
     let graph = ctx.graph;
     let mut out = Vec::new();
-    for &id in &ctx.analysis.endpoints {
+    let untyped = ctx
+        .analysis
+        .untyped_endpoints
+        .iter()
+        .map(|(e, why)| (*e, Some(why)));
+    for (id, type_unknown) in ctx
+        .analysis
+        .endpoints
+        .iter()
+        .map(|e| (*e, None))
+        .chain(untyped)
+    {
         let Kind::Endpoint(e) = &graph.get(id).kind else {
             continue;
         };
@@ -35,10 +48,19 @@ pub(crate) fn private_dns_off(ctx: &RuleContext<'_>, dns: &Dns<'_>) -> Vec<Share
         {
             continue;
         }
-        let Some(endpoint_vpc) = e.vpc.target() else {
-            continue;
-        };
         let address = &graph.get(id).address;
+        let mut blocked = type_unknown.cloned();
+        let endpoint_vpc = e.vpc.target().unwrap_or_else(|| {
+            blocked.get_or_insert_with(|| {
+                e.vpc
+                    .undecided(graph)
+                    .unwrap_or_else(|| {
+                        Undecided::new("a literal id of a VPC outside the code", e.vpc.span)
+                    })
+                    .context(format!("the VPC of {address} is not known"))
+            });
+            id
+        });
         let name = match e.service_name.as_ref() {
             Some(p) => match p.known_value() {
                 Some(service) => dns_name(service).ok_or_else(|| {
@@ -64,6 +86,7 @@ pub(crate) fn private_dns_off(ctx: &RuleContext<'_>, dns: &Dns<'_>) -> Vec<Share
             endpoint: id,
             endpoint_vpc,
             name,
+            blocked,
         });
     }
     out
@@ -71,9 +94,17 @@ pub(crate) fn private_dns_off(ctx: &RuleContext<'_>, dns: &Dns<'_>) -> Vec<Share
 
 /// The VPCs with workloads that use an endpoint: its own VPC when it has workloads, and the
 /// VPCs whose workloads' routes cross to it (index into `vpc_reach`, or `None` for its own).
-pub(crate) fn consumers(ctx: &RuleContext<'_>, shared: &Shared) -> Vec<(ResourceId, Option<usize>)> {
+pub(crate) fn consumers(
+    ctx: &RuleContext<'_>,
+    shared: &Shared,
+) -> Vec<(ResourceId, Option<usize>)> {
     let mut out = Vec::new();
-    if ctx.analysis.consumers.by_vpc.contains_key(&shared.endpoint_vpc) {
+    if ctx
+        .analysis
+        .consumers
+        .by_vpc
+        .contains_key(&shared.endpoint_vpc)
+    {
         out.push((shared.endpoint_vpc, None));
     }
     for (n, r) in ctx.analysis.vpc_reach.iter().enumerate() {
@@ -85,13 +116,19 @@ pub(crate) fn consumers(ctx: &RuleContext<'_>, shared: &Shared) -> Vec<(Resource
 }
 
 pub struct Dns004 {
-    shared: Vec<Shared>,
+    /// The endpoints a record of the code points at (or may point at: a target that is not
+    /// known, in a record that may be for the name).
+    shared: Vec<(Shared, Option<Undecided>)>,
 }
 
-pub struct Question {
-    shared: usize,
-    vpc: ResourceId,
-    reach: Option<usize>,
+pub enum Question {
+    Consumer {
+        shared: usize,
+        vpc: ResourceId,
+        reach: Option<usize>,
+    },
+    /// An endpoint whose consumers cannot be asked: why.
+    Endpoint(usize),
 }
 
 impl Rule for Dns004 {
@@ -102,16 +139,27 @@ impl Rule for Dns004 {
         Dns004 {
             shared: private_dns_off(ctx, &dns)
                 .into_iter()
-                .filter(|s| !dns.records_pointing_at(s.endpoint).0.is_empty())
+                .filter_map(|s| {
+                    let (found, unknown) = dns.records_pointing_at(s.endpoint, None);
+                    if found.is_empty() {
+                        unknown.map(|why| (s, Some(why)))
+                    } else {
+                        Some((s, None))
+                    }
+                })
                 .collect(),
         }
     }
 
     fn subjects(&self, ctx: &RuleContext<'_>) -> Vec<Question> {
         let mut out = Vec::new();
-        for (n, s) in self.shared.iter().enumerate() {
+        for (n, (s, maybe)) in self.shared.iter().enumerate() {
+            if s.blocked.is_some() || s.name.is_err() || maybe.is_some() {
+                out.push(Question::Endpoint(n));
+                continue;
+            }
             for (vpc, reach) in consumers(ctx, s) {
-                out.push(Question {
+                out.push(Question::Consumer {
                     shared: n,
                     vpc,
                     reach,
@@ -123,7 +171,20 @@ impl Rule for Dns004 {
 
     fn decide(&self, ctx: &RuleContext<'_>, meta: &'static RuleMeta, q: &Question) -> Verdict {
         let graph = ctx.graph;
-        let shared = &self.shared[q.shared];
+        let (shared, vpc, reach) = match *q {
+            Question::Endpoint(n) => {
+                let (s, maybe) = &self.shared[n];
+                let why = s
+                    .blocked
+                    .clone()
+                    .or_else(|| s.name.clone().err())
+                    .or_else(|| maybe.clone())
+                    .expect("a blocked endpoint");
+                return Verdict::unchecked(s.endpoint, why);
+            }
+            Question::Consumer { shared, vpc, reach } => (&self.shared[shared].0, vpc, reach),
+        };
+        let q = Consumer { vpc, reach };
         if let Some(n) = q.reach {
             let reach = &ctx.analysis.vpc_reach[n];
             if let Err(why) = &reach.workloads {
@@ -133,9 +194,8 @@ impl Rule for Dns004 {
                 return Verdict::unchecked(q.vpc, why.clone());
             }
         }
-        let name = match &shared.name {
-            Ok(name) => name,
-            Err(why) => return Verdict::unchecked(shared.endpoint, why.clone()),
+        let Ok(name) = &shared.name else {
+            unreachable!("endpoints without a name are asked as such");
         };
         let dns = Dns::build(graph, ctx.index);
         let resolution = match dns.resolve(q.vpc, name) {
@@ -153,22 +213,42 @@ impl Rule for Dns004 {
             return Verdict::unchecked(
                 q.vpc,
                 Undecided::new(
-                    format!("{} forwards {name} to name servers outside the code", rule.address),
+                    format!(
+                        "{} forwards {name} to name servers outside the code",
+                        rule.address
+                    ),
                     rule.span,
                 ),
             );
         }
-        let (pointing, _) = dns.records_pointing_at(shared.endpoint);
-        Verdict::finding(diagnostic(ctx, meta, &dns, shared, q.vpc, name, &resolution, &pointing))
+        let (pointing, _) = dns.records_pointing_at(shared.endpoint, Some(name));
+        Verdict::finding(diagnostic(
+            ctx,
+            meta,
+            &dns,
+            shared,
+            q.vpc,
+            name,
+            &resolution,
+            &pointing,
+        ))
     }
 
     fn name(&self, ctx: &RuleContext<'_>, q: &Question) -> String {
-        format!(
-            "{} -> {}",
-            resource_name(ctx, q.vpc),
-            resource_name(ctx, self.shared[q.shared].endpoint)
-        )
+        match *q {
+            Question::Consumer { shared, vpc, .. } => format!(
+                "{} -> {}",
+                resource_name(ctx, vpc),
+                resource_name(ctx, self.shared[shared].0.endpoint)
+            ),
+            Question::Endpoint(n) => resource_name(ctx, self.shared[n].0.endpoint),
+        }
     }
+}
+
+struct Consumer {
+    vpc: ResourceId,
+    reach: Option<usize>,
 }
 
 /// The zone (and record) of the code that points at the endpoint, preferring one that
@@ -187,13 +267,13 @@ fn pointing_zone(
         let Kind::HostedZone(z) = &graph.get(zone).kind else {
             continue;
         };
-        let answers = match (z.name.as_ref().and_then(Prop::known_value), entry.name.as_ref().and_then(Prop::known_value)) {
+        let answers = match (
+            z.name.as_ref().and_then(Prop::known_value),
+            entry.name.as_ref().and_then(Prop::known_value),
+        ) {
             (Some(zn), Some(written)) => {
                 let fqdn = qualify(written, zn);
-                let wildcard = fqdn
-                    .encoded()
-                    .strip_prefix("*.")
-                    .map(SymStr::from_encoded);
+                let wildcard = fqdn.encoded().strip_prefix("*.").map(SymStr::from_encoded);
                 same_domain(name, &fqdn) != Some(false)
                     || wildcard.is_some_and(|p| name.covered_by(&p) != Some(false))
             }
@@ -222,10 +302,17 @@ fn diagnostic(
     let v = graph.get(vpc);
     let endpoint = graph.get(shared.endpoint);
     let zone = pointing_zone(dns, graph, name, pointing);
-    let zone_address = zone.map_or_else(|| "a private hosted zone".to_owned(), |(z, _, _)| graph.get(z).address.clone());
+    let zone_address = zone.map_or_else(
+        || "a private hosted zone".to_owned(),
+        |(z, _, _)| graph.get(z).address.clone(),
+    );
     let zone_name = zone
         .and_then(|(z, _, _)| match &graph.get(z).kind {
-            Kind::HostedZone(h) => h.name.as_ref().and_then(Prop::known_value).map(ToString::to_string),
+            Kind::HostedZone(h) => h
+                .name
+                .as_ref()
+                .and_then(Prop::known_value)
+                .map(ToString::to_string),
             _ => None,
         })
         .unwrap_or_default();
@@ -281,7 +368,10 @@ fn diagnostic(
         related.push(Related {
             resource: graph.get(z).address.clone(),
             span: graph.get(z).span,
-            message: format!("private hosted zone {zone_name}, associated with {}", list(graph, &dns.zone_vpcs(z))),
+            message: format!(
+                "private hosted zone {zone_name}, associated with {}",
+                list(graph, &dns.zone_vpcs(z))
+            ),
         });
         related.push(Related {
             resource: graph.get(record).address.clone(),

@@ -29,7 +29,10 @@ pub mod service_dns;
 use std::collections::HashMap;
 
 use crate::model::cidr::parse_ipv4;
-use crate::model::{Graph, HostedZoneAssociation, Index, Kind, Prop, RecordEntry, ResourceId, SymStr, Undecided, Val};
+use crate::model::{
+    Graph, HostedZoneAssociation, Index, Kind, Prop, RecordEntry, ResourceId, SymStr, Undecided,
+    Val,
+};
 
 use self::service_dns::dns_name;
 use super::vpc_cidrs;
@@ -125,9 +128,10 @@ impl<'g> Dns<'g> {
             records: Vec::new(),
         };
         for (id, r) in graph.iter() {
-            let mut place = |vpc: &Prop<()>, what: &dyn Fn(&mut VpcDns)| match vpc.target() {
-                Some(v) => what(dns.by_vpc.entry(v).or_default()),
-                None => {
+            let mut place = |vpc: &Prop<()>, what: &dyn Fn(&mut VpcDns)| {
+                if let Some(v) = vpc.target() {
+                    what(dns.by_vpc.entry(v).or_default());
+                } else {
                     let why = vpc.undecided(graph).unwrap_or_else(|| {
                         Undecided::new("a literal id of a VPC outside the code", vpc.span)
                     });
@@ -144,23 +148,7 @@ impl<'g> Dns<'g> {
                     }
                 }
                 Kind::HostedZoneAssociation(a) => {
-                    // Through an authorization (across accounts): its zone and VPC.
-                    let through = |p: &'g Prop<()>, zone: bool| -> &'g Prop<()> {
-                        match p.target().map(|t| &graph.get(t).kind) {
-                            Some(Kind::ZoneAssociationAuthorization(z)) => {
-                                if zone {
-                                    &z.zone
-                                } else {
-                                    &z.vpc
-                                }
-                            }
-                            _ => p,
-                        }
-                    };
-                    let a = HostedZoneAssociation {
-                        zone: through(&a.zone, true).clone(),
-                        vpc: through(&a.vpc, false).clone(),
-                    };
+                    let a = through_authorization(graph, a);
                     if let Some(zone) = a.zone.target() {
                         place(&a.vpc, &|d| d.zones.push((zone, id)));
                     } else {
@@ -208,6 +196,7 @@ impl<'g> Dns<'g> {
     pub fn records_pointing_at(
         &self,
         endpoint: ResourceId,
+        name: Option<&SymStr>,
     ) -> (Vec<(ResourceId, &'g RecordEntry)>, Option<Undecided>) {
         let mut found = Vec::new();
         let mut unknown = None;
@@ -215,11 +204,31 @@ impl<'g> Dns<'g> {
             let Kind::DnsRecord(r) = &self.graph.get(id).kind else {
                 continue;
             };
+            let zone_name = self
+                .zone_of_record(id)
+                .and_then(|z| match &self.graph.get(z).kind {
+                    Kind::HostedZone(h) => h.name.as_ref().and_then(Prop::known_value),
+                    _ => None,
+                });
             for entry in &r.entries {
+                // Whether the entry may be for the name: a target not known matters then only.
+                let may_name = match (
+                    name,
+                    entry.name.as_ref().and_then(Prop::known_value),
+                    zone_name,
+                ) {
+                    (Some(name), Some(written), Some(zone)) => {
+                        let fqdn = qualify(written, zone);
+                        same_domain(name, &fqdn) != Some(false)
+                            || wildcard_parent(&fqdn)
+                                .is_some_and(|p| name.covered_by(&p) != Some(false))
+                    }
+                    _ => true,
+                };
                 for t in &entry.targets {
                     match &t.val {
                         Val::Ref(e, _) if *e == endpoint => found.push((id, entry)),
-                        Val::Unknown(_) if unknown.is_none() => {
+                        Val::Unknown(_) if unknown.is_none() && may_name => {
                             unknown = t.undecided(self.graph).map(|why| {
                                 why.context(format!(
                                     "a target of {} is not known",
@@ -400,10 +409,13 @@ impl<'g> Dns<'g> {
         let r = graph.get(id);
         match &r.kind {
             Kind::HostedZone(_) => self.zone_domain(id, id, out),
-            Kind::HostedZoneAssociation(a) => match a.zone.target() {
-                Some(z) => self.zone_domain(z, id, out),
-                None => Err(undecided(&a.zone, graph, "the zone", &r.address)),
-            },
+            Kind::HostedZoneAssociation(a) => {
+                let a = through_authorization(graph, a);
+                match a.zone.target() {
+                    Some(z) => self.zone_domain(z, id, out),
+                    None => Err(undecided(&a.zone, graph, "the zone", &r.address)),
+                }
+            }
             Kind::ResolverRuleAssociation(a) => match a.rule.target() {
                 Some(rule) => self.rule_domain(rule, id, out),
                 None => Err(undecided(&a.rule, graph, "the rule", &r.address)),
@@ -758,18 +770,26 @@ impl<'g> Dns<'g> {
             if !fixed.is_empty() && !fixed.contains(&addr) {
                 continue;
             }
-            for subnet in e.subnets.iter().filter_map(Prop::target) {
-                let Kind::Subnet(s) = &graph.get(subnet).kind else {
+            for subnet in &e.subnets {
+                let Some(subnet) = subnet.target() else {
+                    return Err(undecided(subnet, graph, "a subnet", &r.address));
+                };
+                let sr = graph.get(subnet);
+                let Kind::Subnet(s) = &sr.kind else {
                     continue;
                 };
-                if s.cidr
-                    .as_ref()
-                    .and_then(Prop::known_value)
-                    .is_some_and(|c| c.contains_addr(addr))
-                {
+                let inside = match s.cidr.as_ref().map(|c| (c, c.known_value())) {
+                    Some((_, Some(c))) => c.contains_addr(addr),
+                    Some((c, None)) => return Err(undecided(c, graph, "the CIDR", &sr.address)),
+                    None => false,
+                };
+                if inside {
                     return match e.direction.as_ref().map(|d| (d, d.known_value())) {
                         Some((_, Some(d))) if d.eq_ignore_ascii_case("INBOUND") => {
-                            Ok(s.vpc.target())
+                            match s.vpc.target() {
+                                Some(v) => Ok(Some(v)),
+                                None => Err(undecided(&s.vpc, graph, "the VPC", &sr.address)),
+                            }
                         }
                         Some((d, None)) => Err(undecided(d, graph, "the direction", &r.address)),
                         _ => Ok(None),
@@ -858,6 +878,27 @@ impl<'g> Dns<'g> {
             }),
             _ => None,
         }
+    }
+}
+
+/// An association whose zone and VPC are named through an association authorization
+/// (across accounts): the authorization's zone and VPC.
+fn through_authorization(graph: &Graph, a: &HostedZoneAssociation) -> HostedZoneAssociation {
+    let through = |p: &Prop<()>, zone: bool| -> Prop<()> {
+        match p.target().map(|t| &graph.get(t).kind) {
+            Some(Kind::ZoneAssociationAuthorization(z)) => {
+                if zone {
+                    z.zone.clone()
+                } else {
+                    z.vpc.clone()
+                }
+            }
+            _ => p.clone(),
+        }
+    };
+    HostedZoneAssociation {
+        zone: through(&a.zone, true),
+        vpc: through(&a.vpc, false),
     }
 }
 
