@@ -301,6 +301,9 @@ pub enum Kind {
     EndpointPrivateDns(EndpointPrivateDns),
     Directory(Directory),
     Route53Profile,
+    /// A Resource Access Manager share of resources with other accounts
+    /// (`aws_ram_resource_association`, `AWS::RAM::ResourceShare`).
+    RamShare(RamShare),
     Route53ProfileAssociation(Route53ProfileAssociation),
     Route53ProfileResourceAssociation(Route53ProfileResourceAssociation),
     /// A resource vpclint does not model; kept so references to it resolve.
@@ -688,6 +691,12 @@ pub struct RecordEntry {
     /// target). A reference to an endpoint's `dns_entry`/`DnsEntries` points at the endpoint.
     pub targets: Vec<Prop<SymStr>>,
     pub span: Span,
+}
+
+/// Resources shared with other accounts (a Resolver rule associated there).
+#[derive(Clone, Debug)]
+pub struct RamShare {
+    pub resources: Option<ListProp<()>>,
 }
 
 /// Private DNS of an endpoint set by a resource of its own

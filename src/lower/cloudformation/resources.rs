@@ -9,11 +9,11 @@ use crate::model::cloudwan::{CloudWanAttachment, CoreNetwork, Tags};
 use crate::model::{
     Compute, ComputeKind, DhcpOptions, DhcpOptionsAssociation, Directory, DnsRecord,
     DxGatewayAssociation, Endpoint, EndpointService, Firewall, HostedZone, IngressRule, Kind,
-    LaunchTemplate, LbListener, ListProp, NetworkInterface, Peering, Prop, RecordEntry, RefProp,
-    ResolverEndpoint, ResolverRule, ResolverRuleAssociation, Route, Route53ProfileAssociation,
-    Route53ProfileResourceAssociation, RouteResource, RouteTable, RouteTableAssociation,
-    RouteTarget, SecurityGroup, SecurityGroupIngress, Subnet, SymStr, TargetKind,
-    TgwPeeringAttachment, TgwRoute, TgwRouteTable, TgwTableLink, TransitGateway,
+    LaunchTemplate, LbListener, ListProp, NetworkInterface, Peering, Prop, RamShare, RecordEntry,
+    RefProp, ResolverEndpoint, ResolverRule, ResolverRuleAssociation, Route,
+    Route53ProfileAssociation, Route53ProfileResourceAssociation, RouteResource, RouteTable,
+    RouteTableAssociation, RouteTarget, SecurityGroup, SecurityGroupIngress, Subnet, SymStr,
+    TargetKind, TgwPeeringAttachment, TgwRoute, TgwRouteTable, TgwTableLink, TransitGateway,
     TransitGatewayVpcAttachment, Val, VgwRoutePropagation, Vpc, VpcCidrBlock, VpnConnection,
     VpnConnectionRoute, VpnGateway, VpnGatewayAttachment,
 };
@@ -690,6 +690,9 @@ pub(super) fn lower_resource(type_name: &str, r: &Ctx<'_, '_>) -> Kind {
             })
         }
         "AWS::Route53Profiles::Profile" => Kind::Route53Profile,
+        "AWS::RAM::ResourceShare" => Kind::RamShare(RamShare {
+            resources: r.references("ResourceArns"),
+        }),
         "AWS::Route53Profiles::ProfileAssociation" => {
             Kind::Route53ProfileAssociation(Route53ProfileAssociation {
                 profile: r.required_reference("ProfileId"),

@@ -12,7 +12,7 @@ use crate::model::{
     DxGatewayAssociation, Endpoint, EndpointAssociation, EndpointPrivateDns, EndpointService,
     Firewall, HostedZone, HostedZoneAssociation, IngressRule, Kind, LaunchTemplate, LbListener,
     MainRouteTableAssociation, NetworkInterface, Peering, PeeringAccepter, PeeringOptions, Prop,
-    RecordEntry, RefProp, ResolverEndpoint, ResolverRule, ResolverRuleAssociation, Route,
+    RamShare, RecordEntry, RefProp, ResolverEndpoint, ResolverRule, ResolverRuleAssociation, Route,
     Route53ProfileAssociation, Route53ProfileResourceAssociation, RouteResource, RouteTable,
     RouteTableAssociation, RouteTarget, SecurityGroup, SecurityGroupIngress, Subnet, SymStr,
     TargetKind, TgwAttachmentAccepter, TgwDefaultTable, TgwPeeringAttachment, TgwRoute,
@@ -490,6 +490,9 @@ pub(crate) fn lower_resource<R: TfBlock>(type_name: &str, r: &R) -> Kind {
             })
         }
         "aws_route53profiles_profile" => Kind::Route53Profile,
+        "aws_ram_resource_association" => Kind::RamShare(RamShare {
+            resources: r.reference("resource_arn").map(single),
+        }),
         "aws_route53profiles_association" => {
             Kind::Route53ProfileAssociation(Route53ProfileAssociation {
                 profile: r.required_reference("profile_id"),
