@@ -15,6 +15,7 @@ pub mod instance_types;
 pub mod meta;
 pub mod no_return_route;
 pub mod private_dns_without_vpc_dns_attributes;
+pub mod resolver_forwarding_loop;
 pub mod resolver_rule_not_associated;
 pub mod shared_endpoint_name_not_visible;
 pub use crate::reach::dns::service_dns;
@@ -66,6 +67,7 @@ registry! {
         DNS002 => private_dns_without_vpc_dns_attributes::Dns002,
         DNS003 => amazon_dns_queried_across_vpcs::Dns003,
         DNS004 => shared_endpoint_name_not_visible::Dns004,
+        DNS006 => resolver_forwarding_loop::Dns006,
         DNS008 => endpoint_name_not_resolvable::Dns008,
         DNS009 => resolver_rule_not_associated::Dns009,
         NET001 => endpoint_security_group_blocks_consumer::Net001,

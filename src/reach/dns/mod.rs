@@ -756,7 +756,10 @@ impl<'g> Dns<'g> {
     }
 
     /// The VPC of an inbound Resolver endpoint of the code with this address.
-    fn inbound_endpoint_vpc(&self, addr: u32) -> Result<Option<ResourceId>, Undecided> {
+    ///
+    /// # Errors
+    /// When a value that decides it is not known.
+    pub fn inbound_endpoint_vpc(&self, addr: u32) -> Result<Option<ResourceId>, Undecided> {
         let graph = self.graph;
         for (_, r) in graph.iter() {
             let Kind::ResolverEndpoint(e) = &r.kind else {
