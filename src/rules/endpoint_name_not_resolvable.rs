@@ -96,11 +96,7 @@ impl Rule for Dns008 {
                     "runs workloads and has no path to the internet: {dns_name} resolves to public IPs it cannot reach"
                 ),
             });
-            d.path = vec![
-                v.address.clone(),
-                format!("public DNS for {dns_name}"),
-                endpoint.address.clone(),
-            ];
+            d.path = vec![v.address.clone(), endpoint.address.clone()];
             return Verdict::finding(d);
         }
         match undecided {

@@ -389,7 +389,8 @@ fn diagnostic(
         message: "private DNS is off: only records of the code make the service's name resolve to this endpoint".to_owned(),
     });
     let mut path = vec![v.address.clone()];
-    path.push(authority_address.unwrap_or_else(|| format!("public DNS for {name}")));
+    // Resources only (the graph draws the path): the zone or rule that answers, if any.
+    path.extend(authority_address);
     path.push(endpoint.address.clone());
     Diagnostic {
         related,
