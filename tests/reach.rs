@@ -159,9 +159,17 @@ fn a_route_whose_destination_is_unknown_makes_the_pair_unchecked() {
     // the endpoint's private-DNS-off name is usable from B (DNS008 asks about the endpoint).
     assert_eq!(report.summary.unchecked, 2);
     for item in &report.unchecked {
-        assert!(item.reason.contains("var.peer_cidr"), "{:?}", report.unchecked);
+        assert!(
+            item.reason.contains("var.peer_cidr"),
+            "{:?}",
+            report.unchecked
+        );
     }
-    let about: Vec<_> = report.unchecked.iter().map(|u| u.resource.as_str()).collect();
+    let about: Vec<_> = report
+        .unchecked
+        .iter()
+        .map(|u| u.resource.as_str())
+        .collect();
     assert_eq!(about, ["aws_instance.legacy", "aws_vpc_endpoint.kinesis"]);
     assert!(report.unchecked[1].rules.contains(&"DNS008"));
 }
@@ -195,7 +203,11 @@ resource aws_default_route_table d {{
     ));
     let report = run(&[("main.tf", default_table)]);
     assert_eq!(rules(&report), ["VPC001"]);
-    let vpc001 = report.diagnostics.iter().find(|d| d.rule == "VPC001").unwrap();
+    let vpc001 = report
+        .diagnostics
+        .iter()
+        .find(|d| d.rule == "VPC001")
+        .unwrap();
     assert_eq!(
         vpc001.path,
         [
@@ -336,11 +348,7 @@ resource "aws_vpn_connection_route" "a" {
     assert!(rules(&report).is_empty());
     let open = path_unchecked(&report);
     assert_eq!(open.len(), 1);
-    assert!(
-        open[0].reason.contains("BGP"),
-        "{:?}",
-        report.unchecked
-    );
+    assert!(open[0].reason.contains("BGP"), "{:?}", report.unchecked);
 }
 
 #[test]

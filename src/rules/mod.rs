@@ -6,6 +6,8 @@ pub mod amazon_dns_queried_across_vpcs;
 pub mod call_sites;
 #[cfg(test)]
 mod completeness;
+pub mod conflicting_private_dns_domain;
+pub mod consumer_dns_bypasses_private_zones;
 pub mod docs;
 pub mod endpoint_access;
 pub mod endpoint_name_not_resolvable;
@@ -67,7 +69,9 @@ registry! {
         DNS002 => private_dns_without_vpc_dns_attributes::Dns002,
         DNS003 => amazon_dns_queried_across_vpcs::Dns003,
         DNS004 => shared_endpoint_name_not_visible::Dns004,
+        DNS005 => conflicting_private_dns_domain::Dns005,
         DNS006 => resolver_forwarding_loop::Dns006,
+        DNS007 => consumer_dns_bypasses_private_zones::Dns007,
         DNS008 => endpoint_name_not_resolvable::Dns008,
         DNS009 => resolver_rule_not_associated::Dns009,
         NET001 => endpoint_security_group_blocks_consumer::Net001,

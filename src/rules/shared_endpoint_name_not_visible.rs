@@ -198,10 +198,20 @@ impl Rule for Dns004 {
             unreachable!("endpoints without a name are asked as such");
         };
         let dns = Dns::build(graph, ctx.index);
-        let resolution = match dns.resolve(q.vpc, name) {
+        let mut resolution = match dns.resolve(q.vpc, name) {
             Ok(r) => r,
             Err(why) => return Verdict::unchecked(q.vpc, why),
         };
+        if matches!(resolution.answer, Answer::DnsOff | Answer::Bypassed { .. })
+            && resolution.resolved_in == q.vpc
+        {
+            // The consumer's own DNS plumbing: DNS007 reports it when the zones would answer
+            // with the endpoint; otherwise what its resolver would answer is the problem.
+            resolution = match dns.resolve_past_plumbing(q.vpc, name) {
+                Ok(r) => r,
+                Err(why) => return Verdict::unchecked(q.vpc, why),
+            };
+        }
         if matches!(resolution.answer, Answer::Endpoint(_)) {
             return Verdict::Pass;
         }

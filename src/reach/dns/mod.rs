@@ -110,6 +110,9 @@ pub struct Dns<'g> {
     floating: Vec<(ResourceId, Undecided)>,
     /// Private DNS set by `aws_vpc_endpoint_private_dns`, by endpoint.
     private_dns_override: HashMap<ResourceId, &'g Prop<bool>>,
+    /// Why an `aws_vpc_endpoint_private_dns` whose endpoint is not known may set any
+    /// endpoint's private DNS.
+    private_dns_floating: Option<Undecided>,
     /// Record resources.
     records: Vec<ResourceId>,
 }
@@ -125,6 +128,7 @@ impl<'g> Dns<'g> {
             by_vpc: HashMap::new(),
             floating: Vec::new(),
             private_dns_override: HashMap::new(),
+            private_dns_floating: None,
             records: Vec::new(),
         };
         for (id, r) in graph.iter() {
@@ -165,11 +169,25 @@ impl<'g> Dns<'g> {
                 }
                 Kind::Endpoint(e) => place(&e.vpc, &|d| d.endpoints.push(id)),
                 Kind::DhcpOptionsAssociation(a) => place(&a.vpc, &|d| d.dhcp.push(id)),
-                Kind::EndpointPrivateDns(p) => {
-                    if let (Some(e), Some(on)) = (p.endpoint.target(), p.enabled.as_ref()) {
+                Kind::EndpointPrivateDns(p) => match (p.endpoint.target(), p.enabled.as_ref()) {
+                    (Some(e), Some(on)) => {
                         dns.private_dns_override.insert(e, on);
                     }
-                }
+                    (None, Some(_)) if dns.private_dns_floating.is_none() => {
+                        dns.private_dns_floating = Some(
+                            p.endpoint
+                                .undecided(graph)
+                                .unwrap_or_else(|| {
+                                    Undecided::new(
+                                        "a literal id of an endpoint outside the code",
+                                        p.endpoint.span,
+                                    )
+                                })
+                                .context(format!("the endpoint of {} is not known", r.address)),
+                        );
+                    }
+                    _ => {}
+                },
                 Kind::DnsRecord(_) => dns.records.push(id),
                 _ => {}
             }
@@ -188,6 +206,22 @@ impl<'g> Dns<'g> {
             Kind::Endpoint(e) => e.private_dns.as_ref(),
             _ => None,
         }
+    }
+
+    /// Why the endpoint's private DNS may be set by an `aws_vpc_endpoint_private_dns` whose
+    /// endpoint is not known (`None` when it has one of its own, or there is none such).
+    #[must_use]
+    pub fn private_dns_unknown(&self, endpoint: ResourceId) -> Option<&Undecided> {
+        if self.private_dns_override.contains_key(&endpoint) {
+            return None;
+        }
+        self.private_dns_floating.as_ref()
+    }
+
+    /// Whether some association, zone or endpoint of the code has a VPC that is not known.
+    #[must_use]
+    pub fn has_floating(&self) -> bool {
+        !self.floating.is_empty()
     }
 
     /// The records of the code that point at the endpoint (an alias or a value referencing
@@ -271,6 +305,47 @@ impl<'g> Dns<'g> {
         })
     }
 
+    /// The zones associated with a VPC directly (inline, association resources, across
+    /// accounts through authorizations; not through Profiles): `(zone, via)`, or why a zone
+    /// is not known (an association whose zone is not known).
+    #[must_use]
+    pub fn direct_zones(
+        &self,
+        vpc: ResourceId,
+    ) -> Vec<Result<(ResourceId, ResourceId), Undecided>> {
+        let Some(d) = self.by_vpc.get(&vpc) else {
+            return Vec::new();
+        };
+        d.zones
+            .iter()
+            .map(|&(zone, via)| {
+                if matches!(self.graph.get(zone).kind, Kind::HostedZone(_)) {
+                    Ok((zone, via))
+                } else {
+                    let mut probe = Vec::new();
+                    self.authority_of(via, &mut probe).map(|()| (zone, via))
+                }
+            })
+            .collect()
+    }
+
+    /// The endpoints placed in a VPC.
+    #[must_use]
+    pub fn endpoints_in(&self, vpc: ResourceId) -> &[ResourceId] {
+        self.by_vpc
+            .get(&vpc)
+            .map_or(&[], |d| d.endpoints.as_slice())
+    }
+
+    /// Why a resource whose VPC is not known may be an authority for the name in any VPC.
+    #[must_use]
+    pub fn floating_cover(&self, name: &SymStr) -> Option<Undecided> {
+        self.floating
+            .iter()
+            .find(|(id, _)| self.may_cover(*id, name))
+            .map(|(_, why)| why.clone())
+    }
+
     /// The VPCs a zone is associated with directly (inline or by association resources).
     #[must_use]
     pub fn zone_vpcs(&self, zone: ResourceId) -> Vec<ResourceId> {
@@ -289,7 +364,58 @@ impl<'g> Dns<'g> {
     /// # Errors
     /// When it depends on a value that is not known.
     pub fn resolve(&self, vpc: ResourceId, name: &SymStr) -> Result<Resolution, Undecided> {
-        self.resolve_in(vpc, name, 0)
+        self.resolve_in(vpc, name, 0, true)
+    }
+
+    /// What `name` would resolve to from `vpc` if the VPC's own DNS plumbing (DNS support,
+    /// DHCP options) sent its queries to its Amazon-provided resolver: what the VPC depends
+    /// on its resolver for (DNS007).
+    ///
+    /// # Errors
+    /// When it depends on a value that is not known.
+    pub fn resolve_past_plumbing(
+        &self,
+        vpc: ResourceId,
+        name: &SymStr,
+    ) -> Result<Resolution, Undecided> {
+        self.resolve_in(vpc, name, 0, false)
+    }
+
+    /// Whether the VPC's queries miss its Amazon-provided resolver: DNS support off
+    /// ([`Answer::DnsOff`]) or DHCP options naming other servers ([`Answer::Bypassed`]);
+    /// `None` when they reach it (or a forwarder of the code).
+    ///
+    /// # Errors
+    /// When DNS support or the DHCP options are not known.
+    pub fn plumbing(&self, vpc: ResourceId) -> Result<Option<Answer>, Undecided> {
+        let graph = self.graph;
+        if let Kind::Vpc(v) = &graph.get(vpc).kind {
+            if let Some(p) = &v.dns_support {
+                match p.known_value() {
+                    Some(false) => return Ok(Some(Answer::DnsOff)),
+                    Some(true) => {}
+                    None => {
+                        return Err(p.undecided(graph).expect("not known").context(format!(
+                            "whether {} has DNS support is not known",
+                            graph.get(vpc).address
+                        )))
+                    }
+                }
+            }
+        }
+        if let Some(dhcp) = self.by_vpc.get(&vpc).and_then(|d| d.dhcp.first()) {
+            if let Dhcp::Bypass(options) = self.dhcp(vpc, *dhcp)? {
+                return Ok(Some(Answer::Bypassed { options }));
+            }
+        } else if let Some((_, why)) = self
+            .floating
+            .iter()
+            .find(|(id, _)| matches!(graph.get(*id).kind, Kind::DhcpOptionsAssociation(_)))
+        {
+            // DHCP options associated with a VPC that is not known may be this VPC's.
+            return Err(why.clone());
+        }
+        Ok(None)
     }
 
     fn resolve_in(
@@ -297,6 +423,7 @@ impl<'g> Dns<'g> {
         vpc: ResourceId,
         name: &SymStr,
         hops: usize,
+        plumbing: bool,
     ) -> Result<Resolution, Undecided> {
         let graph = self.graph;
         let done = |answer, authority| {
@@ -312,26 +439,15 @@ impl<'g> Dns<'g> {
                 graph.get(vpc).span,
             ));
         }
-        if let Kind::Vpc(v) = &graph.get(vpc).kind {
-            if let Some(p) = &v.dns_support {
-                match p.known_value() {
-                    Some(false) => return done(Answer::DnsOff, None),
-                    Some(true) => {}
-                    None => {
-                        return Err(p.undecided(graph).expect("not known").context(format!(
-                            "whether {} has DNS support is not known",
-                            graph.get(vpc).address
-                        )))
-                    }
-                }
+        if plumbing {
+            if let Some(answer) = self.plumbing(vpc)? {
+                return done(answer, None);
             }
         }
         let local = self.by_vpc.get(&vpc);
-        if let Some(dhcp) = local.and_then(|d| d.dhcp.first()) {
-            match self.dhcp(vpc, *dhcp)? {
-                Dhcp::Amazon => {}
-                Dhcp::Bypass(options) => return done(Answer::Bypassed { options }, None),
-                Dhcp::Forwarder(other) => return self.resolve_in(other, name, hops + 1),
+        if let Some(dhcp) = local.and_then(|d| d.dhcp.first()).filter(|_| plumbing) {
+            if let Dhcp::Forwarder(other) = self.dhcp(vpc, *dhcp)? {
+                return self.resolve_in(other, name, hops + 1, true);
             }
         }
         let candidates = self.candidates(vpc, name)?;
@@ -364,7 +480,7 @@ impl<'g> Dns<'g> {
                 },
                 Authority::Rule { rule, .. } => match self.forward_target(rule)? {
                     Some(hub) => {
-                        let mut r = self.resolve_in(hub, name, hops + 1)?;
+                        let mut r = self.resolve_in(hub, name, hops + 1, true)?;
                         if r.authority.is_none() {
                             r.authority = Some(c.authority);
                         }
@@ -831,7 +947,7 @@ impl<'g> Dns<'g> {
         let items: &Vec<Prop<String>> = match &servers.val {
             Val::Known(items) => items,
             Val::Ref(id, _) => {
-                return match self.forwarder_vpc(*id) {
+                return match self.forwarder_vpc(*id)? {
                     Some(v) if v != vpc => Ok(Dhcp::Forwarder(v)),
                     _ => Err(undecided(servers, graph, "the DNS servers", &o.address)),
                 }
@@ -870,16 +986,28 @@ impl<'g> Dns<'g> {
     }
 
     /// The VPC of a directory or resolver endpoint used as name servers.
-    fn forwarder_vpc(&self, id: ResourceId) -> Option<ResourceId> {
-        match &self.graph.get(id).kind {
-            Kind::Directory(d) => d.vpc.as_ref().and_then(Prop::target),
-            Kind::ResolverEndpoint(e) => e.subnets.iter().filter_map(Prop::target).find_map(|s| {
-                match &self.graph.get(s).kind {
-                    Kind::Subnet(sub) => sub.vpc.target(),
-                    _ => None,
+    fn forwarder_vpc(&self, id: ResourceId) -> Result<Option<ResourceId>, Undecided> {
+        let graph = self.graph;
+        let r = graph.get(id);
+        match &r.kind {
+            Kind::Directory(d) => match d.vpc.as_ref() {
+                Some(p) if p.target().is_none() => Err(undecided(p, graph, "the VPC", &r.address)),
+                p => Ok(p.and_then(Prop::target)),
+            },
+            Kind::ResolverEndpoint(e) => {
+                for p in &e.subnets {
+                    let Some(s) = p.target() else {
+                        return Err(undecided(p, graph, "a subnet", &r.address));
+                    };
+                    if let Kind::Subnet(sub) = &graph.get(s).kind {
+                        if let Some(v) = sub.vpc.target() {
+                            return Ok(Some(v));
+                        }
+                    }
                 }
-            }),
-            _ => None,
+                Ok(None)
+            }
+            _ => Ok(None),
         }
     }
 }

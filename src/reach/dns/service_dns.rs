@@ -63,6 +63,18 @@ mod tests {
             name("com.amazonaws.eu-west-1.ssm").unwrap(),
             "ssm.eu-west-1.amazonaws.com"
         );
+        assert_eq!(
+            name("com.amazonaws.us-east-1.ecs-agent").unwrap(),
+            "ecs-a-*.us-east-1.amazonaws.com"
+        );
+        assert_eq!(
+            name("com.amazonaws.us-east-1.ecs-telemetry").unwrap(),
+            "ecs-t-*.us-east-1.amazonaws.com"
+        );
+        assert_eq!(
+            name("com.amazonaws.eu-west-1.sagemaker.notebook").unwrap(),
+            "*.notebook.eu-west-1.sagemaker.aws"
+        );
         assert_eq!(name("com.amazonaws.vpce.us-east-1.vpce-svc-0123"), None);
         assert_eq!(name("kinesis"), None);
     }
