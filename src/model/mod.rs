@@ -719,6 +719,9 @@ pub struct Directory {
 pub struct Route53ProfileAssociation {
     pub profile: RefProp,
     pub vpc: RefProp,
+    /// The association's priority among the VPC's (up to two) Profile associations: the
+    /// lowest is evaluated first; 100 when omitted.
+    pub priority: Option<Prop<i64>>,
 }
 
 #[derive(Clone, Debug)]

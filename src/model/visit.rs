@@ -178,7 +178,7 @@ fields! {
     EndpointPrivateDns { endpoint, enabled },
     RamShare { resources },
     Directory { directory_type, vpc, subnets },
-    Route53ProfileAssociation { profile, vpc },
+    Route53ProfileAssociation { profile, vpc, priority },
     Route53ProfileResourceAssociation { profile, resource },
 }
 

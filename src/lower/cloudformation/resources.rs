@@ -697,6 +697,7 @@ pub(super) fn lower_resource(type_name: &str, r: &Ctx<'_, '_>) -> Kind {
             Kind::Route53ProfileAssociation(Route53ProfileAssociation {
                 profile: r.required_reference("ProfileId"),
                 vpc: r.required_reference("ResourceId"),
+                priority: r.integer("Priority"),
             })
         }
         "AWS::Route53Profiles::ProfileResourceAssociation" => {

@@ -497,6 +497,7 @@ pub(crate) fn lower_resource<R: TfBlock>(type_name: &str, r: &R) -> Kind {
             Kind::Route53ProfileAssociation(Route53ProfileAssociation {
                 profile: r.required_reference("profile_id"),
                 vpc: r.required_reference("resource_id"),
+                priority: r.integer("priority"),
             })
         }
         "aws_route53profiles_resource_association" => {

@@ -21,8 +21,10 @@
 //! - with no authority, the public DNS answers (the service's public addresses).
 //!
 //! Anything not known on the way (a zone's name, an association's VPC, a record's target) is
-//! an [`Undecided`], never a guess. Two Profiles on one VPC are not ordered by priority here:
-//! what they carry is weighed together (the direct associations still win over both).
+//! an [`Undecided`], never a guess. A VPC can have two Profile associations: at the same
+//! domain, what the one with the lower `priority` carries wins (100 when omitted on a VPC's
+//! only association; not known when two omit it), and what is associated directly wins over
+//! both.
 
 pub mod service_dns;
 
@@ -451,16 +453,45 @@ impl<'g> Dns<'g> {
             }
         }
         let candidates = self.candidates(vpc, name)?;
-        let best = candidates
-            .iter()
-            .max_by_key(|c| (labels(&c.domain), c.class, c.local));
+        // Among what Profiles carry, the association with the lowest priority value wins.
+        let mut ranks = Vec::with_capacity(candidates.len());
+        for c in &candidates {
+            ranks.push(if c.local {
+                Ok(0)
+            } else {
+                self.profile_priority(vpc, via_of(c.authority)).map(|p| -p)
+            });
+        }
+        let rank = |n: usize| *ranks[n].as_ref().unwrap_or(&-100);
+        let best = (0..candidates.len()).max_by_key(|&n| {
+            let c = &candidates[n];
+            (labels(&c.domain), c.class, c.local, rank(n))
+        });
         let chosen = match best {
-            Some(c) if c.class == 1 => candidates
-                .iter()
-                .filter(|c| c.class == 0)
-                .max_by_key(|c| (labels(&c.domain), c.local)),
+            Some(n) if candidates[n].class == 1 => (0..candidates.len())
+                .filter(|&m| candidates[m].class == 0)
+                .max_by_key(|&m| (labels(&candidates[m].domain), candidates[m].local, rank(m))),
             other => other,
         };
+        if let Some(n) = chosen.filter(|&n| !candidates[n].local) {
+            // Two Profiles answering at the same level: their priorities decide.
+            let c = &candidates[n];
+            for (m, other) in candidates.iter().enumerate() {
+                let rival = !other.local
+                    && other.class == c.class
+                    && labels(&other.domain) == labels(&c.domain)
+                    && via_of(other.authority) != via_of(c.authority)
+                    && owner_of(other.authority) != owner_of(c.authority);
+                if rival {
+                    for r in [&ranks[n], &ranks[m]] {
+                        if let Err(why) = r {
+                            return Err(why.clone());
+                        }
+                    }
+                }
+            }
+        }
+        let chosen = chosen.map(|n| &candidates[n]);
         let answer = match chosen {
             None => Resolution {
                 answer: Answer::Public,
@@ -502,6 +533,31 @@ impl<'g> Dns<'g> {
             }
         }
         Ok(answer)
+    }
+
+    /// The priority of a Profile association of the VPC: the lowest is evaluated first.
+    /// Omitted, it is 100 when the association is the VPC's only one; with two, the one
+    /// AWS assigned is not in the code.
+    fn profile_priority(&self, vpc: ResourceId, via: ResourceId) -> Result<i64, Undecided> {
+        let r = self.graph.get(via);
+        let Kind::Route53ProfileAssociation(a) = &r.kind else {
+            return Ok(100);
+        };
+        match a.priority.as_ref() {
+            Some(p) => p
+                .known_value()
+                .copied()
+                .ok_or_else(|| undecided(p, self.graph, "the priority", &r.address)),
+            None if self.by_vpc.get(&vpc).map_or(0, |d| d.profiles.len()) <= 1 => Ok(100),
+            None => Err(Undecided::new(
+                format!(
+                    "{} sets no priority and {} has another Profile association: which one Route 53 Resolver evaluates first is not in the code",
+                    r.address,
+                    self.graph.get(vpc).address
+                ),
+                r.span,
+            )),
+        }
     }
 
     /// Could a resource whose VPC is not known be an authority for the name?
@@ -1009,6 +1065,24 @@ impl<'g> Dns<'g> {
             }
             _ => Ok(None),
         }
+    }
+}
+
+/// The resource that brings an authority to the VPC.
+fn via_of(a: Authority) -> ResourceId {
+    match a {
+        Authority::Zone { via, .. }
+        | Authority::PrivateDns { via, .. }
+        | Authority::Rule { via, .. } => via,
+    }
+}
+
+/// The zone, endpoint or rule that answers.
+fn owner_of(a: Authority) -> ResourceId {
+    match a {
+        Authority::Zone { zone: id, .. }
+        | Authority::PrivateDns { endpoint: id, .. }
+        | Authority::Rule { rule: id, .. } => id,
     }
 }
 
