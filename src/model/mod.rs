@@ -568,6 +568,9 @@ impl Endpoint {
 #[derive(Clone, Debug)]
 pub struct EndpointService {
     pub load_balancers: Option<ListProp<()>>,
+    /// The private DNS name an endpoint to this service answers for with private DNS
+    /// (`private_dns_name`; CloudFormation has no such property).
+    pub private_dns_name: Option<Prop<SymStr>>,
 }
 
 /// A load balancer listener (`aws_lb_listener`, `AWS::ElasticLoadBalancingV2::Listener`):

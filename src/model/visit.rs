@@ -155,7 +155,7 @@ fields! {
     CorePolicyAttachment { core_network, policy },
     CloudWanAttachment { core_network, vpc, subnets, tags },
     CloudWanAccepter { attachment },
-    EndpointService { load_balancers },
+    EndpointService { load_balancers, private_dns_name },
     LbListener { load_balancer, port, protocol },
     DxGatewayAssociation { dx_gateway, associated_gateway },
     Compute { kind, instance_types, template, subnets },

@@ -6,7 +6,7 @@
 //! Exact names only: whether a zone for a parent (`amazonaws.com`) conflicts is not
 //! verified, and what a Route 53 Profile carries is weighed by precedence, not rejected.
 
-use super::service_dns::dns_name;
+use super::service_dns::endpoint_dns_name;
 use super::verdict::{resource_name, Rule, Verdict};
 use super::{RuleContext, RuleMeta};
 use crate::diagnostic::Related;
@@ -56,35 +56,19 @@ fn private_dns_on(graph: &Graph, dns: &Dns<'_>, id: ResourceId) -> Result<bool, 
     }
 }
 
-/// The name an endpoint's private DNS answers for.
-fn endpoint_name(graph: &Graph, id: ResourceId) -> Result<(SymStr, SymStr), Undecided> {
-    let r = graph.get(id);
-    let Kind::Endpoint(e) = &r.kind else {
-        unreachable!("endpoints only");
+/// The endpoint's service name when written (the same name is the same service), and the
+/// name its private DNS answers for.
+fn endpoint_name(graph: &Graph, id: ResourceId) -> Result<(Option<SymStr>, SymStr), Undecided> {
+    let name = endpoint_dns_name(graph, id)?;
+    let service = match &graph.get(id).kind {
+        Kind::Endpoint(e) => e
+            .service_name
+            .as_ref()
+            .and_then(|p| p.known_value())
+            .cloned(),
+        _ => None,
     };
-    let Some(p) = e.service_name.as_ref() else {
-        return Err(Undecided::new(
-            format!("{} has no service name", r.address),
-            r.span,
-        ));
-    };
-    let Some(service) = p.known_value() else {
-        return Err(p
-            .undecided(graph)
-            .expect("not known")
-            .context(format!("the service name of {} is not known", r.address)));
-    };
-    match dns_name(service) {
-        Some(name) => Ok((service.clone(), name)),
-        None => Err(Undecided::new(
-            format!("the private DNS name of {service} is chosen by the service's provider"),
-            p.span,
-        )
-        .context(format!(
-            "the DNS name {} answers for is not known",
-            r.address
-        ))),
-    }
+    Ok((service, name))
 }
 
 impl Rule for Dns005 {
@@ -171,7 +155,7 @@ impl Rule for Dns005 {
             let (other, what, related) = match rival {
                 Rival::Endpoint(other) => {
                     let same = match endpoint_name(graph, other) {
-                        Ok((s, _)) if s == service => Some(true),
+                        Ok((Some(s), _)) if service.as_ref() == Some(&s) => Some(true),
                         Ok((_, n)) => same_domain(&n, &name),
                         Err(why) => {
                             undecided.get_or_insert(why);

@@ -3,11 +3,11 @@
 //! private DNS answers it there), but whose queries never reach that resolver: DNS support
 //! is off, or its DHCP options name other servers that are not a forwarder of the code.
 
-use super::service_dns::dns_name;
+use super::service_dns::endpoint_dns_name;
 use super::verdict::{resource_name, Rule, Verdict};
 use super::{RuleContext, RuleMeta};
 use crate::diagnostic::Related;
-use crate::model::{Kind, ResourceId, Undecided};
+use crate::model::{Kind, ResourceId};
 use crate::reach::dns::{Answer, Authority, Dns};
 
 pub struct Dns007;
@@ -68,38 +68,9 @@ impl Rule for Dns007 {
             }
         }
         let endpoint = graph.get(used.endpoint);
-        let Kind::Endpoint(e) = &endpoint.kind else {
-            unreachable!("subjects are endpoints");
-        };
-        let name = match e.service_name.as_ref().map(|p| (p, p.known_value())) {
-            Some((_, Some(service))) => match dns_name(service) {
-                Some(name) => name,
-                None => {
-                    return Verdict::unchecked(
-                        used.endpoint,
-                        Undecided::new(
-                            format!(
-                            "the private DNS name of {service} is chosen by the service's provider"
-                        ),
-                            e.service_name.as_ref().map_or(endpoint.span, |p| p.span),
-                        )
-                        .context(format!(
-                            "the DNS name {} answers for is not known",
-                            endpoint.address
-                        )),
-                    )
-                }
-            },
-            Some((p, None)) => {
-                return Verdict::unchecked(
-                    used.endpoint,
-                    p.undecided(graph).expect("not known").context(format!(
-                        "the service name of {} is not known",
-                        endpoint.address
-                    )),
-                )
-            }
-            None => return Verdict::Pass,
+        let name = match endpoint_dns_name(graph, used.endpoint) {
+            Ok(name) => name,
+            Err(why) => return Verdict::unchecked(used.endpoint, why),
         };
         let wanted = match dns.resolve_past_plumbing(used.vpc, &name) {
             Ok(r) => r,

@@ -6,7 +6,7 @@
 //! private DNS off, and their consumers.
 
 use super::endpoint_private_dns_not_visible::consequence;
-use super::service_dns::dns_name;
+use super::service_dns::endpoint_dns_name;
 use super::verdict::{resource_name, Rule, Verdict};
 use super::{RuleContext, RuleMeta};
 use crate::diagnostic::{Diagnostic, Related, Severity};
@@ -61,27 +61,7 @@ pub(crate) fn private_dns_off(ctx: &RuleContext<'_>, dns: &Dns<'_>) -> Vec<Share
             });
             id
         });
-        let name = match e.service_name.as_ref() {
-            Some(p) => match p.known_value() {
-                Some(service) => dns_name(service).ok_or_else(|| {
-                    Undecided::new(
-                        format!(
-                            "the private DNS name of {service} is chosen by the service's provider"
-                        ),
-                        p.span,
-                    )
-                    .context(format!("the DNS name {address} answers for is not known"))
-                }),
-                None => Err(p
-                    .undecided(graph)
-                    .expect("not known")
-                    .context(format!("the service name of {address} is not known"))),
-            },
-            None => Err(Undecided::new(
-                format!("{address} has no service name"),
-                graph.get(id).span,
-            )),
-        };
+        let name = endpoint_dns_name(graph, id);
         out.push(Shared {
             endpoint: id,
             endpoint_vpc,

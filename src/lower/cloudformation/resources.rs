@@ -454,6 +454,7 @@ pub(super) fn lower_resource(type_name: &str, r: &Ctx<'_, '_>) -> Kind {
         }),
         "AWS::EC2::VPCEndpointService" => Kind::EndpointService(EndpointService {
             load_balancers: r.references("NetworkLoadBalancerArns"),
+            private_dns_name: None,
         }),
         "AWS::ElasticLoadBalancingV2::Listener" => Kind::LbListener(LbListener {
             load_balancer: r.required_reference("LoadBalancerArn"),

@@ -257,6 +257,7 @@ pub(crate) fn lower_resource<R: TfBlock>(type_name: &str, r: &R) -> Kind {
         }),
         "aws_vpc_endpoint_service" => Kind::EndpointService(EndpointService {
             load_balancers: r.references("network_load_balancer_arns"),
+            private_dns_name: r.symbolic("private_dns_name"),
         }),
         "aws_lb_listener" | "aws_alb_listener" => Kind::LbListener(LbListener {
             load_balancer: r.required_reference("load_balancer_arn"),

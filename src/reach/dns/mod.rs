@@ -36,7 +36,6 @@ use crate::model::{
     Val,
 };
 
-use self::service_dns::dns_name;
 use super::vpc_cidrs;
 
 /// What answers a name in a VPC.
@@ -682,22 +681,9 @@ impl<'g> Dns<'g> {
                 }
             }
         }
-        let service = known(e.service_name.as_ref(), self.graph, r, "the service name")?;
-        match dns_name(service) {
-            Some(name) => {
-                out.push((name, Authority::PrivateDns { endpoint, via }, 0));
-                Ok(())
-            }
-            // Another account's endpoint service: its private DNS name is not in the code.
-            None => Err(Undecided::new(
-                format!("the private DNS name of {service} is chosen by the service's provider"),
-                e.service_name.as_ref().map_or(r.span, |p| p.span),
-            )
-            .context(format!(
-                "the DNS name {} answers for is not known",
-                r.address
-            ))),
-        }
+        let name = service_dns::endpoint_dns_name(self.graph, endpoint)?;
+        out.push((name, Authority::PrivateDns { endpoint, via }, 0));
+        Ok(())
     }
 
     fn profile_domains(
