@@ -79,10 +79,17 @@ impl Rule for Dns008 {
             let endpoint = graph.get(shared.endpoint);
             let v = graph.get(vpc);
             let dns_name = name.to_string();
+            // Private DNS answers only in the endpoint's own VPC: another VPC needs a zone.
+            let fix = if vpc == shared.endpoint_vpc {
+                format!("turn private DNS on for {} (private_dns_enabled = true, PrivateDnsEnabled: true; a module passing null leaves Terraform's default, false), or add a private hosted zone for {dns_name} with an alias record to the endpoint's DNS name, associated with {}", endpoint.address, v.address)
+            } else {
+                format!("add a private hosted zone for {dns_name} with an alias record to the DNS name of {} (dns_entry, DnsEntries) and associate it with {} (turning private DNS on would not help: its managed zone answers only in the endpoint's own VPC), or carry the endpoint in a Route 53 Profile associated with {}", endpoint.address, v.address, v.address)
+            };
             let args = [
                 ("endpoint", endpoint.address.as_str()),
                 ("dns_name", dns_name.as_str()),
                 ("vpc", v.address.as_str()),
+                ("fix", fix.as_str()),
             ];
             let span = match &endpoint.kind {
                 Kind::Endpoint(e) => e.private_dns.as_ref().map_or(endpoint.span, |p| p.span),
