@@ -227,16 +227,18 @@ fn terraform_json_syntax_gives_the_same_finding() {
     );
     let (_, v) = json(&[dir.to_str().unwrap()]);
     // The endpoint has no security groups: the VPC's default group blocks the peer (NET001);
-    // the endpoint's subnet (VPC A's implicit main table) has no route back (NET002).
+    // the endpoint's subnet (VPC A's implicit main table) has no route back (NET002); its
+    // private DNS is off (the default) and VPC B has no internet path (DNS008).
     assert_eq!(
         common::rules_and_resources(&v),
         [
+            ("DNS008".to_owned(), "aws_vpc_endpoint.kinesis".to_owned()),
             ("NET001".to_owned(), "aws_vpc_endpoint.kinesis".to_owned()),
             ("NET002".to_owned(), "aws_vpc_endpoint.kinesis".to_owned()),
             ("VPC001".to_owned(), "aws_instance.legacy".to_owned())
         ]
     );
-    assert_eq!(v["diagnostics"][2]["location"]["line"], 13);
+    assert_eq!(v["diagnostics"][3]["location"]["line"], 13);
 }
 
 #[test]

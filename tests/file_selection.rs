@@ -212,11 +212,13 @@ fn terraform_json_blocks_as_arrays_of_objects_are_read() {
     let (code, v) = check(&dir);
     assert_eq!(code, 1, "{v}");
     assert_eq!(v["summary"]["errors"], 0, "{v}");
-    // Every block read: NET001 (the endpoint's default group), NET002 (VPC A's main table has
-    // no route back over the peering) and VPC001 (the m4 from the locals).
+    // Every block read: DNS008 (private DNS off, the default, and VPC B has no internet
+    // path), NET001 (the endpoint's default group), NET002 (VPC A's main table has no route
+    // back over the peering) and VPC001 (the m4 from the locals).
     assert_eq!(
         common::rules_and_resources(&v),
         [
+            ("DNS008".to_owned(), "aws_vpc_endpoint.kinesis".to_owned()),
             ("NET001".to_owned(), "aws_vpc_endpoint.kinesis".to_owned()),
             ("NET002".to_owned(), "aws_vpc_endpoint.kinesis".to_owned()),
             ("VPC001".to_owned(), "aws_instance.legacy".to_owned())

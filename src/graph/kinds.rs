@@ -732,7 +732,9 @@ pub(super) fn shape(graph: &Graph, id: ResourceId) -> Shape {
             }
             Shape::Node(shape)
         }
-        Kind::HostedZoneAssociation(a) => association(a.zone.target(), a.vpc.target()),
+        Kind::HostedZoneAssociation(a) | Kind::ZoneAssociationAuthorization(a) => {
+            association(a.zone.target(), a.vpc.target())
+        }
         Kind::Directory(d) => {
             let details = d.directory_type.iter().map(|t| show(g, t)).collect();
             let subnets = targets(d.subnets.as_ref());
@@ -802,7 +804,7 @@ fn class(kind: &Kind) -> NodeKind {
         }
         Kind::CustomerGateway => NodeKind::CustomerGateway,
         Kind::DxGateway => NodeKind::DirectConnect,
-        Kind::Route53Profile => NodeKind::Dns,
+        Kind::Route53Profile | Kind::DnsRecord(_) => NodeKind::Dns,
         _ => NodeKind::Resource,
     }
 }

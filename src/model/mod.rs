@@ -294,8 +294,16 @@ pub enum Kind {
     ResolverRuleAssociation(ResolverRuleAssociation),
     HostedZone(HostedZone),
     HostedZoneAssociation(HostedZoneAssociation),
+    /// `aws_route53_vpc_association_authorization`: lets another account associate its VPC
+    /// with the zone (an association names the zone and VPC through it).
+    ZoneAssociationAuthorization(HostedZoneAssociation),
+    DnsRecord(DnsRecord),
+    EndpointPrivateDns(EndpointPrivateDns),
     Directory(Directory),
     Route53Profile,
+    /// A Resource Access Manager share of resources with other accounts
+    /// (`aws_ram_resource_association`, `AWS::RAM::ResourceShare`).
+    RamShare(RamShare),
     Route53ProfileAssociation(Route53ProfileAssociation),
     Route53ProfileResourceAssociation(Route53ProfileResourceAssociation),
     /// A resource vpclint does not model; kept so references to it resolve.
@@ -560,6 +568,9 @@ impl Endpoint {
 #[derive(Clone, Debug)]
 pub struct EndpointService {
     pub load_balancers: Option<ListProp<()>>,
+    /// The private DNS name an endpoint to this service answers for with private DNS
+    /// (`private_dns_name`; CloudFormation has no such property).
+    pub private_dns_name: Option<Prop<SymStr>>,
 }
 
 /// A load balancer listener (`aws_lb_listener`, `AWS::ElasticLoadBalancingV2::Listener`):
@@ -660,6 +671,45 @@ pub struct HostedZoneAssociation {
     pub vpc: RefProp,
 }
 
+/// Records of a hosted zone (`aws_route53_record`, `AWS::Route53::RecordSet`: one entry;
+/// `AWS::Route53::RecordSetGroup`: one per record set).
+#[derive(Clone, Debug)]
+pub struct DnsRecord {
+    /// The zone by id (`zone_id`, `HostedZoneId`); Unknown when only named.
+    pub zone: RefProp,
+    /// The zone by name (`HostedZoneName`), when it is named instead.
+    pub zone_name: Option<Prop<SymStr>>,
+    pub entries: Vec<RecordEntry>,
+}
+
+/// One record set.
+#[derive(Clone, Debug)]
+pub struct RecordEntry {
+    /// As written: a fully qualified name, or (Terraform) a name relative to the zone; `*.`
+    /// first for a wildcard.
+    pub name: Option<Prop<SymStr>>,
+    /// `A`, `AAAA`, `CNAME`, …
+    pub record_type: Option<Prop<String>>,
+    /// What it answers with: the alias target's DNS name, or the record values (a CNAME's
+    /// target). A reference to an endpoint's `dns_entry`/`DnsEntries` points at the endpoint.
+    pub targets: Vec<Prop<SymStr>>,
+    pub span: Span,
+}
+
+/// Resources shared with other accounts (a Resolver rule associated there).
+#[derive(Clone, Debug)]
+pub struct RamShare {
+    pub resources: Option<ListProp<()>>,
+}
+
+/// Private DNS of an endpoint set by a resource of its own
+/// (`aws_vpc_endpoint_private_dns`).
+#[derive(Clone, Debug)]
+pub struct EndpointPrivateDns {
+    pub endpoint: RefProp,
+    pub enabled: Option<Prop<bool>>,
+}
+
 #[derive(Clone, Debug)]
 pub struct Directory {
     /// `SimpleAD`, `MicrosoftAD`, `ADConnector` (Terraform's default is `SimpleAD`).
@@ -672,6 +722,9 @@ pub struct Directory {
 pub struct Route53ProfileAssociation {
     pub profile: RefProp,
     pub vpc: RefProp,
+    /// The association's priority among the VPC's (up to two) Profile associations: the
+    /// lowest is evaluated first; 100 when omitted.
+    pub priority: Option<Prop<i64>>,
 }
 
 #[derive(Clone, Debug)]

@@ -10,16 +10,16 @@ use super::cloudwan::{
     CloudWanAccepter, CloudWanAttachment, CoreNetwork, CorePolicyAttachment, Policy, Tags,
 };
 use super::{
-    Compute, DhcpOptions, DhcpOptionsAssociation, Directory, DxGatewayAssociation, Endpoint,
-    EndpointAssociation, EndpointService, Firewall, HostedZone, HostedZoneAssociation, IngressRule,
-    Ipv4Net, Kind, LaunchTemplate, LbListener, MainRouteTableAssociation, NetworkInterface,
-    Peering, PeeringAccepter, PeeringOptions, Prop, ResolverEndpoint, ResolverRule,
-    ResolverRuleAssociation, Resource, ResourceId, Route, Route53ProfileAssociation,
-    Route53ProfileResourceAssociation, RouteResource, RouteTable, RouteTableAssociation,
-    RouteTarget, SecurityGroup, SecurityGroupIngress, Subnet, SymStr, TgwAttachmentAccepter,
-    TgwDefaultTable, TgwPeeringAttachment, TgwRoute, TgwRouteTable, TgwTableLink, TransitGateway,
-    TransitGatewayVpcAttachment, Val, VgwRoutePropagation, Vpc, VpcCidrBlock, VpnConnection,
-    VpnConnectionRoute, VpnGateway, VpnGatewayAttachment,
+    Compute, DhcpOptions, DhcpOptionsAssociation, Directory, DnsRecord, DxGatewayAssociation,
+    Endpoint, EndpointAssociation, EndpointPrivateDns, EndpointService, Firewall, HostedZone,
+    HostedZoneAssociation, IngressRule, Ipv4Net, Kind, LaunchTemplate, LbListener,
+    MainRouteTableAssociation, NetworkInterface, Peering, PeeringAccepter, PeeringOptions, Prop,
+    RamShare, RecordEntry, ResolverEndpoint, ResolverRule, ResolverRuleAssociation, Resource,
+    ResourceId, Route, Route53ProfileAssociation, Route53ProfileResourceAssociation, RouteResource,
+    RouteTable, RouteTableAssociation, RouteTarget, SecurityGroup, SecurityGroupIngress, Subnet,
+    SymStr, TgwAttachmentAccepter, TgwDefaultTable, TgwPeeringAttachment, TgwRoute, TgwRouteTable,
+    TgwTableLink, TransitGateway, TransitGatewayVpcAttachment, Val, VgwRoutePropagation, Vpc,
+    VpcCidrBlock, VpnConnection, VpnConnectionRoute, VpnGateway, VpnGatewayAttachment,
 };
 use crate::source::Span;
 
@@ -155,7 +155,7 @@ fields! {
     CorePolicyAttachment { core_network, policy },
     CloudWanAttachment { core_network, vpc, subnets, tags },
     CloudWanAccepter { attachment },
-    EndpointService { load_balancers },
+    EndpointService { load_balancers, private_dns_name },
     LbListener { load_balancer, port, protocol },
     DxGatewayAssociation { dx_gateway, associated_gateway },
     Compute { kind, instance_types, template, subnets },
@@ -173,8 +173,12 @@ fields! {
     ResolverRuleAssociation { rule, vpc },
     HostedZone { name, vpcs },
     HostedZoneAssociation { zone, vpc },
+    DnsRecord { zone, zone_name, entries },
+    RecordEntry { name, record_type, targets, span },
+    EndpointPrivateDns { endpoint, enabled },
+    RamShare { resources },
     Directory { directory_type, vpc, subnets },
-    Route53ProfileAssociation { profile, vpc },
+    Route53ProfileAssociation { profile, vpc, priority },
     Route53ProfileResourceAssociation { profile, resource },
 }
 
@@ -225,7 +229,12 @@ impl VisitProps for Kind {
             Kind::ResolverRule(x) => x.visit_props(path, f),
             Kind::ResolverRuleAssociation(x) => x.visit_props(path, f),
             Kind::HostedZone(x) => x.visit_props(path, f),
-            Kind::HostedZoneAssociation(x) => x.visit_props(path, f),
+            Kind::HostedZoneAssociation(x) | Kind::ZoneAssociationAuthorization(x) => {
+                x.visit_props(path, f);
+            }
+            Kind::DnsRecord(x) => x.visit_props(path, f),
+            Kind::EndpointPrivateDns(x) => x.visit_props(path, f),
+            Kind::RamShare(x) => x.visit_props(path, f),
             Kind::Directory(x) => x.visit_props(path, f),
             Kind::Route53ProfileAssociation(x) => x.visit_props(path, f),
             Kind::Route53ProfileResourceAssociation(x) => x.visit_props(path, f),

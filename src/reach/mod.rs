@@ -11,6 +11,7 @@ pub mod checks;
 mod cloudwan;
 mod compute;
 pub mod consumer;
+pub mod dns;
 pub mod lpm;
 mod router;
 mod routes;

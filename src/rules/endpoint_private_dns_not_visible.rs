@@ -237,7 +237,7 @@ impl Rule for Dns001 {
 /// What the consumer's calls do when the name resolves to public addresses: they bypass the
 /// endpoint through a NAT or internet gateway (a warning), or they fail (an error); and the
 /// assumption, when that is not known.
-fn consequence(
+pub(crate) fn consequence(
     graph: &Graph,
     vpc: &str,
     egress: Option<&Result<Option<ResourceId>, Undecided>>,

@@ -6,15 +6,21 @@ pub mod amazon_dns_queried_across_vpcs;
 pub mod call_sites;
 #[cfg(test)]
 mod completeness;
+pub mod conflicting_private_dns_domain;
+pub mod consumer_dns_bypasses_private_zones;
 pub mod docs;
 pub mod endpoint_access;
+pub mod endpoint_name_not_resolvable;
 pub mod endpoint_private_dns_not_visible;
 pub mod endpoint_security_group_blocks_consumer;
 pub mod instance_types;
 pub mod meta;
 pub mod no_return_route;
 pub mod private_dns_without_vpc_dns_attributes;
-pub mod service_dns;
+pub mod resolver_forwarding_loop;
+pub mod resolver_rule_not_associated;
+pub mod shared_endpoint_name_not_visible;
+pub use crate::reach::dns::service_dns;
 pub mod service_ports;
 pub mod tgw_attachment_az_gap;
 pub mod tgw_drops_routed_traffic;
@@ -62,6 +68,12 @@ registry! {
         DNS001 => endpoint_private_dns_not_visible::Dns001,
         DNS002 => private_dns_without_vpc_dns_attributes::Dns002,
         DNS003 => amazon_dns_queried_across_vpcs::Dns003,
+        DNS004 => shared_endpoint_name_not_visible::Dns004,
+        DNS005 => conflicting_private_dns_domain::Dns005,
+        DNS006 => resolver_forwarding_loop::Dns006,
+        DNS007 => consumer_dns_bypasses_private_zones::Dns007,
+        DNS008 => endpoint_name_not_resolvable::Dns008,
+        DNS009 => resolver_rule_not_associated::Dns009,
         NET001 => endpoint_security_group_blocks_consumer::Net001,
         NET002 => no_return_route::Net002,
         TGW001 => tgw_drops_routed_traffic::Tgw001,

@@ -1,10 +1,12 @@
 //! DNS002: an interface endpoint with private DNS in a VPC without DNS support or DNS
-//! hostnames. AWS rejects the endpoint at apply time.
+//! hostnames. AWS rejects the endpoint at apply time (or the `aws_vpc_endpoint_private_dns`
+//! that turns it on).
 
 use super::verdict::{resource_name, Rule, Verdict};
 use super::{RuleContext, RuleMeta};
 use crate::diagnostic::{Diagnostic, Related};
 use crate::model::{Kind, Prop, ResourceId, Undecided, Val};
+use crate::reach::dns::Dns;
 use crate::reach::vpc_of;
 
 pub struct Dns002;
@@ -18,15 +20,17 @@ impl Rule for Dns002 {
     }
 
     fn subjects(&self, ctx: &RuleContext<'_>) -> Vec<ResourceId> {
+        let dns = Dns::build(ctx.graph, ctx.index);
         ctx.graph
             .iter()
-            .filter(|(_, r)| match &r.kind {
-                // Omitted private DNS is false in Terraform and CloudFormation.
-                Kind::Endpoint(e) => e
-                    .private_dns
-                    .as_ref()
-                    .is_some_and(|p| p.known_value() != Some(&false)),
-                _ => false,
+            .filter(|(id, r)| {
+                // Omitted private DNS is false in Terraform and CloudFormation; an
+                // aws_vpc_endpoint_private_dns of the endpoint decides it instead.
+                matches!(r.kind, Kind::Endpoint(_))
+                    && (dns
+                        .private_dns(*id)
+                        .is_some_and(|p| p.known_value() != Some(&false))
+                        || dns.private_dns_unknown(*id).is_some())
             })
             .map(|(id, _)| id)
             .collect()
@@ -38,7 +42,16 @@ impl Rule for Dns002 {
         let Kind::Endpoint(e) = &endpoint.kind else {
             unreachable!("subjects are endpoints");
         };
-        let private_dns = e.private_dns.as_ref().expect("subjects have private DNS");
+        let dns = Dns::build(graph, ctx.index);
+        let Some(private_dns) = dns
+            .private_dns(id)
+            .filter(|p| p.known_value() != Some(&false))
+        else {
+            let why = dns
+                .private_dns_unknown(id)
+                .expect("subjects may have private DNS");
+            return Verdict::unchecked(id, why.clone());
+        };
         if let Some(why) = private_dns.undecided(graph) {
             return Verdict::unchecked(
                 id,

@@ -7,14 +7,15 @@ use crate::lower::cloudwan;
 use crate::lower::{list_items, single, Props, Scalar};
 use crate::model::cloudwan::{CloudWanAttachment, CoreNetwork, Tags};
 use crate::model::{
-    Compute, ComputeKind, DhcpOptions, DhcpOptionsAssociation, Directory, DxGatewayAssociation,
-    Endpoint, EndpointService, Firewall, HostedZone, IngressRule, Kind, LaunchTemplate, LbListener,
-    ListProp, NetworkInterface, Peering, Prop, RefProp, ResolverEndpoint, ResolverRule,
-    ResolverRuleAssociation, Route, Route53ProfileAssociation, Route53ProfileResourceAssociation,
-    RouteResource, RouteTable, RouteTableAssociation, RouteTarget, SecurityGroup,
-    SecurityGroupIngress, Subnet, TargetKind, TgwPeeringAttachment, TgwRoute, TgwRouteTable,
-    TgwTableLink, TransitGateway, TransitGatewayVpcAttachment, Val, VgwRoutePropagation, Vpc,
-    VpcCidrBlock, VpnConnection, VpnConnectionRoute, VpnGateway, VpnGatewayAttachment,
+    Compute, ComputeKind, DhcpOptions, DhcpOptionsAssociation, Directory, DnsRecord,
+    DxGatewayAssociation, Endpoint, EndpointService, Firewall, HostedZone, IngressRule, Kind,
+    LaunchTemplate, LbListener, ListProp, NetworkInterface, Peering, Prop, RamShare, RecordEntry,
+    RefProp, ResolverEndpoint, ResolverRule, ResolverRuleAssociation, Route,
+    Route53ProfileAssociation, Route53ProfileResourceAssociation, RouteResource, RouteTable,
+    RouteTableAssociation, RouteTarget, SecurityGroup, SecurityGroupIngress, Subnet, SymStr,
+    TargetKind, TgwPeeringAttachment, TgwRoute, TgwRouteTable, TgwTableLink, TransitGateway,
+    TransitGatewayVpcAttachment, Val, VgwRoutePropagation, Vpc, VpcCidrBlock, VpnConnection,
+    VpnConnectionRoute, VpnGateway, VpnGatewayAttachment,
 };
 use crate::source::Span;
 use crate::syntax::tree::Node;
@@ -154,6 +155,93 @@ impl<'w, 'a> Ctx<'w, 'a> {
             }
             EVal::NoValue => Val::Unknown("AWS::NoValue where a value was expected".to_owned()),
         }
+    }
+}
+
+impl<'a> Ctx<'_, 'a> {
+    /// A value that names another resource's DNS name, as a string: the value, or, when
+    /// the value is built from a list attribute with `Fn::Select`/`Fn::Split` (an
+    /// endpoint's `DnsEntries`, `!Select [1, !Split [":", !Select [0, !GetAtt E.DnsEntries]]]`),
+    /// a reference to the resource whose attribute it is built from.
+    fn name_of(&self, node: &'a Node) -> Option<Prop<SymStr>> {
+        let v = self.world.eval(self.inst, node);
+        if v.val == EVal::NoValue {
+            return None;
+        }
+        let prop = self.prop(v);
+        if prop.unknown_reason().is_some() {
+            if let Some(inner) = find_get_att(node) {
+                let span = prop.span;
+                if let Val::Ref(id, attr) = self.prop(self.world.eval(self.inst, inner)).val {
+                    return Some(Prop {
+                        val: Val::Ref(id, attr),
+                        span,
+                    });
+                }
+            }
+        }
+        Some(Prop {
+            span: prop.span,
+            val: match prop.val {
+                Val::Known(Scalar::Sym(s)) => Val::Known(s),
+                Val::Known(other) => match other.into_string() {
+                    Ok(text) => Val::Known(SymStr::literal(&text)),
+                    Err(why) => Val::Unknown(why),
+                },
+                Val::Ref(id, attr) => Val::Ref(id, attr),
+                Val::Unknown(why) => Val::Unknown(why),
+            },
+        })
+    }
+
+    /// One record set of `AWS::Route53::RecordSet` or of a `RecordSetGroup`'s `RecordSets`.
+    fn record_entry(&self) -> RecordEntry {
+        let mut targets: Vec<Prop<SymStr>> = self
+            .child("AliasTarget")
+            .and_then(|a| a.get("DNSName").and_then(|n| a.name_of(n)))
+            .into_iter()
+            .collect();
+        if let Some(items) = self.get("ResourceRecords").and_then(Node::as_seq) {
+            targets.extend(items.iter().filter_map(|n| self.name_of(n)));
+        } else if let Some(records) = self.get("ResourceRecords") {
+            targets.push(Prop::unknown(
+                "the record values are not a list the template writes",
+                self.span(records),
+            ));
+        }
+        RecordEntry {
+            name: self.symbolic("Name"),
+            record_type: self.string("Type"),
+            targets,
+            span: self.decl,
+        }
+    }
+
+    /// The zone of a record: by id, or (`HostedZoneName`) by name.
+    fn record_zone(&self) -> (RefProp, Option<Prop<SymStr>>) {
+        match (
+            self.reference("HostedZoneId"),
+            self.symbolic("HostedZoneName"),
+        ) {
+            (Some(id), name) => (id, name),
+            (None, Some(name)) => (
+                Prop::unknown("the zone is named by HostedZoneName", name.span),
+                Some(name),
+            ),
+            (None, None) => (self.required_reference("HostedZoneId"), None),
+        }
+    }
+}
+
+/// The first `Fn::GetAtt` inside a value built by intrinsic functions.
+fn find_get_att(node: &Node) -> Option<&Node> {
+    let (name, arg) = node.as_intrinsic()?;
+    if name == "Fn::GetAtt" {
+        return Some(node);
+    }
+    match arg.as_seq() {
+        Some(items) => items.iter().find_map(find_get_att),
+        None => find_get_att(arg),
     }
 }
 
@@ -366,6 +454,7 @@ pub(super) fn lower_resource(type_name: &str, r: &Ctx<'_, '_>) -> Kind {
         }),
         "AWS::EC2::VPCEndpointService" => Kind::EndpointService(EndpointService {
             load_balancers: r.references("NetworkLoadBalancerArns"),
+            private_dns_name: None,
         }),
         "AWS::ElasticLoadBalancingV2::Listener" => Kind::LbListener(LbListener {
             load_balancer: r.required_reference("LoadBalancerArn"),
@@ -551,6 +640,40 @@ pub(super) fn lower_resource(type_name: &str, r: &Ctx<'_, '_>) -> Kind {
                 .map(|v| v.required_reference("VPCId"))
                 .collect(),
         }),
+        "AWS::Route53::RecordSet" => {
+            let (zone, zone_name) = r.record_zone();
+            Kind::DnsRecord(DnsRecord {
+                zone,
+                zone_name,
+                entries: vec![r.record_entry()],
+            })
+        }
+        "AWS::Route53::RecordSetGroup" => {
+            let (zone, zone_name) = r.record_zone();
+            let sets = r.get("RecordSets");
+            let mut entries: Vec<RecordEntry> = r
+                .children("RecordSets")
+                .iter()
+                .map(Ctx::record_entry)
+                .collect();
+            // A list the template does not write out is one entry whose values are unknown.
+            if sets.is_some_and(|n| n.as_seq().is_none()) {
+                entries.push(RecordEntry {
+                    name: Some(Prop::unknown(
+                        "RecordSets is not a list the template writes",
+                        r.decl,
+                    )),
+                    record_type: None,
+                    targets: Vec::new(),
+                    span: r.decl,
+                });
+            }
+            Kind::DnsRecord(DnsRecord {
+                zone,
+                zone_name,
+                entries,
+            })
+        }
         "AWS::DirectoryService::SimpleAD" | "AWS::DirectoryService::MicrosoftAD" => {
             let settings = r.child("VpcSettings");
             Kind::Directory(Directory {
@@ -568,10 +691,14 @@ pub(super) fn lower_resource(type_name: &str, r: &Ctx<'_, '_>) -> Kind {
             })
         }
         "AWS::Route53Profiles::Profile" => Kind::Route53Profile,
+        "AWS::RAM::ResourceShare" => Kind::RamShare(RamShare {
+            resources: r.references("ResourceArns"),
+        }),
         "AWS::Route53Profiles::ProfileAssociation" => {
             Kind::Route53ProfileAssociation(Route53ProfileAssociation {
                 profile: r.required_reference("ProfileId"),
                 vpc: r.required_reference("ResourceId"),
+                priority: r.integer("Priority"),
             })
         }
         "AWS::Route53Profiles::ProfileResourceAssociation" => {

@@ -8,16 +8,17 @@ use crate::model::cloudwan::{
     CloudWanAccepter, CloudWanAttachment, CoreNetwork, CorePolicyAttachment, Tags,
 };
 use crate::model::{
-    Compute, ComputeKind, DhcpOptions, DhcpOptionsAssociation, Directory, DxGatewayAssociation,
-    Endpoint, EndpointAssociation, EndpointService, Firewall, HostedZone, HostedZoneAssociation,
-    IngressRule, Kind, LaunchTemplate, LbListener, MainRouteTableAssociation, NetworkInterface,
-    Peering, PeeringAccepter, PeeringOptions, Prop, RefProp, ResolverEndpoint, ResolverRule,
-    ResolverRuleAssociation, Route, Route53ProfileAssociation, Route53ProfileResourceAssociation,
-    RouteResource, RouteTable, RouteTableAssociation, RouteTarget, SecurityGroup,
-    SecurityGroupIngress, Subnet, TargetKind, TgwAttachmentAccepter, TgwDefaultTable,
-    TgwPeeringAttachment, TgwRoute, TgwRouteTable, TgwTableLink, TransitGateway,
-    TransitGatewayVpcAttachment, Val, VgwRoutePropagation, Vpc, VpcCidrBlock, VpnConnection,
-    VpnConnectionRoute, VpnGateway, VpnGatewayAttachment,
+    Compute, ComputeKind, DhcpOptions, DhcpOptionsAssociation, Directory, DnsRecord,
+    DxGatewayAssociation, Endpoint, EndpointAssociation, EndpointPrivateDns, EndpointService,
+    Firewall, HostedZone, HostedZoneAssociation, IngressRule, Kind, LaunchTemplate, LbListener,
+    MainRouteTableAssociation, NetworkInterface, Peering, PeeringAccepter, PeeringOptions, Prop,
+    RamShare, RecordEntry, RefProp, ResolverEndpoint, ResolverRule, ResolverRuleAssociation, Route,
+    Route53ProfileAssociation, Route53ProfileResourceAssociation, RouteResource, RouteTable,
+    RouteTableAssociation, RouteTarget, SecurityGroup, SecurityGroupIngress, Subnet, SymStr,
+    TargetKind, TgwAttachmentAccepter, TgwDefaultTable, TgwPeeringAttachment, TgwRoute,
+    TgwRouteTable, TgwTableLink, TransitGateway, TransitGatewayVpcAttachment, Val,
+    VgwRoutePropagation, Vpc, VpcCidrBlock, VpnConnection, VpnConnectionRoute, VpnGateway,
+    VpnGatewayAttachment,
 };
 use crate::source::Span;
 
@@ -256,6 +257,7 @@ pub(crate) fn lower_resource<R: TfBlock>(type_name: &str, r: &R) -> Kind {
         }),
         "aws_vpc_endpoint_service" => Kind::EndpointService(EndpointService {
             load_balancers: r.references("network_load_balancer_arns"),
+            private_dns_name: r.symbolic("private_dns_name"),
         }),
         "aws_lb_listener" | "aws_alb_listener" => Kind::LbListener(LbListener {
             load_balancer: r.required_reference("load_balancer_arn"),
@@ -458,6 +460,26 @@ pub(crate) fn lower_resource<R: TfBlock>(type_name: &str, r: &R) -> Kind {
             zone: r.required_reference("zone_id"),
             vpc: r.required_reference("vpc_id"),
         }),
+        "aws_route53_vpc_association_authorization" => {
+            Kind::ZoneAssociationAuthorization(HostedZoneAssociation {
+                zone: r.required_reference("zone_id"),
+                vpc: r.required_reference("vpc_id"),
+            })
+        }
+        "aws_route53_record" => Kind::DnsRecord(DnsRecord {
+            zone: r.required_reference("zone_id"),
+            zone_name: None,
+            entries: vec![RecordEntry {
+                name: r.symbolic("name"),
+                record_type: r.string("type"),
+                targets: record_targets(r),
+                span: r.decl_span(),
+            }],
+        }),
+        "aws_vpc_endpoint_private_dns" => Kind::EndpointPrivateDns(EndpointPrivateDns {
+            endpoint: r.required_reference("vpc_endpoint_id"),
+            enabled: r.boolean("private_dns_enabled"),
+        }),
         "aws_directory_service_directory" => {
             let settings = r
                 .block("vpc_settings")
@@ -469,10 +491,14 @@ pub(crate) fn lower_resource<R: TfBlock>(type_name: &str, r: &R) -> Kind {
             })
         }
         "aws_route53profiles_profile" => Kind::Route53Profile,
+        "aws_ram_resource_association" => Kind::RamShare(RamShare {
+            resources: r.reference("resource_arn").map(single),
+        }),
         "aws_route53profiles_association" => {
             Kind::Route53ProfileAssociation(Route53ProfileAssociation {
                 profile: r.required_reference("profile_id"),
                 vpc: r.required_reference("resource_id"),
+                priority: r.integer("priority"),
             })
         }
         "aws_route53profiles_resource_association" => {
@@ -483,6 +509,24 @@ pub(crate) fn lower_resource<R: TfBlock>(type_name: &str, r: &R) -> Kind {
         }
         _ => Kind::Other,
     }
+}
+
+/// What an `aws_route53_record` answers with: its alias target and its record values.
+fn record_targets<R: TfBlock>(r: &R) -> Vec<Prop<SymStr>> {
+    let mut targets: Vec<Prop<SymStr>> = r
+        .blocks("alias")
+        .into_iter()
+        .filter_map(|b| b.symbolic("name"))
+        .collect();
+    targets.extend(list_items(r.strings("records")).into_iter().map(|p| Prop {
+        span: p.span,
+        val: match p.val {
+            Val::Known(s) => Val::Known(SymStr::literal(&s)),
+            Val::Ref(id, attr) => Val::Ref(id, attr),
+            Val::Unknown(why) => Val::Unknown(why),
+        },
+    }));
+    targets
 }
 
 /// An `ingress {}` block or an `aws_security_group_rule` (same argument names).

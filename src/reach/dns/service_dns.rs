@@ -5,10 +5,10 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use crate::model::symbolic::Hole;
-use crate::model::{HoleKind, SymStr};
+use crate::model::{Graph, HoleKind, Kind, ResourceId, SymStr, Undecided, Val};
 
 static EXCEPTIONS: LazyLock<HashMap<&'static str, &'static str>> = LazyLock::new(|| {
-    include_str!("../../rules/service-dns-names.csv")
+    include_str!("../../../rules/service-dns-names.csv")
         .lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .skip(1)
@@ -41,6 +41,71 @@ pub fn dns_name(service_name: &SymStr) -> Option<SymStr> {
     }))
 }
 
+/// The DNS name an interface endpoint answers for with private DNS: the AWS service's name,
+/// or the `private_dns_name` of an endpoint service of the code that its service name
+/// references.
+///
+/// # Errors
+/// When it is not known: no service name, a service name not known, another account's
+/// endpoint service (its provider chooses the name), or an endpoint service of the code
+/// without a private DNS name.
+pub fn endpoint_dns_name(graph: &Graph, endpoint: ResourceId) -> Result<SymStr, Undecided> {
+    let resource = graph.get(endpoint);
+    let address = &resource.address;
+    let Kind::Endpoint(ep) = &resource.kind else {
+        return Err(Undecided::new(
+            format!("{address} is not an endpoint"),
+            resource.span,
+        ));
+    };
+    let Some(written) = ep.service_name.as_ref() else {
+        return Err(Undecided::new(
+            format!("{address} has no service name"),
+            resource.span,
+        ));
+    };
+    match &written.val {
+        Val::Known(service) => dns_name(service).ok_or_else(|| {
+            Undecided::new(
+                format!("the private DNS name of {service} is chosen by the service's provider"),
+                written.span,
+            )
+            .context(format!("the DNS name {address} answers for is not known"))
+        }),
+        Val::Ref(id, _) if matches!(graph.get(*id).kind, Kind::EndpointService(_)) => {
+            let svc = graph.get(*id);
+            let Kind::EndpointService(service) = &svc.kind else {
+                unreachable!("matched");
+            };
+            match service.private_dns_name.as_ref() {
+                Some(n) => n.known_value().cloned().ok_or_else(|| {
+                    n.undecided(graph).expect("not known").context(format!(
+                        "the private DNS name of {} is not known",
+                        svc.address
+                    ))
+                }),
+                None => Err(Undecided::new(
+                    format!(
+                        "{} has no private DNS name: only the endpoint's own names (vpce-…) reach it",
+                        svc.address
+                    ),
+                    svc.span,
+                )
+                .context(format!("the DNS name {address} answers for is not known"))),
+            }
+        }
+        _ => Err(written
+            .undecided(graph)
+            .unwrap_or_else(|| {
+                Undecided::new(
+                    "a reference to a resource that is not an endpoint service",
+                    written.span,
+                )
+            })
+            .context(format!("the service name of {address} is not known"))),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -62,6 +127,18 @@ mod tests {
         assert_eq!(
             name("com.amazonaws.eu-west-1.ssm").unwrap(),
             "ssm.eu-west-1.amazonaws.com"
+        );
+        assert_eq!(
+            name("com.amazonaws.us-east-1.ecs-agent").unwrap(),
+            "ecs-a-*.us-east-1.amazonaws.com"
+        );
+        assert_eq!(
+            name("com.amazonaws.us-east-1.ecs-telemetry").unwrap(),
+            "ecs-t-*.us-east-1.amazonaws.com"
+        );
+        assert_eq!(
+            name("com.amazonaws.eu-west-1.sagemaker.notebook").unwrap(),
+            "*.notebook.eu-west-1.sagemaker.aws"
         );
         assert_eq!(name("com.amazonaws.vpce.us-east-1.vpce-svc-0123"), None);
         assert_eq!(name("kinesis"), None);
