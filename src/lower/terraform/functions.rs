@@ -10,6 +10,7 @@
 use std::collections::BTreeMap;
 
 use super::value::{err, format_number, Eval, PartialList, Stop, Value};
+use crate::lower::budget::Size;
 
 /// Calls a built-in function by name.
 pub fn call(name: &str, args: &[Value]) -> Eval {
@@ -719,7 +720,32 @@ pub fn to_set(items: &[Value]) -> Eval {
     Ok(Value::List(items))
 }
 
+/// `distinct` (and `toset`): the first of each set of equal values, in order. Values that
+/// are wholly known compare by a canonical key, in one pass (64k strings took half a minute
+/// compared pairwise); others by [`Value::equals`], pairwise, for a bounded number.
 fn distinct(items: &[Value]) -> Result<Vec<Value>, Stop> {
+    if let Some(keys) = items
+        .iter()
+        .map(|v| {
+            let mut key = String::new();
+            set_key(v, &mut key).then_some(key)
+        })
+        .collect::<Option<Vec<String>>>()
+    {
+        let mut seen = std::collections::HashSet::new();
+        return Ok(items
+            .iter()
+            .zip(keys)
+            .filter(|(_, key)| seen.insert(key.clone()))
+            .map(|(v, _)| v.clone())
+            .collect());
+    }
+    if items.len() > MAX_PAIRWISE {
+        return Err(Stop::Unknown(format!(
+            "distinct() or toset() of {} values not all known statically is not evaluated by vpclint",
+            items.len()
+        )));
+    }
     let mut out: Vec<Value> = Vec::new();
     for item in items {
         let mut seen = false;
@@ -774,6 +800,47 @@ fn in_zone_order(items: &[Value]) -> bool {
             )
         })
     })
+}
+
+/// The most values `distinct` compares pairwise.
+const MAX_PAIRWISE: usize = 4096;
+
+/// Writes a key of a wholly known value such that two values have the same key exactly
+/// when [`Value::equals`] says they are equal; false when there is none (an unknown, a
+/// string known in part, NaN).
+fn set_key(value: &Value, out: &mut String) -> bool {
+    use std::fmt::Write as _;
+    let Ok(v) = value.resolved() else {
+        return false;
+    };
+    match v {
+        Value::Null => out.push('n'),
+        Value::Bool(b) => out.push(if *b { 'T' } else { 'F' }),
+        Value::Number(n) if n.is_nan() => return false,
+        // 0.0 == -0.0
+        Value::Number(n) => {
+            let _ = write!(out, "d{}:", (n + 0.0).to_bits());
+        }
+        Value::String(s) => {
+            let _ = write!(out, "s{}:{s}", s.len());
+        }
+        Value::Resource(h) => {
+            let _ = write!(out, "r{}:", h.0);
+        }
+        Value::List(items) => {
+            let _ = write!(out, "l{}:", items.len());
+            return items.iter().all(|i| set_key(i, out));
+        }
+        Value::Map(map) => {
+            let _ = write!(out, "m{}:", map.len());
+            return map.iter().all(|(k, i)| {
+                let _ = write!(out, "{}:{k}", k.len());
+                set_key(i, out)
+            });
+        }
+        _ => return false,
+    }
+    true
 }
 
 fn slice(args: &[Value]) -> Eval {
@@ -926,20 +993,11 @@ fn format(args: &[Value]) -> Eval {
             flags.push(f);
             chars.next();
         }
-        let mut width = String::new();
-        while let Some(&d) = chars.peek().filter(|d| d.is_ascii_digit()) {
-            width.push(d);
-            chars.next();
-        }
+        let width = digits(&mut chars);
         let mut precision = None;
         if chars.peek() == Some(&'.') {
             chars.next();
-            let mut p = String::new();
-            while let Some(&d) = chars.peek().filter(|d| d.is_ascii_digit()) {
-                p.push(d);
-                chars.next();
-            }
-            precision = Some(p.parse::<usize>().unwrap_or(0));
+            precision = Some(digits(&mut chars));
         }
         let Some(verb) = chars.next() else {
             return err("format(): the format string ends in %");
@@ -948,12 +1006,20 @@ fn format(args: &[Value]) -> Eval {
             out.push('%');
             continue;
         }
+        // Numbers go through Go's fmt, which refuses a width or precision over 10^6
+        // (it prints a marker instead of the number); checked before allocating.
+        if NUMBER_VERBS.contains(verb) && width.max(precision.unwrap_or(0)) > MAX_NUMBER_WIDTH {
+            return Err(Stop::Unknown(format!(
+                "format(): %{verb} with a width or precision over {MAX_NUMBER_WIDTH}, which Terraform's format does not apply (Go's fmt prints an error marker instead)"
+            )));
+        }
         let Some((arg, tail)) = rest.split_first() else {
             return err("format(): not enough arguments");
         };
         rest = tail;
         let text = format_verb(verb, arg, precision)?;
-        let width: usize = width.parse().unwrap_or(0);
+        // String widths are bounded by the budget before the call (`output_bound`).
+        let width = usize::try_from(width).unwrap_or(usize::MAX);
         let pad = width.saturating_sub(text.chars().count());
         if flags.contains('-') {
             out.push_str(&text);
@@ -976,7 +1042,23 @@ fn format(args: &[Value]) -> Eval {
     Ok(Value::String(out))
 }
 
-fn format_verb(verb: char, arg: &Value, precision: Option<usize>) -> Result<String, Stop> {
+/// The verbs of `format` that Go's fmt formats (numbers).
+const NUMBER_VERBS: &str = "dfxXobe";
+/// Go's fmt refuses widths and precisions over this (`tooLarge` in fmt/print.go).
+const MAX_NUMBER_WIDTH: u64 = 1_000_000;
+
+/// A width or precision: the digits at the front of `chars`, saturating.
+fn digits(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> u64 {
+    let mut n: u64 = 0;
+    while let Some(d) = chars.peek().and_then(|c| c.to_digit(10)) {
+        n = n.saturating_mul(10).saturating_add(u64::from(d));
+        chars.next();
+    }
+    n
+}
+
+fn format_verb(verb: char, arg: &Value, precision: Option<u64>) -> Result<String, Stop> {
+    let precision = precision.map(|p| usize::try_from(p).unwrap_or(usize::MAX));
     let integer = |arg: &Value| arg.as_integer();
     Ok(match verb {
         's' => {
@@ -993,7 +1075,14 @@ fn format_verb(verb: char, arg: &Value, precision: Option<usize>) -> Result<Stri
         'q' => Value::String(arg.as_string()?).to_json()?,
         't' => arg.as_bool()?.to_string(),
         'd' => integer(arg)?.to_string(),
-        'f' => format!("{:.*}", precision.unwrap_or(6), arg.as_number()?),
+        'f' => {
+            // A double has at most 1074 digits after the point; Rust's formatting takes a
+            // precision of at most 65535, so more digits are the zeros they would be.
+            let precision = precision.unwrap_or(6);
+            let mut text = format!("{:.*}", precision.min(1100), arg.as_number()?);
+            text.extend(std::iter::repeat_n('0', precision.saturating_sub(1100)));
+            text
+        }
         'x' => format!("{:x}", integer(arg)?),
         'X' => format!("{:X}", integer(arg)?),
         'o' => format!("{:o}", integer(arg)?),
@@ -1001,6 +1090,93 @@ fn format_verb(verb: char, arg: &Value, precision: Option<usize>) -> Result<Stri
         'e' => format!("{:e}", arg.as_number()?),
         other => return err(format!("format(): unsupported verb %{other}")),
     })
+}
+
+/// An upper bound of the size of what `name` builds from `args`, for the functions whose
+/// result can be much larger than their arguments (the evaluator checks it against the
+/// budget before the call); `None` for the others.
+pub fn output_bound(name: &str, args: &[Value]) -> Option<Size> {
+    let text = |v: &Value| v.as_string().ok();
+    let count = |s: &str, sep: &str| {
+        if sep.is_empty() {
+            s.chars().count()
+        } else {
+            s.matches(sep).count()
+        }
+    };
+    let n = |x: usize| x as u64;
+    let bytes_of = |bytes: u64| Size {
+        bytes,
+        ..Size::default()
+    };
+    match name {
+        "join" => {
+            let (sep, lists) = args.split_first()?;
+            let sep = text(sep)?;
+            let (mut items, mut bytes) = (0u64, 0u64);
+            for list in lists {
+                for item in list.as_list().ok()? {
+                    items += 1;
+                    bytes = bytes.saturating_add(n(text(item).map_or(0, |t| t.len())));
+                }
+            }
+            Some(bytes_of(bytes.saturating_add(
+                n(sep.len()).saturating_mul(items.saturating_sub(1)),
+            )))
+        }
+        "replace" => {
+            let [s, from, to] = args else { return None };
+            let (s, from, to) = (text(s)?, text(from)?, text(to)?);
+            let occurrences = n(count(&s, &from)) + u64::from(from.is_empty());
+            Some(bytes_of(
+                n(s.len()).saturating_add(occurrences.saturating_mul(n(to.len()))),
+            ))
+        }
+        "split" => {
+            let [sep, s] = args else { return None };
+            let (sep, s) = (text(sep)?, text(s)?);
+            Some(Size {
+                elements: n(count(&s, &sep)) + 1,
+                bytes: n(s.len()),
+                depth: 1,
+            })
+        }
+        "format" => {
+            // Every width and `%f` precision may become that many characters (a numeric
+            // one over Go's limit is refused by `format` itself, not allocated).
+            let spec = text(args.first()?)?;
+            let mut bytes = n(spec.len());
+            let mut chars = spec.chars().peekable();
+            while let Some(c) = chars.next() {
+                if c != '%' {
+                    continue;
+                }
+                while chars.peek().is_some_and(|f| "-+ 0#".contains(*f)) {
+                    chars.next();
+                }
+                let width = digits(&mut chars);
+                let precision = if chars.peek() == Some(&'.') {
+                    chars.next();
+                    digits(&mut chars)
+                } else {
+                    0
+                };
+                let verb = chars.next().unwrap_or('%');
+                let numeric = NUMBER_VERBS.contains(verb);
+                if !numeric || width.max(precision) <= MAX_NUMBER_WIDTH {
+                    bytes = bytes.saturating_add(width);
+                    if verb == 'f' {
+                        bytes = bytes.saturating_add(precision);
+                    }
+                }
+            }
+            for arg in &args[1..] {
+                bytes = bytes.saturating_add(n(text(arg).map_or(0, |t| t.len())));
+            }
+            Some(bytes_of(bytes))
+        }
+        _ => None,
+    }
 }
 
 #[allow(dead_code)]

@@ -32,6 +32,7 @@ use std::rc::Rc;
 use self::eval::{Env, Evaluator};
 use self::resources::TfBlock;
 use self::value::Value;
+use super::budget::Budget;
 use super::{as_ref_prop, LowerError, ParsedFile, Props, Scalar};
 use crate::model::{CallSite, Graph, ListProp, Note, Prop, RefProp, ResourceId, Val};
 use crate::source::{FileId, Span};
@@ -75,6 +76,7 @@ pub fn lower_all(
     files: &[&ParsedFile],
     paths: &dyn Fn(FileId) -> PathBuf,
     options: &TerraformOptions,
+    budget: &Budget,
     graph: &mut Graph,
     errors: &mut Vec<LowerError>,
 ) {
@@ -131,7 +133,7 @@ pub fn lower_all(
         }),
         manifests.values().flat_map(|m| m.dirs.values()),
     );
-    let ev = Evaluator::new(&defs, &manifests, options);
+    let ev = Evaluator::new(&defs, &manifests, options, budget);
     let roots = defs
         .keys()
         .filter(|d| !called.contains(*d) && !planned.contains(d));
@@ -342,6 +344,7 @@ impl<'a> Ctx<'_, 'a> {
                 Value::Unknown(format!("{key} cannot be evaluated: {}", stop_text(e)))
             }
         };
+        self.ev.locate(self.file, &attr.value.span);
         (value != Value::Null).then_some((value, &attr.value))
     }
 
@@ -445,10 +448,11 @@ impl<'a> Ctx<'_, 'a> {
                 .collect();
             self.env.bind(&iterator, Value::Map(obj))
         };
-        let for_each = block
-            .body
-            .attribute("for_each")
-            .map(|a| self.ev.eval(&a.value, &self.env));
+        let for_each = block.body.attribute("for_each").map(|a| {
+            let v = self.ev.eval(&a.value, &self.env);
+            self.ev.locate(self.file, &a.value.span);
+            v
+        });
         let items: Result<Vec<(Value, Value)>, String> = match for_each {
             None => Err("the dynamic block has no for_each".to_owned()),
             Some(Err(e)) => Err(stop_text(e)),
@@ -609,7 +613,8 @@ pub fn evaluate(
         return Err(format!("no Terraform files in {}", dir.display()));
     }
     let manifests = HashMap::new();
-    let ev = Evaluator::new(&defs, &manifests, options);
+    let budget = Budget::new();
+    let ev = Evaluator::new(&defs, &manifests, options, &budget);
     ev.add_root(&dir, 0, vars::root_values(&auto, options));
     let parsed = terraform::parse(&format!("v = {expression}\n"));
     let Some(attr) = parsed
