@@ -13,7 +13,7 @@
 //!
 //! A value past a limit is not built: the evaluator makes it Unknown with the reason (so
 //! that what depends on it is unchecked, never guessed) and the budget records a located
-//! error for the unit ("value too large: more than 1,000,000 elements"). Once the unit's
+//! error for the unit ("value too large: 100,001 elements"). Once the unit's
 //! work is used up, everything it still evaluates is Unknown; the error is reported once.
 //! The other units have budgets of their own, so the rest of the tree is checked as before.
 //!
@@ -31,7 +31,7 @@ use super::LowerError;
 use crate::source::{FileId, Span};
 
 /// The most elements one value may have (list and map entries, nested ones included).
-pub const MAX_VALUE_ELEMENTS: u64 = 1_000_000;
+pub const MAX_VALUE_ELEMENTS: u64 = 100_000;
 /// The most bytes of text (strings and map keys) one value may hold.
 pub const MAX_VALUE_BYTES: u64 = 16 * 1024 * 1024;
 /// The deepest a value may nest, and an evaluation (references, calls, conditions).
@@ -321,7 +321,7 @@ mod tests {
         assert!(
             errors[0]
                 .message
-                .starts_with("value too large: 1,000,001 elements"),
+                .starts_with("value too large: 100,001 elements"),
             "{}",
             errors[0].message
         );
