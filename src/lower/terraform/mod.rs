@@ -139,7 +139,8 @@ pub fn lower_all(
         .filter(|d| !called.contains(*d) && !planned.contains(d));
     for (i, dir) in roots.enumerate() {
         let auto = var_files.get(dir).map_or(&[][..], Vec::as_slice);
-        ev.add_root(dir, i, vars::root_values(auto, options));
+        let declared = |name: &str| defs[dir].variables.contains_key(name);
+        ev.add_root(dir, i, vars::root_values(auto, options, &declared));
     }
     errors.extend(ev.errors.take());
     errors.extend(validate::check(&ev));
@@ -615,7 +616,8 @@ pub fn evaluate(
     let manifests = HashMap::new();
     let budget = Budget::new();
     let ev = Evaluator::new(&defs, &manifests, options, &budget);
-    ev.add_root(&dir, 0, vars::root_values(&auto, options));
+    let declared = |name: &str| defs[&dir].variables.contains_key(name);
+    ev.add_root(&dir, 0, vars::root_values(&auto, options, &declared));
     let parsed = terraform::parse(&format!("v = {expression}\n"));
     let Some(attr) = parsed
         .tree
