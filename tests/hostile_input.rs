@@ -64,7 +64,10 @@ fn check(dir: &Path) -> Outcome {
         c.arg(format!("--as={ADDRESS_SPACE}")).arg("--").arg(bin);
         c
     } else {
-        eprintln!("prlimit not found: {} runs without an address-space limit", dir.display());
+        eprintln!(
+            "prlimit not found: {} runs without an address-space limit",
+            dir.display()
+        );
         Command::new(bin)
     };
     let start = Instant::now();
@@ -128,7 +131,11 @@ fn assert_contained(o: &Outcome, case: &str) {
         .unwrap()
         .iter()
         .any(|d| d["rule"] == "VPC001" && d["resource"] == "aws_instance.legacy");
-    assert!(kept, "{case}: the good files' finding is missing: {}", o.json);
+    assert!(
+        kept,
+        "{case}: the good files' finding is missing: {}",
+        o.json
+    );
     let internal = o.json["errors"]
         .as_array()
         .unwrap()
@@ -238,13 +245,17 @@ fn values_have_a_size_budget() {
     // 2^21 bytes times 8 is 16 MiB: s22 is the first string past it (line 24).
     // 2^16 elements times 2 is past 100,000: l16 (line 18); maps double from 1: m17 (19),
     // less the keys that two turns happen to give alike.
-    let nested =
-        "locals {\n  x = length([for i in range(1024) : [for j in range(1024) : j]])\n}\n"
-            .to_owned()
-            + VPC;
+    let nested = "locals {\n  x = length([for i in range(1024) : [for j in range(1024) : j]])\n}\n"
+        .to_owned()
+        + VPC;
     let for_each = "resource \"aws_subnet\" \"many\" {\n  for_each   = toset(flatten([for i in range(1000) : [for j in range(1000) : \"${i}-${j}\"]]))\n  vpc_id     = \"vpc-1\"\n  cidr_block = \"10.0.0.0/24\"\n}\n".to_owned();
     for (case, text, line, message) in [
-        ("double-string", string, 24, "value too large: 33,554,432 bytes"),
+        (
+            "double-string",
+            string,
+            24,
+            "value too large: 33,554,432 bytes",
+        ),
         ("double-list", list, 18, "value too large: 131,072 elements"),
         ("double-map", map, 19, "value too large: 13"),
         ("nested-for", nested, 2, "value too large: 10"),
@@ -293,13 +304,15 @@ fn recursion_depth_is_bounded() {
     assert_contained(&o, "locals-chain");
     let errors = o.json["errors"].as_array().unwrap();
     assert!(
-        errors
-            .iter()
-            .any(|e| e["message"].as_str().unwrap().starts_with("nesting too deep")),
+        errors.iter().any(|e| e["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("nesting too deep")),
         "{errors:?}"
     );
     // A chain of 10,000 `!Condition`s: the stack overflowed.
-    let mut yaml = String::from("AWSTemplateFormatVersion: '2010-09-09'\nConditions:\n  C0: !Equals [a, a]\n");
+    let mut yaml =
+        String::from("AWSTemplateFormatVersion: '2010-09-09'\nConditions:\n  C0: !Equals [a, a]\n");
     for i in 1..10_000 {
         let _ = writeln!(yaml, "  C{i}: !Condition C{}", i - 1);
     }
@@ -312,7 +325,10 @@ fn recursion_depth_is_bounded() {
         .find(|e| e["file"].as_str().unwrap().ends_with("t.yaml"))
         .unwrap_or_else(|| panic!("{errors:?}"));
     assert!(
-        e["message"].as_str().unwrap().starts_with("nesting too deep"),
+        e["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("nesting too deep"),
         "{e}"
     );
 }
@@ -345,12 +361,43 @@ fn byte_bombs_are_bounded() {
             "y".repeat(100 * 1024)
         )
     };
-    let join = template(&format!("!Join ['', [{}]]", vec!["!Ref P"; 30_000].join(", ")));
+    let join = template(&format!(
+        "!Join ['', [{}]]",
+        vec!["!Ref P"; 30_000].join(", ")
+    ));
     let sub = template(&format!("!Sub '{}'", "${P}".repeat(30_000)));
     for (case, text) in [("join-refs", join), ("sub-refs", sub)] {
         let o = check(&tree(case, &[("bad/t.yaml", text)]));
         assert_contained(&o, case);
         assert_error(&o, case, "t.yaml", 10, "value too large: 16,");
+    }
+
+    // A short text that splits into a long list: checked before it is split.
+    let commas = ",".repeat(200_000);
+    let template = |cidr: &str| {
+        format!(
+            "AWSTemplateFormatVersion: '2010-09-09'\nParameters:\n  L:\n    Type: CommaDelimitedList\n    Default: '{commas}'\nResources:\n  Subnet:\n    Type: AWS::EC2::Subnet\n    Properties:\n      VpcId: vpc-1\n      CidrBlock: {cidr}\n"
+        )
+    };
+    let o = check(&tree(
+        "split-list",
+        &[
+            ("bad/list.yaml", template("!Select [0, !Ref L]")),
+            (
+                "bad/split.yaml",
+                template(&format!("!Select [0, !Split [',', '{commas}']]")),
+            ),
+        ],
+    ));
+    assert_contained(&o, "split-list");
+    for file in ["list.yaml", "split.yaml"] {
+        assert_error(
+            &o,
+            "split-list",
+            file,
+            11,
+            "value too large: 200,001 elements",
+        );
     }
 }
 
@@ -387,7 +434,9 @@ fn no_exponential_or_quadratic_evaluation() {
 fn nested_plan() -> String {
     fn level(depth: usize) -> Value {
         let references: Vec<Value> = if depth < 8 {
-            (0..10).map(|q| Value::from(format!("module.m.o{q}"))).collect()
+            (0..10)
+                .map(|q| Value::from(format!("module.m.o{q}")))
+                .collect()
         } else {
             vec!["aws_vpc.v.id".into(), "aws_vpc.v".into()]
         };

@@ -257,6 +257,19 @@ impl<'a> World<'a> {
         };
         let text = self.eval(i, text);
         let delim = self.eval(i, delim).text();
+        // Checked before splitting: a long string of delimiters is a long list.
+        if let Some(d) = delim.as_deref().filter(|d| !d.is_empty()) {
+            let pieces = match &text.val {
+                EVal::Joined { items, .. } => items
+                    .iter()
+                    .map(|item| item.text().map_or(1, |t| t.matches(d).count() + 1))
+                    .sum(),
+                _ => text.text().map_or(0, |t| t.matches(d).count() + 1),
+            };
+            if let Some(refused) = self.reserve_elements(i, node, pieces) {
+                return refused;
+            }
+        }
         if let (
             EVal::Joined {
                 delim: joined,

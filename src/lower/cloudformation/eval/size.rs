@@ -103,6 +103,24 @@ impl<'a> World<'a> {
         self.reserve_bytes(i, node, bytes)
     }
 
+    /// Checks a list of `elements` about to be built at `node`; `Some` Unknown past the
+    /// budget.
+    pub(super) fn reserve_elements(
+        &self,
+        i: usize,
+        node: &Node,
+        elements: usize,
+    ) -> Option<Spanned> {
+        match self.budget.reserve(Size {
+            elements: elements as u64,
+            depth: 1,
+            ..Size::default()
+        }) {
+            Ok(()) => None,
+            Err(excess) => Some(self.refuse(i, node, &excess)),
+        }
+    }
+
     /// Checks `bytes` of text about to be built at `node`; `Some` Unknown past the budget.
     pub(super) fn reserve_bytes(&self, i: usize, node: &Node, bytes: u64) -> Option<Spanned> {
         match self.budget.reserve(Size {

@@ -6,6 +6,7 @@ use super::{
     Scalar, Spanned, SymStr, Value, World,
 };
 use crate::lower::budget::Size;
+use crate::source::Span;
 
 impl<'a> World<'a> {
     /// Follows `Fn::If` to the branch this world takes; `None` for `AWS::NoValue` (the
@@ -295,6 +296,19 @@ impl<'a> World<'a> {
                 None,
             );
         };
+        if is_list_type(ty) {
+            // Checked before the split: a long default of commas is a long list.
+            let elements = raw.matches(',').count() as u64 + 1;
+            let size = Size {
+                elements,
+                bytes: raw.len() as u64,
+                depth: 1,
+            };
+            if let Err(excess) = self.budget.reserve(size) {
+                self.budget.locate(Span::new(inst.file, at.clone()));
+                return EVal::Unknown(excess.reason());
+            }
+        }
         typed(ty, name, raw, at)
     }
 }
