@@ -275,6 +275,16 @@ fn the_work_of_a_unit_is_bounded() {
     let o = check(&tree("work", &[("bad/bad.tf", text)]));
     assert_contained(&o, "work");
     assert_error(&o, "work", "bad.tf", 3, "evaluation stopped");
+
+    // Fn::ForEach in Fn::ForEach in Fn::ForEach over 1,000 names: a billion resources.
+    let names: Vec<String> = (0..1000).map(|i| format!("\"x{i}\"")).collect();
+    let names = names.join(", ");
+    let template = format!(
+        "{{\"AWSTemplateFormatVersion\": \"2010-09-09\", \"Transform\": \"AWS::LanguageExtensions\",\n\"Resources\": {{\n \"Fn::ForEach::A\": [\"a\", [{names}], {{\n  \"Fn::ForEach::B\": [\"b\", [{names}], {{\n   \"Fn::ForEach::C\": [\"c\", [{names}], {{\n    \"Subnet${{a}}${{b}}${{c}}\": {{\"Type\": \"AWS::EC2::Subnet\", \"Properties\": {{\"VpcId\": \"vpc-1\", \"CidrBlock\": \"10.0.0.0/24\"}}}}\n   }}]\n  }}]\n }}]\n}}}}\n"
+    );
+    let o = check(&tree("foreach", &[("bad/t.json", template)]));
+    assert_contained(&o, "foreach");
+    assert_error(&o, "foreach", "t.json", 5, "evaluation stopped");
 }
 
 /// Item 3: recursion that input controls is bounded in depth.
