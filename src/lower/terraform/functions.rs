@@ -10,7 +10,6 @@
 use std::collections::BTreeMap;
 
 use super::value::{err, format_number, Eval, PartialList, Stop, Value};
-use crate::lower::budget::Size;
 
 /// Calls a built-in function by name.
 pub fn call(name: &str, args: &[Value]) -> Eval {
@@ -1043,12 +1042,12 @@ fn format(args: &[Value]) -> Eval {
 }
 
 /// The verbs of `format` that Go's fmt formats (numbers).
-const NUMBER_VERBS: &str = "dfxXobe";
+pub(super) const NUMBER_VERBS: &str = "dfxXobe";
 /// Go's fmt refuses widths and precisions over this (`tooLarge` in fmt/print.go).
-const MAX_NUMBER_WIDTH: u64 = 1_000_000;
+pub(super) const MAX_NUMBER_WIDTH: u64 = 1_000_000;
 
 /// A width or precision: the digits at the front of `chars`, saturating.
-fn digits(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> u64 {
+pub(super) fn digits(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> u64 {
     let mut n: u64 = 0;
     while let Some(d) = chars.peek().and_then(|c| c.to_digit(10)) {
         n = n.saturating_mul(10).saturating_add(u64::from(d));
@@ -1090,93 +1089,6 @@ fn format_verb(verb: char, arg: &Value, precision: Option<u64>) -> Result<String
         'e' => format!("{:e}", arg.as_number()?),
         other => return err(format!("format(): unsupported verb %{other}")),
     })
-}
-
-/// An upper bound of the size of what `name` builds from `args`, for the functions whose
-/// result can be much larger than their arguments (the evaluator checks it against the
-/// budget before the call); `None` for the others.
-pub fn output_bound(name: &str, args: &[Value]) -> Option<Size> {
-    let text = |v: &Value| v.as_string().ok();
-    let count = |s: &str, sep: &str| {
-        if sep.is_empty() {
-            s.chars().count()
-        } else {
-            s.matches(sep).count()
-        }
-    };
-    let n = |x: usize| x as u64;
-    let bytes_of = |bytes: u64| Size {
-        bytes,
-        ..Size::default()
-    };
-    match name {
-        "join" => {
-            let (sep, lists) = args.split_first()?;
-            let sep = text(sep)?;
-            let (mut items, mut bytes) = (0u64, 0u64);
-            for list in lists {
-                for item in list.as_list().ok()? {
-                    items += 1;
-                    bytes = bytes.saturating_add(n(text(item).map_or(0, |t| t.len())));
-                }
-            }
-            Some(bytes_of(bytes.saturating_add(
-                n(sep.len()).saturating_mul(items.saturating_sub(1)),
-            )))
-        }
-        "replace" => {
-            let [s, from, to] = args else { return None };
-            let (s, from, to) = (text(s)?, text(from)?, text(to)?);
-            let occurrences = n(count(&s, &from)) + u64::from(from.is_empty());
-            Some(bytes_of(
-                n(s.len()).saturating_add(occurrences.saturating_mul(n(to.len()))),
-            ))
-        }
-        "split" => {
-            let [sep, s] = args else { return None };
-            let (sep, s) = (text(sep)?, text(s)?);
-            Some(Size {
-                elements: n(count(&s, &sep)) + 1,
-                bytes: n(s.len()),
-                depth: 1,
-            })
-        }
-        "format" => {
-            // Every width and `%f` precision may become that many characters (a numeric
-            // one over Go's limit is refused by `format` itself, not allocated).
-            let spec = text(args.first()?)?;
-            let mut bytes = n(spec.len());
-            let mut chars = spec.chars().peekable();
-            while let Some(c) = chars.next() {
-                if c != '%' {
-                    continue;
-                }
-                while chars.peek().is_some_and(|f| "-+ 0#".contains(*f)) {
-                    chars.next();
-                }
-                let width = digits(&mut chars);
-                let precision = if chars.peek() == Some(&'.') {
-                    chars.next();
-                    digits(&mut chars)
-                } else {
-                    0
-                };
-                let verb = chars.next().unwrap_or('%');
-                let numeric = NUMBER_VERBS.contains(verb);
-                if !numeric || width.max(precision) <= MAX_NUMBER_WIDTH {
-                    bytes = bytes.saturating_add(width);
-                    if verb == 'f' {
-                        bytes = bytes.saturating_add(precision);
-                    }
-                }
-            }
-            for arg in &args[1..] {
-                bytes = bytes.saturating_add(n(text(arg).map_or(0, |t| t.len())));
-            }
-            Some(bytes_of(bytes))
-        }
-        _ => None,
-    }
 }
 
 #[allow(dead_code)]

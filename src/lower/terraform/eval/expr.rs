@@ -159,7 +159,7 @@ impl Evaluator<'_> {
                         values.extend(last.as_list()?.iter().cloned());
                     }
                 }
-                self.reserve(functions::output_bound(name, &values))?;
+                self.reserve(super::size::output_bound(name, &values))?;
                 let result = functions::call(name, &values)?;
                 // Terraform leaves these unknown when an element is known only after apply.
                 if matches!(

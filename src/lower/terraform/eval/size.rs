@@ -1,7 +1,7 @@
 //! The evaluator's side of the unit's evaluation budget (`lower::budget`): measuring
 //! values, bounding what functions build, and locating an excess.
 
-use super::{Evaluator, Stop, Value};
+use super::{functions, Evaluator, Stop, Value};
 use crate::lower::budget::Size;
 use crate::source::{FileId, Span};
 
@@ -73,8 +73,7 @@ impl Evaluator<'_> {
         }
     }
 
-    /// Checks the bound of what a function call is about to build (see
-    /// `functions::output_bound`).
+    /// Checks the bound of what a function call is about to build (see [`output_bound`]).
     pub(super) fn reserve(&self, bound: Option<Size>) -> Result<(), Stop> {
         match bound.map(|size| self.budget.reserve(size)) {
             Some(Err(excess)) => Err(Stop::Unknown(excess.reason())),
@@ -85,5 +84,92 @@ impl Evaluator<'_> {
     /// Reports a pending excess at the value written at `span` of `file`.
     pub(crate) fn locate(&self, file: FileId, span: &std::ops::Range<usize>) {
         self.budget.locate(Span::new(file, span.clone()));
+    }
+}
+
+/// An upper bound of the size of what `name` builds from `args`, for the functions whose
+/// result can be much larger than their arguments (the evaluator checks it against the
+/// budget before the call); `None` for the others.
+pub(super) fn output_bound(name: &str, args: &[Value]) -> Option<Size> {
+    let text = |v: &Value| v.as_string().ok();
+    let count = |s: &str, sep: &str| {
+        if sep.is_empty() {
+            s.chars().count()
+        } else {
+            s.matches(sep).count()
+        }
+    };
+    let n = |x: usize| x as u64;
+    let bytes_of = |bytes: u64| Size {
+        bytes,
+        ..Size::default()
+    };
+    match name {
+        "join" => {
+            let (sep, lists) = args.split_first()?;
+            let sep = text(sep)?;
+            let (mut items, mut bytes) = (0u64, 0u64);
+            for list in lists {
+                for item in list.as_list().ok()? {
+                    items += 1;
+                    bytes = bytes.saturating_add(n(text(item).map_or(0, |t| t.len())));
+                }
+            }
+            Some(bytes_of(bytes.saturating_add(
+                n(sep.len()).saturating_mul(items.saturating_sub(1)),
+            )))
+        }
+        "replace" => {
+            let [s, from, to] = args else { return None };
+            let (s, from, to) = (text(s)?, text(from)?, text(to)?);
+            let occurrences = n(count(&s, &from)) + u64::from(from.is_empty());
+            Some(bytes_of(
+                n(s.len()).saturating_add(occurrences.saturating_mul(n(to.len()))),
+            ))
+        }
+        "split" => {
+            let [sep, s] = args else { return None };
+            let (sep, s) = (text(sep)?, text(s)?);
+            Some(Size {
+                elements: n(count(&s, &sep)) + 1,
+                bytes: n(s.len()),
+                depth: 1,
+            })
+        }
+        "format" => {
+            // Every width and `%f` precision may become that many characters (a numeric
+            // one over Go's limit is refused by `format` itself, not allocated).
+            let spec = text(args.first()?)?;
+            let mut bytes = n(spec.len());
+            let mut chars = spec.chars().peekable();
+            while let Some(c) = chars.next() {
+                if c != '%' {
+                    continue;
+                }
+                while chars.peek().is_some_and(|f| "-+ 0#".contains(*f)) {
+                    chars.next();
+                }
+                let width = functions::digits(&mut chars);
+                let precision = if chars.peek() == Some(&'.') {
+                    chars.next();
+                    functions::digits(&mut chars)
+                } else {
+                    0
+                };
+                let verb = chars.next().unwrap_or('%');
+                let numeric = functions::NUMBER_VERBS.contains(verb);
+                if !numeric || width.max(precision) <= functions::MAX_NUMBER_WIDTH {
+                    bytes = bytes.saturating_add(width);
+                    if verb == 'f' {
+                        bytes = bytes.saturating_add(precision);
+                    }
+                }
+            }
+            for arg in &args[1..] {
+                bytes = bytes.saturating_add(n(text(arg).map_or(0, |t| t.len())));
+            }
+            Some(bytes_of(bytes))
+        }
+        _ => None,
     }
 }
