@@ -1142,6 +1142,41 @@ mod tests {
     }
 
     #[test]
+    fn distinct_by_key_is_distinct_by_equality() {
+        let m = |k: &str, v: Value| Value::Map([(k.to_owned(), v)].into_iter().collect());
+        let items = vec![
+            n(1.0),
+            s("1"),
+            n(1.0),
+            n(0.0),
+            n(-0.0),
+            Value::List(vec![n(1.0), s("a")]),
+            Value::List(vec![n(1.0), s("a")]),
+            m("a", s("b")),
+            m("a", s("b")),
+            m("ab", s("")),
+            Value::Bool(true),
+            s("true"),
+            Value::Null,
+            Value::Null,
+        ];
+        let expected: Vec<Value> = {
+            let mut out: Vec<Value> = Vec::new();
+            for item in &items {
+                if !out.iter().any(|k| k.equals(item).unwrap()) {
+                    out.push(item.clone());
+                }
+            }
+            out
+        };
+        assert_eq!(distinct(&items), Ok(expected.clone()));
+        assert_eq!(expected.len(), 9);
+        // NaN equals nothing, itself included: pairwise, as before.
+        let nan = vec![n(f64::NAN), n(f64::NAN)];
+        assert_eq!(distinct(&nan).map(|v| v.len()), Ok(2));
+    }
+
+    #[test]
     fn format_verbs() {
         assert_eq!(
             call(
@@ -1150,5 +1185,18 @@ mod tests {
             ),
             Ok(s("a-007-true"))
         );
+        // Past Rust's formatter (65,535) but within Go's fmt (10^6): zeros, no panic.
+        let Ok(Value::String(long)) = call("format", &[s("%.70000f"), n(0.5)]) else {
+            panic!("a long precision is evaluated");
+        };
+        assert_eq!(long.len(), 70_002);
+        assert!(long.starts_with("0.5000") && long.ends_with("000"));
+        // Past Go's limit: Unknown, whatever the digits (they used to wrap or panic).
+        for spec in ["%1000001d", "%.1000001f", "%99999999999999999999999999x"] {
+            assert!(
+                matches!(call("format", &[s(spec), n(1.0)]), Err(Stop::Unknown(_))),
+                "{spec}"
+            );
+        }
     }
 }
