@@ -438,6 +438,24 @@ fn no_exponential_or_quadratic_evaluation() {
     let o = check(&tree("toset-64k", &[("bad/bad.tf", text)]));
     assert_contained(&o, "toset-64k");
     assert_eq!(o.json["errors"].as_array().unwrap().len(), 0, "{}", o.json);
+    assert_eq!(
+        o.json["unchecked"].as_array().unwrap().len(),
+        0,
+        "{}",
+        o.json
+    );
+
+    // The same through setsubtract, setintersection and setunion (minutes pairwise).
+    let text = "locals {\n  all = flatten([for i in range(256) : [for j in range(256) : \"${i}-${j}\"]])\n  x = length(setsubtract(local.all, [\"0-0\"])) + length(setintersection(local.all, reverse(local.all))) + length(setunion(local.all, local.all)) == 196607 ? \"10.0.0.0/16\" : \"bad\"\n}\n".to_owned() + VPC;
+    let o = check(&tree("setops-64k", &[("bad/bad.tf", text)]));
+    assert_contained(&o, "setops-64k");
+    assert_eq!(o.json["errors"].as_array().unwrap().len(), 0, "{}", o.json);
+    assert_eq!(
+        o.json["unchecked"].as_array().unwrap().len(),
+        0,
+        "{}",
+        o.json
+    );
 }
 
 /// A plan whose module outputs refer to each other down nine levels of modules.
