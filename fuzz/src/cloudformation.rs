@@ -116,10 +116,7 @@ fn value(u: &mut Unstructured<'_>, scope: Scope, depth: u32) -> Result<Value> {
                 }
             }
             if u.ratio(1, 3)? {
-                intrinsic(
-                    "Fn::Sub",
-                    json!([template, { "X": value(u, scope, d)? }]),
-                )
+                intrinsic("Fn::Sub", json!([template, { "X": value(u, scope, d)? }]))
             } else {
                 intrinsic("Fn::Sub", Value::String(template))
             }
@@ -141,10 +138,7 @@ fn value(u: &mut Unstructured<'_>, scope: Scope, depth: u32) -> Result<Value> {
             "Fn::Select",
             json!([value(u, scope, d)?, value(u, scope, d)?]),
         ),
-        10 => intrinsic(
-            "Fn::Split",
-            json!([word(u)?, value(u, scope, d)?]),
-        ),
+        10 => intrinsic("Fn::Split", json!([word(u)?, value(u, scope, d)?])),
         11 | 12 => intrinsic(
             "Fn::If",
             json!([
@@ -274,7 +268,12 @@ fn template(u: &mut Unstructured<'_>, parent: bool) -> Result<String> {
     let mut resources = Map::new();
     resources.insert(
         "Vpc".into(),
-        resource(u, scope, "AWS::EC2::VPC", &["CidrBlock", "EnableDnsSupport"])?,
+        resource(
+            u,
+            scope,
+            "AWS::EC2::VPC",
+            &["CidrBlock", "EnableDnsSupport"],
+        )?,
     );
     resources.insert(
         "Vpc2".into(),
@@ -315,15 +314,16 @@ fn template(u: &mut Unstructured<'_>, parent: bool) -> Result<String> {
             }),
         );
     }
+    if u.ratio(1, 2)? {
+        let (name, body) = for_each(u, scope, 0)?;
+        resources.insert(name, body);
+    }
     let mut outputs = Map::new();
     for i in 0..2 {
         let mut o = Map::new();
         o.insert("Value".into(), value(u, scope, DEPTH)?);
         if u.ratio(1, 2)? {
-            o.insert(
-                "Export".into(),
-                json!({ "Name": value(u, scope, 2)? }),
-            );
+            o.insert("Export".into(), json!({ "Name": value(u, scope, 2)? }));
         }
         outputs.insert(format!("Out{i}"), Value::Object(o));
     }
@@ -339,6 +339,7 @@ fn template(u: &mut Unstructured<'_>, parent: bool) -> Result<String> {
     let mappings = json!({ "M": top });
     let doc = json!({
         "AWSTemplateFormatVersion": "2010-09-09",
+        "Transform": "AWS::LanguageExtensions",
         "Parameters": parameters(u)?,
         "Mappings": mappings,
         "Conditions": conditions(u, parent)?,
@@ -346,6 +347,46 @@ fn template(u: &mut Unstructured<'_>, parent: bool) -> Result<String> {
         "Outputs": outputs,
     });
     Ok(serde_json::to_string_pretty(&doc).unwrap_or_default())
+}
+
+/// An `Fn::ForEach` loop of resources (AWS::LanguageExtensions), nested up to three deep:
+/// its collection a list, a parameter or an intrinsic; its fragment a subnet per name,
+/// or a loop over the same or another collection.
+fn for_each(u: &mut Unstructured<'_>, scope: Scope, level: usize) -> Result<(String, Value)> {
+    let var = format!("X{level}");
+    let collection = match u.int_in_range(0..=3)? {
+        0 => json!([word(u)?, word(u)?, word(u)?]),
+        1 => intrinsic(
+            "Ref",
+            Value::String(format!("P{}", u.int_in_range(0..=PARAMETERS)?)),
+        ),
+        2 => json!([
+            intrinsic(
+                "Ref",
+                Value::String(format!("P{}", u.int_in_range(0..=PARAMETERS)?))
+            ),
+            word(u)?
+        ]),
+        _ => value(u, scope, 3)?,
+    };
+    let mut fragment = Map::new();
+    if level < 2 && u.ratio(1, 3)? {
+        let (name, body) = for_each(u, scope, level + 1)?;
+        fragment.insert(name, body);
+    } else {
+        let mut props = resource(u, scope, "AWS::EC2::Subnet", &["VpcId", "CidrBlock"])?;
+        if u.ratio(1, 2)? {
+            props["Properties"]["CidrBlock"] = intrinsic("Ref", Value::String(var.clone()));
+        }
+        let name = (0..=level)
+            .map(|l| format!("${{X{l}}}"))
+            .collect::<String>();
+        fragment.insert(format!("Sub{name}"), props);
+    }
+    Ok((
+        format!("Fn::ForEach::L{level}"),
+        json!([var, collection, Value::Object(fragment)]),
+    ))
 }
 
 /// A parent template with a nested stack, both as the fuzzer chose them.

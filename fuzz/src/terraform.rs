@@ -62,6 +62,9 @@ const FUNCTIONS: &[(&str, usize)] = &[
     ("try", 2),
     ("can", 1),
     ("regex", 2),
+    ("setunion", 2),
+    ("setintersection", 2),
+    ("setsubtract", 2),
 ];
 
 const OPERATORS: &[&str] = &[
@@ -125,7 +128,7 @@ fn expr(u: &mut Unstructured<'_>, scope: Scope, depth: u32) -> Result<String> {
             "path.module",
             "terraform.workspace",
         ])?)
-            .to_owned(),
+        .to_owned(),
         6 | 7 => hcl_string(&word(u)?),
         8 | 9 | 10 => {
             let (name, arity) = *u.choose(FUNCTIONS)?;
