@@ -8,6 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::budget::Budget;
 use super::{Links, LowerError, LowerOptions, ParsedFile, Trees};
 use crate::diagnostic::Diagnostic;
 use crate::model::Graph;
@@ -138,12 +139,14 @@ pub trait Language: Sync {
     /// key are one unit.
     fn fallback_unit(&self, path: &Path) -> PathBuf;
 
-    /// Lowers this language's files among `files` into `graph`.
+    /// Lowers this language's files among `files` into `graph`, within the unit's
+    /// evaluation budget.
     fn lower(
         &self,
         files: &[&ParsedFile],
         paths: &dyn Fn(FileId) -> PathBuf,
         options: &LowerOptions,
+        budget: &Budget,
         graph: &mut Graph,
         errors: &mut Vec<LowerError>,
     );

@@ -5,6 +5,7 @@
 //! first every resource's address is reserved in the graph, then bodies are lowered, so a
 //! reference resolves to a [`ResourceId`] whatever the declaration order.
 
+pub mod budget;
 pub mod cloudformation;
 mod cloudwan;
 mod declared;
@@ -183,8 +184,13 @@ pub fn lower(
 ) -> (Graph, Vec<LowerError>) {
     let mut graph = Graph::default();
     let mut errors = Vec::new();
+    // One evaluation budget for the unit, whatever its language (see `budget`).
+    let budget = budget::Budget::new();
     for language in LANGUAGES {
-        language.lower(files, paths, options, &mut graph, &mut errors);
+        language.lower(files, paths, options, &budget, &mut graph, &mut errors);
+    }
+    if let Some(first) = files.first() {
+        errors.extend(budget.take_errors(Span::new(first.file(), 0..0)));
     }
     (graph, errors)
 }

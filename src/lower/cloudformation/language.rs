@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Diagnostic;
+use crate::lower::budget::Budget;
 use crate::lower::language::{Claim, FileKind, FileSystem, Language, Notice, Parsed};
 use crate::lower::{Links, LowerError, LowerOptions, ParsedFile, Trees};
 use crate::model::Graph;
@@ -115,10 +116,11 @@ impl Language for CloudFormation {
         files: &[&ParsedFile],
         paths: &dyn Fn(FileId) -> PathBuf,
         options: &LowerOptions,
+        budget: &Budget,
         graph: &mut Graph,
         errors: &mut Vec<LowerError>,
     ) {
-        super::lower_all(files, paths, &options.cloudformation, graph, errors);
+        super::lower_all(files, paths, &options.cloudformation, budget, graph, errors);
     }
 
     /// A finding's copies across condition combinations are one, naming the conditions it

@@ -43,6 +43,7 @@ pub use variants::merge_variants;
 use self::eval::{Assignment, Choice, Instance, NeedRec, World};
 use self::resources::Ctx;
 use self::stacks::{Reports, Template};
+use super::budget::Budget;
 use super::{LowerError, ParsedFile};
 use crate::model::{Graph, HoleKind, Note, Prop, ResourceId, SymStr, Variant, VariantSet};
 use crate::source::{FileId, Span};
@@ -93,6 +94,7 @@ pub fn lower_all(
     files: &[&ParsedFile],
     paths: &dyn Fn(FileId) -> PathBuf,
     options: &CloudFormationOptions,
+    budget: &Budget,
     graph: &mut Graph,
     errors: &mut Vec<LowerError>,
 ) {
@@ -111,9 +113,16 @@ pub fn lower_all(
             };
             stacks::instantiate(&templates, r, &label, options, &mut instances, &mut reports);
         }
-        let expanded = transform::expand(&instances, &mut reports);
+        let expanded = transform::expand(&instances, &mut reports, budget);
         let instances = transform::apply(instances, &expanded);
-        lower_group(&instances, &templates[group[0]], options, graph, errors);
+        lower_group(
+            &instances,
+            &templates[group[0]],
+            options,
+            budget,
+            graph,
+            errors,
+        );
     }
     for note in reports.notes {
         graph.add_note(note);
@@ -308,8 +317,14 @@ fn groups(
         let mut instances = Vec::new();
         let mut reports = Reports::default();
         stacks::instantiate(templates, r, "", options, &mut instances, &mut reports);
-        let expanded = transform::expand(&instances, &mut reports);
-        let world = World::new(transform::apply(instances, &expanded), Assignment::new());
+        // Export and import names only; the unit's own budget applies when it is lowered.
+        let budget = Budget::new();
+        let expanded = transform::expand(&instances, &mut reports, &budget);
+        let world = World::new(
+            transform::apply(instances, &expanded),
+            Assignment::new(),
+            &budget,
+        );
         for (_, name) in world.export_names() {
             let exporters = exports.entry(name).or_default();
             if !exporters.contains(&n) {
@@ -352,10 +367,11 @@ fn find(parent: &mut [usize], x: usize) -> usize {
 }
 
 /// Enumerates the worlds of one group (bounded) and lowers each into the graph.
-fn lower_group(
-    instances: &[Instance<'_>],
+fn lower_group<'a>(
+    instances: &[Instance<'a>],
     first: &Template<'_>,
     options: &CloudFormationOptions,
+    budget: &'a Budget,
     graph: &mut Graph,
     errors: &mut Vec<LowerError>,
 ) {
@@ -367,7 +383,7 @@ fn lower_group(
     let mut steps = 0;
     while let Some(assignment) = pending.pop() {
         steps += 1;
-        let world = World::new(instances.to_vec(), assignment.clone());
+        let world = World::new(instances.to_vec(), assignment.clone(), budget);
         lower_world(&world, &mut Graph::default(), None);
         let needs = world.needs.take();
         let split = (steps < MAX_STEPS)
@@ -394,7 +410,7 @@ fn lower_group(
 
     let worlds: Vec<World<'_>> = done
         .into_iter()
-        .map(|a| World::new(instances.to_vec(), a))
+        .map(|a| World::new(instances.to_vec(), a, budget))
         .collect();
     let variant_set = (worlds.len() > 1).then(|| {
         let facts = worlds.iter().map(|w| variants::facts(w, &labels)).collect();

@@ -28,8 +28,9 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::rc::Rc;
 
-use super::eval::{Assignment, EVal, Instance, World};
+use super::eval::{node_size, Assignment, EVal, Instance, World};
 use super::stacks::Reports;
+use crate::lower::budget::Budget;
 use crate::lower::LowerError;
 use crate::model::Note;
 use crate::source::{FileId, Span};
@@ -120,7 +121,11 @@ pub(super) struct Expanded {
 
 /// Expands the templates of `instances` that use `AWS::LanguageExtensions` and finds Rain
 /// modules; errors in loops and the notes go to `reports`.
-pub(super) fn expand(instances: &[Instance<'_>], reports: &mut Reports) -> Vec<Expanded> {
+pub(super) fn expand<'a>(
+    instances: &[Instance<'a>],
+    reports: &mut Reports,
+    budget: &'a Budget,
+) -> Vec<Expanded> {
     let transformed: Vec<bool> = instances
         .iter()
         .map(|inst| uses_language_extensions(inst.root))
@@ -129,7 +134,7 @@ pub(super) fn expand(instances: &[Instance<'_>], reports: &mut Reports) -> Vec<E
     let world = transformed
         .iter()
         .any(|&t| t)
-        .then(|| World::new(instances.to_vec(), Assignment::new()));
+        .then(|| World::new(instances.to_vec(), Assignment::new(), budget));
     let mut out = Vec::with_capacity(instances.len());
     for (i, inst) in instances.iter().enumerate() {
         let mut extras = Extras::default();
@@ -390,8 +395,16 @@ impl Expander<'_, '_, '_> {
                 vec![Element::Unknown(reason)]
             }
         };
+        // Each copy of the fragment is charged to the unit's budget: loops in loops
+        // multiply.
+        let copy = node_size(&e.value);
         let mut out = Vec::new();
         for element in elements {
+            if let Err(excess) = self.world.budget().admit(copy) {
+                let at = Span::new(self.file, e.key_span.clone());
+                self.world.budget().report(at, &excess);
+                break;
+            }
             let mut inner = env.clone();
             inner.push((id.to_owned(), element));
             out.extend(self.map(fragment, &inner, top, depth + 1));

@@ -342,6 +342,19 @@ fn other(name: &str, args: &[Value]) -> Eval {
             if name == "setsubtract" && rest.len() != 1 {
                 return err("setsubtract() takes two sets");
             }
+            if let Some(out) = set_op_by_key(name, set_items(first)?, rest)? {
+                return to_set(&out);
+            }
+            let total: usize = rest
+                .iter()
+                .map(|r| set_items(r).map_or(0, <[Value]>::len))
+                .sum();
+            if set_items(first)?.len().saturating_mul(total) > MAX_PAIRWISE * MAX_PAIRWISE {
+                return Err(Stop::Unknown(format!(
+                    "{name}() of sets not all known statically, {} by {total} values, is not evaluated by vpclint",
+                    set_items(first)?.len()
+                )));
+            }
             let mut out = Vec::new();
             for item in set_items(first)? {
                 let mut in_all = true;
@@ -719,7 +732,32 @@ pub fn to_set(items: &[Value]) -> Eval {
     Ok(Value::List(items))
 }
 
+/// `distinct` (and `toset`): the first of each set of equal values, in order. Values that
+/// are wholly known compare by a canonical key, in one pass (64k strings took half a minute
+/// compared pairwise); others by [`Value::equals`], pairwise, for a bounded number.
 fn distinct(items: &[Value]) -> Result<Vec<Value>, Stop> {
+    if let Some(keys) = items
+        .iter()
+        .map(|v| {
+            let mut key = String::new();
+            set_key(v, &mut key).then_some(key)
+        })
+        .collect::<Option<Vec<String>>>()
+    {
+        let mut seen = std::collections::HashSet::new();
+        return Ok(items
+            .iter()
+            .zip(keys)
+            .filter(|(_, key)| seen.insert(key.clone()))
+            .map(|(v, _)| v.clone())
+            .collect());
+    }
+    if items.len() > MAX_PAIRWISE {
+        return Err(Stop::Unknown(format!(
+            "distinct() or toset() of {} values not all known statically is not evaluated by vpclint",
+            items.len()
+        )));
+    }
     let mut out: Vec<Value> = Vec::new();
     for item in items {
         let mut seen = false;
@@ -734,6 +772,41 @@ fn distinct(items: &[Value]) -> Result<Vec<Value>, Stop> {
         }
     }
     Ok(out)
+}
+
+/// `setintersection`/`setsubtract` of wholly known sets, by canonical key in one pass
+/// (pairwise, 64k by 64k values would take minutes); `None` when a value has no key.
+fn set_op_by_key(name: &str, first: &[Value], rest: &[Value]) -> Result<Option<Vec<Value>>, Stop> {
+    let key = |v: &Value| {
+        let mut k = String::new();
+        set_key(v, &mut k).then_some(k)
+    };
+    let mut others = Vec::with_capacity(rest.len());
+    for set in rest {
+        let Some(keys) = set_items(set)?
+            .iter()
+            .map(key)
+            .collect::<Option<std::collections::HashSet<String>>>()
+        else {
+            return Ok(None);
+        };
+        others.push(keys);
+    }
+    let mut out = Vec::new();
+    for item in first {
+        let Some(k) = key(item) else {
+            return Ok(None);
+        };
+        let keep = if name == "setsubtract" {
+            !others.iter().any(|o| o.contains(&k))
+        } else {
+            others.iter().all(|o| o.contains(&k))
+        };
+        if keep {
+            out.push(item.clone());
+        }
+    }
+    Ok(Some(out))
 }
 
 /// The elements of a set argument: a list, or a partly known list whose elements are all
@@ -774,6 +847,47 @@ fn in_zone_order(items: &[Value]) -> bool {
             )
         })
     })
+}
+
+/// The most values `distinct` compares pairwise.
+const MAX_PAIRWISE: usize = 4096;
+
+/// Writes a key of a wholly known value such that two values have the same key exactly
+/// when [`Value::equals`] says they are equal; false when there is none (an unknown, a
+/// string known in part, NaN).
+fn set_key(value: &Value, out: &mut String) -> bool {
+    use std::fmt::Write as _;
+    let Ok(v) = value.resolved() else {
+        return false;
+    };
+    match v {
+        Value::Null => out.push('n'),
+        Value::Bool(b) => out.push(if *b { 'T' } else { 'F' }),
+        Value::Number(n) if n.is_nan() => return false,
+        // 0.0 == -0.0
+        Value::Number(n) => {
+            let _ = write!(out, "d{}:", (n + 0.0).to_bits());
+        }
+        Value::String(s) => {
+            let _ = write!(out, "s{}:{s}", s.len());
+        }
+        Value::Resource(h) => {
+            let _ = write!(out, "r{}:", h.0);
+        }
+        Value::List(items) => {
+            let _ = write!(out, "l{}:", items.len());
+            return items.iter().all(|i| set_key(i, out));
+        }
+        Value::Map(map) => {
+            let _ = write!(out, "m{}:", map.len());
+            return map.iter().all(|(k, i)| {
+                let _ = write!(out, "{}:{k}", k.len());
+                set_key(i, out)
+            });
+        }
+        _ => return false,
+    }
+    true
 }
 
 fn slice(args: &[Value]) -> Eval {
@@ -926,20 +1040,11 @@ fn format(args: &[Value]) -> Eval {
             flags.push(f);
             chars.next();
         }
-        let mut width = String::new();
-        while let Some(&d) = chars.peek().filter(|d| d.is_ascii_digit()) {
-            width.push(d);
-            chars.next();
-        }
+        let width = digits(&mut chars);
         let mut precision = None;
         if chars.peek() == Some(&'.') {
             chars.next();
-            let mut p = String::new();
-            while let Some(&d) = chars.peek().filter(|d| d.is_ascii_digit()) {
-                p.push(d);
-                chars.next();
-            }
-            precision = Some(p.parse::<usize>().unwrap_or(0));
+            precision = Some(digits(&mut chars));
         }
         let Some(verb) = chars.next() else {
             return err("format(): the format string ends in %");
@@ -948,12 +1053,20 @@ fn format(args: &[Value]) -> Eval {
             out.push('%');
             continue;
         }
+        // Numbers go through Go's fmt, which refuses a width or precision over 10^6
+        // (it prints a marker instead of the number); checked before allocating.
+        if NUMBER_VERBS.contains(verb) && width.max(precision.unwrap_or(0)) > MAX_NUMBER_WIDTH {
+            return Err(Stop::Unknown(format!(
+                "format(): %{verb} with a width or precision over {MAX_NUMBER_WIDTH}, which Terraform's format does not apply (Go's fmt prints an error marker instead)"
+            )));
+        }
         let Some((arg, tail)) = rest.split_first() else {
             return err("format(): not enough arguments");
         };
         rest = tail;
         let text = format_verb(verb, arg, precision)?;
-        let width: usize = width.parse().unwrap_or(0);
+        // String widths are bounded by the budget before the call (`output_bound`).
+        let width = usize::try_from(width).unwrap_or(usize::MAX);
         let pad = width.saturating_sub(text.chars().count());
         if flags.contains('-') {
             out.push_str(&text);
@@ -976,7 +1089,23 @@ fn format(args: &[Value]) -> Eval {
     Ok(Value::String(out))
 }
 
-fn format_verb(verb: char, arg: &Value, precision: Option<usize>) -> Result<String, Stop> {
+/// The verbs of `format` that Go's fmt formats (numbers).
+pub(super) const NUMBER_VERBS: &str = "dfxXobe";
+/// Go's fmt refuses widths and precisions over this (`tooLarge` in fmt/print.go).
+pub(super) const MAX_NUMBER_WIDTH: u64 = 1_000_000;
+
+/// A width or precision: the digits at the front of `chars`, saturating.
+pub(super) fn digits(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) -> u64 {
+    let mut n: u64 = 0;
+    while let Some(d) = chars.peek().and_then(|c| c.to_digit(10)) {
+        n = n.saturating_mul(10).saturating_add(u64::from(d));
+        chars.next();
+    }
+    n
+}
+
+fn format_verb(verb: char, arg: &Value, precision: Option<u64>) -> Result<String, Stop> {
+    let precision = precision.map(|p| usize::try_from(p).unwrap_or(usize::MAX));
     let integer = |arg: &Value| arg.as_integer();
     Ok(match verb {
         's' => {
@@ -993,7 +1122,14 @@ fn format_verb(verb: char, arg: &Value, precision: Option<usize>) -> Result<Stri
         'q' => Value::String(arg.as_string()?).to_json()?,
         't' => arg.as_bool()?.to_string(),
         'd' => integer(arg)?.to_string(),
-        'f' => format!("{:.*}", precision.unwrap_or(6), arg.as_number()?),
+        'f' => {
+            // A double has at most 1074 digits after the point; Rust's formatting takes a
+            // precision of at most 65535, so more digits are the zeros they would be.
+            let precision = precision.unwrap_or(6);
+            let mut text = format!("{:.*}", precision.min(1100), arg.as_number()?);
+            text.extend(std::iter::repeat_n('0', precision.saturating_sub(1100)));
+            text
+        }
         'x' => format!("{:x}", integer(arg)?),
         'X' => format!("{:X}", integer(arg)?),
         'o' => format!("{:o}", integer(arg)?),
@@ -1054,6 +1190,63 @@ mod tests {
     }
 
     #[test]
+    fn distinct_by_key_is_distinct_by_equality() {
+        let m = |k: &str, v: Value| Value::Map([(k.to_owned(), v)].into_iter().collect());
+        let items = vec![
+            n(1.0),
+            s("1"),
+            n(1.0),
+            n(0.0),
+            n(-0.0),
+            Value::List(vec![n(1.0), s("a")]),
+            Value::List(vec![n(1.0), s("a")]),
+            m("a", s("b")),
+            m("a", s("b")),
+            m("ab", s("")),
+            Value::Bool(true),
+            s("true"),
+            Value::Null,
+            Value::Null,
+        ];
+        let expected: Vec<Value> = {
+            let mut out: Vec<Value> = Vec::new();
+            for item in &items {
+                if !out.iter().any(|k| k.equals(item).unwrap()) {
+                    out.push(item.clone());
+                }
+            }
+            out
+        };
+        assert_eq!(distinct(&items), Ok(expected.clone()));
+        assert_eq!(expected.len(), 9);
+        // NaN equals nothing, itself included: pairwise, as before.
+        let nan = vec![n(f64::NAN), n(f64::NAN)];
+        assert_eq!(distinct(&nan).map(|v| v.len()), Ok(2));
+        // setsubtract and setintersection by key keep what pairwise equality keeps.
+        let other = vec![
+            n(-0.0),
+            s("1"),
+            Value::List(vec![n(1.0), s("a")]),
+            Value::Null,
+        ];
+        for name in ["setsubtract", "setintersection"] {
+            let pairwise: Vec<Value> = items
+                .iter()
+                .filter(|i| {
+                    other.iter().any(|o| o.equals(i).unwrap()) == (name == "setintersection")
+                })
+                .cloned()
+                .collect();
+            let keyed = set_op_by_key(name, &items, &[Value::List(other.clone())]);
+            assert_eq!(keyed, Ok(Some(pairwise)), "{name}");
+        }
+        assert_eq!(
+            set_op_by_key("setsubtract", &nan, &[Value::List(nan.clone())]),
+            Ok(None)
+        );
+    }
+
+    #[test]
     fn format_verbs() {
         assert_eq!(
             call(
@@ -1062,5 +1255,18 @@ mod tests {
             ),
             Ok(s("a-007-true"))
         );
+        // Past Rust's formatter (65,535) but within Go's fmt (10^6): zeros, no panic.
+        let Ok(Value::String(long)) = call("format", &[s("%.70000f"), n(0.5)]) else {
+            panic!("a long precision is evaluated");
+        };
+        assert_eq!(long.len(), 70_002);
+        assert!(long.starts_with("0.5000") && long.ends_with("000"));
+        // Past Go's limit: Unknown, whatever the digits (they used to wrap or panic).
+        for spec in ["%1000001d", "%.1000001f", "%99999999999999999999999999x"] {
+            assert!(
+                matches!(call("format", &[s(spec), n(1.0)]), Err(Stop::Unknown(_))),
+                "{spec}"
+            );
+        }
     }
 }

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::lower::budget::Budget;
 use crate::lower::language::{Claim, FileKind, FileSystem, Language, Parsed};
 use crate::lower::{Links, LowerError, LowerOptions, ParsedFile, Trees};
 use crate::model::Graph;
@@ -212,9 +213,10 @@ impl Language for Terraform {
         files: &[&ParsedFile],
         paths: &dyn Fn(FileId) -> PathBuf,
         options: &LowerOptions,
+        budget: &Budget,
         graph: &mut Graph,
         errors: &mut Vec<LowerError>,
     ) {
-        super::lower_all(files, paths, &options.terraform, graph, errors);
+        super::lower_all(files, paths, &options.terraform, budget, graph, errors);
     }
 }

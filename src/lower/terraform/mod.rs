@@ -32,6 +32,7 @@ use std::rc::Rc;
 use self::eval::{Env, Evaluator};
 use self::resources::TfBlock;
 use self::value::Value;
+use super::budget::Budget;
 use super::{as_ref_prop, LowerError, ParsedFile, Props, Scalar};
 use crate::model::cloudwan::Tags;
 use crate::model::{CallSite, Graph, ListProp, Note, Prop, RefProp, ResourceId, Val};
@@ -76,6 +77,7 @@ pub fn lower_all(
     files: &[&ParsedFile],
     paths: &dyn Fn(FileId) -> PathBuf,
     options: &TerraformOptions,
+    budget: &Budget,
     graph: &mut Graph,
     errors: &mut Vec<LowerError>,
 ) {
@@ -132,13 +134,14 @@ pub fn lower_all(
         }),
         manifests.values().flat_map(|m| m.dirs.values()),
     );
-    let ev = Evaluator::new(&defs, &manifests, options);
+    let ev = Evaluator::new(&defs, &manifests, options, budget);
     let roots = defs
         .keys()
         .filter(|d| !called.contains(*d) && !planned.contains(d));
     for (i, dir) in roots.enumerate() {
         let auto = var_files.get(dir).map_or(&[][..], Vec::as_slice);
-        ev.add_root(dir, i, vars::root_values(auto, options));
+        let declared = |name: &str| defs[dir].variables.contains_key(name);
+        ev.add_root(dir, i, vars::root_values(auto, options, &declared));
     }
     errors.extend(ev.errors.take());
     errors.extend(validate::check(&ev));
@@ -343,6 +346,7 @@ impl<'a> Ctx<'_, 'a> {
                 Value::Unknown(format!("{key} cannot be evaluated: {}", stop_text(e)))
             }
         };
+        self.ev.locate(self.file, &attr.value.span);
         (value != Value::Null).then_some((value, &attr.value))
     }
 
@@ -446,10 +450,11 @@ impl<'a> Ctx<'_, 'a> {
                 .collect();
             self.env.bind(&iterator, Value::Map(obj))
         };
-        let for_each = block
-            .body
-            .attribute("for_each")
-            .map(|a| self.ev.eval(&a.value, &self.env));
+        let for_each = block.body.attribute("for_each").map(|a| {
+            let v = self.ev.eval(&a.value, &self.env);
+            self.ev.locate(self.file, &a.value.span);
+            v
+        });
         let items: Result<Vec<(Value, Value)>, String> = match for_each {
             None => Err("the dynamic block has no for_each".to_owned()),
             Some(Err(e)) => Err(stop_text(e)),
@@ -639,8 +644,10 @@ pub fn evaluate(
         return Err(format!("no Terraform files in {}", dir.display()));
     }
     let manifests = HashMap::new();
-    let ev = Evaluator::new(&defs, &manifests, options);
-    ev.add_root(&dir, 0, vars::root_values(&auto, options));
+    let budget = Budget::new();
+    let ev = Evaluator::new(&defs, &manifests, options, &budget);
+    let declared = |name: &str| defs[&dir].variables.contains_key(name);
+    ev.add_root(&dir, 0, vars::root_values(&auto, options, &declared));
     let parsed = terraform::parse(&format!("v = {expression}\n"));
     let Some(attr) = parsed
         .tree

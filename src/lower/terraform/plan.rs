@@ -8,6 +8,7 @@
 //! its value in the `.tf` file (root module resources; static blocks); otherwise they point
 //! into the plan JSON itself, at the resource's entry.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use super::modules::ModuleDef;
@@ -58,6 +59,7 @@ pub fn lower(
         root,
         root_def,
         ids: HashMap::new(),
+        resolved: RefCell::default(),
     };
     for p in &planned {
         let span = plan.decl_span(p);
@@ -167,7 +169,11 @@ struct Plan<'p, 'd> {
     root: &'p Node,
     root_def: Option<&'d ModuleDef<'d>>,
     ids: HashMap<String, ResourceId>,
+    resolved: RefCell<Resolved>,
 }
+
+/// `Plan::resolve`'s answers by (module address, module configuration node, reference).
+type Resolved = HashMap<(String, Option<usize>, String), Option<(ResourceId, String)>>;
 
 impl<'d> Plan<'_, 'd> {
     /// The root-module HCL block of a planned resource, when the plan's directory was read.
@@ -254,6 +260,28 @@ impl<'d> Plan<'_, 'd> {
         if depth > 8 {
             return None;
         }
+        // Memoised: module outputs that refer to several outputs each would otherwise be
+        // followed once per path (exponential in the depth). The depth is that of `module`.
+        let key = (
+            module.to_owned(),
+            module_config.map(|n| std::ptr::from_ref(n) as usize),
+            reference.to_owned(),
+        );
+        if let Some(found) = self.resolved.borrow().get(&key) {
+            return found.clone();
+        }
+        let found = self.resolve_uncached(module, module_config, reference, depth);
+        self.resolved.borrow_mut().insert(key, found.clone());
+        found
+    }
+
+    fn resolve_uncached(
+        &self,
+        module: &str,
+        module_config: Option<&Node>,
+        reference: &str,
+        depth: usize,
+    ) -> Option<(ResourceId, String)> {
         if let Some(rest) = reference.strip_prefix("module.") {
             let (name, rest) = rest.split_once('.')?;
             if name.contains('[') {

@@ -40,10 +40,12 @@ fn auto_rank(name: &str) -> Option<(u8, &str)> {
     }
 }
 
-/// The values given to a root module's variables, the last source winning.
+/// The values given to a root module's variables, the last source winning. Only the
+/// variables the module declares (`declared`) are kept: a definitions file can be large.
 pub fn root_values<'a>(
     auto_files: &[AutoFile<'a>],
     options: &'a TerraformOptions,
+    declared: &dyn Fn(&str) -> bool,
 ) -> HashMap<String, Raw<'a>> {
     let mut values = HashMap::new();
     for (name, text) in &options.env {
@@ -55,7 +57,7 @@ pub fn root_values<'a>(
         .collect();
     files.sort_by(|a, b| auto_rank(&a.name).cmp(&auto_rank(&b.name)));
     for f in files {
-        for attr in &f.body.attributes {
+        for attr in f.body.attributes.iter().filter(|a| declared(&a.name)) {
             values.insert(attr.name.clone(), Raw::Expr(&attr.value));
         }
     }

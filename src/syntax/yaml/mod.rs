@@ -20,8 +20,10 @@
 //!   anchored node).
 //!
 //! Limits: collections nest at most [`MAX_DEPTH`] deep (saphyr itself rejects flow
-//! collections nested deeper than 255); nodes copied for anchors and aliases are bounded by
-//! [`MAX_ALIAS_NODES`] in total. Only the first document of a stream is read.
+//! collections nested deeper than 255); what anchors and aliases copy is bounded by
+//! [`MAX_ALIAS_BYTES`] in total, counted in bytes (nodes and their text), so that one long
+//! scalar aliased many times is bounded as a billion nodes are. Only the first document of
+//! a stream is read.
 //!
 //! Recovery: duplicate keys (first kept), complex keys (skipped), over-deep nesting
 //! (replaced by `null`), bad aliases and merges are reported and parsing goes on. A syntax
@@ -52,10 +54,14 @@ use self::scalars::{
 /// Collections may nest this deep; deeper ones are reported and replaced by `null`.
 pub const MAX_DEPTH: usize = 512;
 
-/// The most nodes that anchors and aliases may copy in one document (each anchored node is
-/// copied once when defined and once per alias). Past it, aliases become `null` ("billion
-/// laughs" protection; a bomb peaks at about 60 MB).
-pub const MAX_ALIAS_NODES: usize = 1_000_000;
+/// The most bytes that anchors and aliases may copy in one document (each anchored node is
+/// copied once when defined and once per alias; a node counts [`NODE_BYTES`] plus its
+/// text). Past it, aliases become `null` ("billion laughs" protection, in nodes and in
+/// bytes: a bomb peaks at about 100 MB).
+pub const MAX_ALIAS_BYTES: usize = 64 * 1024 * 1024;
+
+/// What a node counts for in [`MAX_ALIAS_BYTES`], besides its text.
+const NODE_BYTES: usize = std::mem::size_of::<Node>();
 
 /// Parses the first YAML document of `text`. `tree` is `None` only when the stream holds no
 /// node at all (empty, comments only) or nothing could be parsed before an error.
@@ -99,7 +105,7 @@ fn build(text: &str, edits: &repair::Edits) -> (Parsed<Option<Node>>, Option<rep
 /// A finished node on its way to its parent.
 struct Done {
     node: Node,
-    /// Nodes in it (keys included), for the alias budget.
+    /// Bytes in it (nodes and text, keys included), for the alias budget.
     size: usize,
     /// Collection levels in it (0 for a scalar), for the depth limit.
     height: usize,
@@ -426,7 +432,7 @@ impl<'a> Builder<'a> {
             (TagKind::Cfn(_) | TagKind::Other, Some(tag)) => {
                 let inner = Node::new(resolve_untagged(value, style), content..end);
                 Done {
-                    size: 2,
+                    size: 2 * NODE_BYTES + value.len() + tag.text.len(),
                     ..Done::leaf(wrap(tag, inner, start..end))
                 }
             }
@@ -456,7 +462,7 @@ impl<'a> Builder<'a> {
                     let message = format!("alias {name} nests deeper than {MAX_DEPTH} levels");
                     self.error(range, message);
                     null
-                } else if self.copied + size > MAX_ALIAS_NODES {
+                } else if self.copied + size > MAX_ALIAS_BYTES {
                     self.over_budget(range);
                     null
                 } else {
@@ -494,7 +500,10 @@ impl<'a> Builder<'a> {
             self.exhausted = true;
             self.error(
                 range,
-                format!("alias expansion exceeds {MAX_ALIAS_NODES} nodes (possible alias bomb)"),
+                format!(
+                    "alias expansion exceeds {} MiB (possible alias bomb)",
+                    MAX_ALIAS_BYTES >> 20
+                ),
             );
         }
     }
@@ -504,7 +513,7 @@ impl<'a> Builder<'a> {
         if anchor == 0 {
             return;
         }
-        let anchored = if self.copied + done.size > MAX_ALIAS_NODES {
+        let anchored = if self.copied + done.size > MAX_ALIAS_BYTES {
             Anchored::TooLarge
         } else {
             self.copied += done.size;
@@ -541,7 +550,7 @@ impl<'a> Builder<'a> {
             content,
             anchor,
             tag,
-            size: 1,
+            size: NODE_BYTES,
             child_height: 0,
             last_end: range.end,
             body,
@@ -579,7 +588,7 @@ impl<'a> Builder<'a> {
                     }
                     Node::new(value, frame.start..end)
                 } else {
-                    size += 1;
+                    size += NODE_BYTES + tag.text.len();
                     wrap(tag, Node::new(value, frame.content..end), frame.start..end)
                 }
             }
@@ -669,9 +678,13 @@ impl<'a> Builder<'a> {
 impl Done {
     fn leaf(node: Node) -> Self {
         let own_end = node.span.end;
+        let text = match &node.value {
+            Value::String(s) | Value::Number(s) => s.len(),
+            _ => 0,
+        };
         Done {
             node,
-            size: 1,
+            size: NODE_BYTES + text,
             height: 0,
             key: None,
             merge_key: false,

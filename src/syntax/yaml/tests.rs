@@ -326,7 +326,7 @@ fn billion_laughs_is_bounded() {
     assert_eq!(bombs.len(), 1, "{:?}", parsed.errors);
     assert_eq!(
         bombs[0].message,
-        "alias expansion exceeds 1000000 nodes (possible alias bomb)"
+        "alias expansion exceeds 64 MiB (possible alias bomb)"
     );
     assert!(at(&text, &bombs[0].range).starts_with('*'));
     // The error is at the first alias past the budget; later aliases are null too.
@@ -592,4 +592,26 @@ fn odd_inputs_never_panic() {
             check_spans(text, tree);
         }
     }
+}
+
+#[test]
+fn a_long_scalar_aliased_many_times_is_bounded_in_bytes() {
+    // 1 MB aliased a thousand times was a gigabyte of copies when aliases counted nodes.
+    let mut text = format!("big: &big {}\nmany:\n", "x".repeat(1 << 20));
+    for _ in 0..1000 {
+        text.push_str("  - *big\n");
+    }
+    let parsed = parse(&text);
+    let bombs: Vec<_> = parsed
+        .errors
+        .iter()
+        .filter(|e| e.message.contains("possible alias bomb"))
+        .collect();
+    assert_eq!(bombs.len(), 1, "{:?}", parsed.errors);
+    let root = parsed.tree.unwrap();
+    let many = root.get("many").unwrap().as_seq().unwrap();
+    let copied = many.iter().filter(|n| n.value != Value::Null).count();
+    // The anchor's own copy and 62 aliases fit in 64 MiB; the rest are null.
+    assert_eq!(copied, 62);
+    assert_eq!(many.len(), 1000);
 }

@@ -32,8 +32,21 @@ impl<'a> World<'a> {
         value
     }
 
-    /// A condition function: `Fn::Equals`, `Fn::And`, `Fn::Or`, `Fn::Not`, `Condition`.
+    /// A condition function: `Fn::Equals`, `Fn::And`, `Fn::Or`, `Fn::Not`, `Condition`;
+    /// nesting (conditions that refer to conditions included) is charged to the budget.
     pub(super) fn cond_expr(&self, i: usize, node: &'a Node) -> Option<bool> {
+        let depth = self.depth.get();
+        if let Err(excess) = self.budget.enter(depth) {
+            self.refuse(i, node, &excess);
+            return None;
+        }
+        self.depth.set(depth + 1);
+        let value = self.cond_expr_inner(i, node);
+        self.depth.set(depth);
+        value
+    }
+
+    fn cond_expr_inner(&self, i: usize, node: &'a Node) -> Option<bool> {
         let Some((name, arg)) = node.as_intrinsic() else {
             if let Some(b) = node.as_bool() {
                 return Some(b);

@@ -2,7 +2,8 @@
 //! `Fn::Join`, `Fn::Select`, `Fn::Split`, `Fn::FindInMap`, `Fn::Cidr`, `Fn::ImportValue`.
 
 use super::{
-    collect_imports, functions, EVal, Node, Range, Scalar, Spanned, SubPart, SymStr, Value, World,
+    collect_imports, functions, size, EVal, Node, Range, Scalar, Spanned, SubPart, SymStr, Value,
+    World,
 };
 
 impl<'a> World<'a> {
@@ -59,7 +60,7 @@ impl<'a> World<'a> {
             property.and_then(|p| resource.get("Properties").and_then(|props| props.get(p)))
         {
             if self.resource_exists(i, &logical) != Some(false) {
-                return self.eval(i, value).at(&span);
+                return self.referred(i, value).at(&span);
             }
         }
         Spanned::new(self.resource(i, &logical, &attr), span)
@@ -87,7 +88,7 @@ impl<'a> World<'a> {
             .and_then(|o| o.get(output))
             .and_then(|o| o.get("Value"));
         if let Some(v) = value {
-            return self.eval(child, v).at(span);
+            return self.referred(child, v).at(span);
         }
         self.error(
             i,
@@ -117,7 +118,15 @@ impl<'a> World<'a> {
         };
         let parts = functions::sub_parts(template);
         let mut values = Vec::new();
+        let mut bytes = 0;
         for part in &parts {
+            // Checked as it grows: many `${P}` of a long P stop at the limit.
+            if let Some(last) = values.last() {
+                bytes += size::text_len(last);
+                if let Some(refused) = self.reserve_bytes(i, node, bytes) {
+                    return refused;
+                }
+            }
             values.push(match part {
                 SubPart::Text(t) => EVal::Scalar(Scalar::Str(t.clone())),
                 SubPart::Var { name, offset } => {
@@ -131,6 +140,9 @@ impl<'a> World<'a> {
         }
         if let [only @ EVal::Res { .. }] = values.as_slice() {
             return Spanned::new(only.clone(), span);
+        }
+        if let Some(refused) = self.reserve_concat(i, node, &values, 0) {
+            return refused;
         }
         Spanned::new(concat(values, "Fn::Sub"), span)
     }
@@ -191,6 +203,11 @@ impl<'a> World<'a> {
             .all(|s| matches!(s.val, EVal::Res { .. } | EVal::Scalar(_)));
         if deploy_time && all_known {
             return Spanned::new(EVal::Joined { delim, items }, span);
+        }
+        if let Some(refused) =
+            self.reserve_concat(i, node, items.iter().map(|s| &s.val), delim.len())
+        {
+            return refused;
         }
         let mut values = Vec::new();
         for (n, item) in items.into_iter().enumerate() {
@@ -269,6 +286,19 @@ impl<'a> World<'a> {
         if self.firewall_endpoints(&text.val) {
             let piece = Spanned::new(text.val, span.clone());
             return Spanned::new(EVal::List(vec![piece.clone(), piece]), span);
+        }
+        // Checked before splitting: a long string of delimiters is a long list.
+        if let Some(d) = delim.as_deref().filter(|d| !d.is_empty()) {
+            let pieces = match &text.val {
+                EVal::Joined { items, .. } => items
+                    .iter()
+                    .map(|item| item.text().map_or(1, |t| t.matches(d).count() + 1))
+                    .sum(),
+                _ => text.text().map_or(0, |t| t.matches(d).count() + 1),
+            };
+            if let Some(refused) = self.reserve_elements(i, node, pieces) {
+                return refused;
+            }
         }
         if let (
             EVal::Joined {
@@ -403,7 +433,7 @@ impl<'a> World<'a> {
         }
         let found = self.exports.borrow().get(&name).copied();
         match found {
-            Some((exporter, value)) => self.eval(exporter, value).at(&span),
+            Some((exporter, value)) => self.referred(exporter, value).at(&span),
             None => Spanned::new(
                 EVal::Unknown(format!(
                     "Fn::ImportValue: no template of the scanned files exports '{name}'"
@@ -436,7 +466,7 @@ impl<'a> World<'a> {
     }
 
     fn json(&self, i: usize, node: &'a Node, out: &mut String, depth: u32) -> Result<(), String> {
-        if depth > super::MAX_DEPTH {
+        if depth as usize > crate::lower::budget::MAX_DEPTH {
             return Err("nested too deeply".into());
         }
         match &node.value {

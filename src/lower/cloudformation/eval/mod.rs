@@ -10,14 +10,18 @@
 //! world on that input (bounded). Evaluation never guesses and never does IO.
 //!
 //! Invariants: every span an evaluation returns is in the file of the instance it was asked
-//! about (values that come from another stack are re-pointed at the use site); recursion is
-//! bounded by [`MAX_DEPTH`] (cyclic conditions, outputs and parameters end as Unknown).
+//! about (values that come from another stack are re-pointed at the use site); every value
+//! and every level of nesting is charged to the unit's budget (`lower::budget`: recursion is
+//! bounded, and cyclic conditions, outputs and parameters end as Unknown); a value that
+//! others refer to (a property `Fn::GetAtt` reads, an output, a parameter passed down, an
+//! export) is evaluated once per world.
 
 use std::cell::{Cell, RefCell};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::ops::Range;
 
 use super::functions::{self, SubPart};
+use crate::lower::budget::Budget;
 use crate::lower::{LowerError, Scalar};
 use crate::model::{HoleKind, ResourceId, SymStr};
 use crate::source::{FileId, Span};
@@ -25,11 +29,10 @@ use crate::syntax::tree::{Node, Value};
 
 mod conditions;
 mod intrinsics;
+mod size;
 mod values;
 
-/// Nesting bound of one evaluation (conditions referring to conditions, outputs of nested
-/// stacks, parameters passed down).
-const MAX_DEPTH: u32 = 64;
+pub(super) use size::node_size;
 
 /// The value an undecided input takes in one world.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -234,7 +237,11 @@ pub(super) struct World<'a> {
     ambiguous: RefCell<HashMap<String, Vec<usize>>>,
     conditions: RefCell<HashMap<(usize, String), Option<bool>>>,
     active: RefCell<HashSet<(usize, String)>>,
-    depth: Cell<u32>,
+    /// Values others refer to, by (instance, node address); `None` while being evaluated.
+    referred: RefCell<HashMap<(usize, usize), Option<Spanned>>>,
+    depth: Cell<usize>,
+    /// The unit's evaluation budget, shared by its worlds.
+    budget: &'a Budget,
     pub needs: RefCell<Vec<NeedRec>>,
     /// Labels of inputs left undecided (bound reached) that an evaluation met.
     pub undecided: RefCell<BTreeSet<String>>,
@@ -242,7 +249,7 @@ pub(super) struct World<'a> {
 }
 
 impl<'a> World<'a> {
-    pub fn new(instances: Vec<Instance<'a>>, assignment: Assignment) -> Self {
+    pub fn new(instances: Vec<Instance<'a>>, assignment: Assignment, budget: &'a Budget) -> Self {
         let world = World {
             instances,
             assignment,
@@ -251,7 +258,9 @@ impl<'a> World<'a> {
             ambiguous: RefCell::default(),
             conditions: RefCell::default(),
             active: RefCell::default(),
+            referred: RefCell::default(),
             depth: Cell::new(0),
+            budget,
             needs: RefCell::default(),
             undecided: RefCell::default(),
             errors: RefCell::default(),

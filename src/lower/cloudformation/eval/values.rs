@@ -2,9 +2,11 @@
 //! the dispatch of intrinsic functions.
 
 use super::{
-    allowed_values, functions, is_list_type, Binding, Choice, EVal, HoleKind, Node, Range, Scalar,
-    Spanned, SymStr, Value, World, MAX_DEPTH,
+    allowed_values, functions, is_list_type, size, Binding, Choice, EVal, HoleKind, Node, Range,
+    Scalar, Spanned, SymStr, Value, World,
 };
+use crate::lower::budget::Size;
+use crate::source::Span;
 
 impl<'a> World<'a> {
     /// Follows `Fn::If` to the branch this world takes; `None` for `AWS::NoValue` (the
@@ -34,18 +36,17 @@ impl<'a> World<'a> {
         }
     }
 
-    /// Evaluates a value of instance `i`.
+    /// Evaluates a value of instance `i`, within the unit's budget (nesting, and the size
+    /// of what it builds: past it, the value is Unknown and the excess an error here).
     pub fn eval(&self, i: usize, node: &'a Node) -> Spanned {
-        if self.depth.get() >= MAX_DEPTH {
-            return Spanned::new(
-                EVal::Unknown("the evaluation is nested too deeply (a cycle?)".into()),
-                node.span.clone(),
-            );
+        let depth = self.depth.get();
+        if let Err(excess) = self.budget.enter(depth) {
+            return self.refuse(i, node, &excess);
         }
-        self.depth.set(self.depth.get() + 1);
+        self.depth.set(depth + 1);
         let out = self.eval_inner(i, node);
-        self.depth.set(self.depth.get() - 1);
-        out
+        self.depth.set(depth);
+        self.admit(i, node, out)
     }
 
     pub(super) fn eval_inner(&self, i: usize, node: &'a Node) -> Spanned {
@@ -56,13 +57,23 @@ impl<'a> World<'a> {
             Value::Bool(b) => EVal::Scalar(Scalar::Bool(*b)),
             Value::Null => EVal::Unknown("null".into()),
             Value::Tagged(tag, _) => EVal::Unknown(format!("the tag {tag} is not understood")),
-            Value::Seq(items) => EVal::List(
-                items
-                    .iter()
-                    .map(|n| self.eval(i, n))
-                    .filter(|s| s.val != EVal::NoValue)
-                    .collect(),
-            ),
+            Value::Seq(items) => {
+                // Checked as it grows: a long list of large values stops at the limit.
+                let mut size = Size::default();
+                let mut list = Vec::with_capacity(items.len());
+                for n in items {
+                    let item = self.eval(i, n);
+                    if item.val == EVal::NoValue {
+                        continue;
+                    }
+                    size.push(size::measure(&item.val));
+                    if let Err(excess) = self.budget.reserve(size) {
+                        return self.refuse(i, node, &excess);
+                    }
+                    list.push(item);
+                }
+                EVal::List(list)
+            }
             Value::Map(_) => match node.as_intrinsic() {
                 Some((name, arg)) => return self.intrinsic(i, name, arg, node),
                 None => EVal::Unknown("a map where a value was expected".into()),
@@ -253,7 +264,7 @@ impl<'a> World<'a> {
         let raw = match inst.params.get(name) {
             Some(Binding::Given(v)) => Ok(v.clone()),
             Some(Binding::Expr { inst: p, node }) => {
-                let v = self.eval(*p, node).at(at);
+                let v = self.referred(*p, node).at(at);
                 match (&v.val, v.text()) {
                     (_, Some(t)) => Ok(t),
                     (EVal::List(_), _) if is_list_type(ty) => return v.val,
@@ -285,6 +296,19 @@ impl<'a> World<'a> {
                 None,
             );
         };
+        if is_list_type(ty) {
+            // Checked before the split: a long default of commas is a long list.
+            let elements = raw.matches(',').count() as u64 + 1;
+            let size = Size {
+                elements,
+                bytes: raw.len() as u64,
+                depth: 1,
+            };
+            if let Err(excess) = self.budget.reserve(size) {
+                self.budget.locate(Span::new(inst.file, at.clone()));
+                return EVal::Unknown(excess.reason());
+            }
+        }
         typed(ty, name, raw, at)
     }
 }

@@ -135,6 +135,7 @@ impl<'a> Evaluator<'a> {
             format!("{}.{}", instance.address, rdecl.address)
         };
         let keys = self.keys(&rdecl.block.body, &Env::module(inst), rdecl.file);
+        self.locate(rdecl.file, &rdecl.block.span);
         let new = |key: Option<&Value>,
                    each: Option<(Value, Value)>,
                    count: Option<Value>,
@@ -269,7 +270,9 @@ impl<'a> Evaluator<'a> {
             })
         };
         let env = Env::module(inst);
-        let expansion = match self.keys(&call.block.body, &env, call.file) {
+        let keys = self.keys(&call.block.body, &env, call.file);
+        self.locate(call.file, &call.block.span);
+        let expansion = match keys {
             Keys::Single => Expansion::Single(new(None, env, None, KeyOrd::Single)),
             Keys::Count(n) => Expansion::List(
                 (0..n)

@@ -2,23 +2,24 @@
 
 use super::{
     err, functions, key_value, BTreeMap, BinaryOp, Env, Eval, Evaluator, Expr, ExprKind, ForExpr,
-    PartialList, Stop, SymStr, TemplatePart, UnaryOp, Value, MAX_DEPTH,
+    PartialList, Stop, SymStr, TemplatePart, UnaryOp, Value,
 };
+use crate::lower::budget::Size;
 
 impl Evaluator<'_> {
     /// Evaluates an expression. Unknowns come back as `Ok(Value::Unknown)`; `Err` is an
-    /// error Terraform would report.
+    /// error Terraform would report. Nesting and every value built are charged to the
+    /// unit's budget: past it, the value is Unknown (and the excess pending, see `size.rs`).
     pub fn eval(&self, expr: &Expr, env: &Env) -> Eval {
         let depth = self.depth.get();
-        if depth >= MAX_DEPTH {
-            return Ok(Value::unknown(
-                "the expression nests too deeply to evaluate",
-            ));
+        if let Err(excess) = self.budget.enter(depth) {
+            return Ok(Value::Unknown(excess.reason()));
         }
         self.depth.set(depth + 1);
         let result = self.eval_kind(expr, env);
         self.depth.set(depth);
         match result {
+            Ok(v) => Ok(self.admit(v)),
             Err(Stop::Unknown(r)) => Ok(Value::Unknown(r)),
             Err(Stop::Error(e)) => {
                 // The innermost expression an error Terraform reports comes from.
@@ -29,7 +30,6 @@ impl Evaluator<'_> {
                 }
                 Err(Stop::Error(e))
             }
-            other => other,
         }
     }
 
@@ -40,13 +40,16 @@ impl Evaluator<'_> {
             ExprKind::Number(n) => Value::Number(*n),
             ExprKind::String(s) => Value::String(s.clone()),
             ExprKind::Template(parts) => self.template(parts, env)?,
-            ExprKind::Tuple(items) => Value::List(
-                items
-                    .iter()
-                    .map(|e| self.eval(e, env))
-                    .collect::<Result<_, _>>()?,
-            ),
+            ExprKind::Tuple(items) => {
+                let mut size = Size::default();
+                let mut list = Vec::with_capacity(items.len());
+                for e in items {
+                    list.push(self.grown(&mut size, self.eval(e, env)?, 0)?);
+                }
+                Value::List(list)
+            }
             ExprKind::Object(pairs) => {
+                let mut size = Size::default();
                 let mut map = BTreeMap::new();
                 for (k, v) in pairs {
                     let key = match &k.kind {
@@ -54,7 +57,8 @@ impl Evaluator<'_> {
                         ExprKind::Variable(name) => name.clone(),
                         _ => self.eval(k, env)?.as_key()?,
                     };
-                    map.insert(key, self.eval(v, env)?);
+                    let value = self.grown(&mut size, self.eval(v, env)?, key.len())?;
+                    map.insert(key, value);
                 }
                 Value::Map(map)
             }
@@ -101,6 +105,7 @@ impl Evaluator<'_> {
                 TemplatePart::Literal(s) => out.push_str(s),
                 TemplatePart::Interpolation(inner) => {
                     out.push(&self.eval(inner, env)?.as_text()?);
+                    self.reserve(Some(Size::text(out.encoded().len())))?;
                 }
                 TemplatePart::Directive(_) => {
                     return Err(Stop::Unknown(
@@ -154,6 +159,7 @@ impl Evaluator<'_> {
                         values.extend(last.as_list()?.iter().cloned());
                     }
                 }
+                self.reserve(super::size::output_bound(name, &values))?;
                 let result = functions::call(name, &values)?;
                 // Terraform leaves these unknown when an element is known only after apply.
                 if matches!(
@@ -253,6 +259,9 @@ impl Evaluator<'_> {
         let mut list = Vec::new();
         let mut map = BTreeMap::new();
         let mut groups: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+        // The result is checked against the budget as it grows (a `for` over a large
+        // collection must not build all of it before the check).
+        let mut size = Size::default();
         for (k, v) in items {
             let mut e = env.clone();
             if let Some(key_var) = &f.key_var {
@@ -266,9 +275,10 @@ impl Evaluator<'_> {
             }
             let value = self.eval(&f.value, &e)?;
             match &f.key {
-                None => list.push(value),
+                None => list.push(self.grown(&mut size, value, 0)?),
                 Some(key) => {
                     let key = self.eval(key, &e)?.as_key()?;
+                    let value = self.grown(&mut size, value, key.len())?;
                     if f.grouping {
                         groups.entry(key).or_default().push(value);
                     } else if map.insert(key.clone(), value).is_some() {

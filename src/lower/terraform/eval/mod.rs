@@ -20,6 +20,7 @@ use super::value::{
     err, key_suffix, key_value, poisoned, AttrRef, Eval, Handle, PartialList, Stop, Value,
 };
 use super::vars::{self, Raw};
+use crate::lower::budget::Budget;
 use crate::lower::LowerError;
 use crate::model::{HoleKind, Prop, SymStr};
 use crate::source::{FileId, Span};
@@ -34,9 +35,7 @@ mod named;
 mod policy_document;
 mod providers;
 mod refs;
-
-/// Expressions nest (and references chain) at most this deep in one evaluation.
-const MAX_DEPTH: usize = 200;
+mod size;
 /// Module calls nest at most this deep (a module that calls itself stops here).
 const MAX_MODULE_DEPTH: usize = 16;
 /// `count` and `for_each` expand to at most this many instances.
@@ -213,6 +212,8 @@ pub struct Evaluator<'a> {
     expansions: RefCell<Memo<Expansion<Handle>>>,
     calls: RefCell<Memo<CallExpansion>>,
     depth: Cell<usize>,
+    /// The unit's evaluation budget (`lower::budget`): values past it are Unknown.
+    budget: &'a Budget,
     pub errors: RefCell<Vec<LowerError>>,
     pub unevaluated: RefCell<Vec<Unevaluated>>,
     /// Calls with a registry, archive or git source in a root without
@@ -238,6 +239,7 @@ impl<'a> Evaluator<'a> {
         defs: &'a BTreeMap<PathBuf, ModuleDef<'a>>,
         manifests: &'a HashMap<PathBuf, modules::Manifest>,
         options: &'a super::TerraformOptions,
+        budget: &'a Budget,
     ) -> Self {
         Evaluator {
             defs,
@@ -252,6 +254,7 @@ impl<'a> Evaluator<'a> {
             expansions: RefCell::default(),
             calls: RefCell::default(),
             depth: Cell::new(0),
+            budget,
             errors: RefCell::default(),
             unevaluated: RefCell::default(),
             unsupplied: RefCell::default(),

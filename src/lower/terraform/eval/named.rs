@@ -40,23 +40,27 @@ impl<'a> Evaluator<'a> {
 
     pub(super) fn variable(&self, inst: InstId, name: &str) -> Eval {
         let def = self.def(inst);
-        let Some(&(_, block)) = def.variables.get(name) else {
+        let Some(&(file, block)) = def.variables.get(name) else {
             return err(format!("var.{name} is not declared"));
         };
         let key = MemoKey::Var(inst, name.to_owned());
         let v = self.memo(
             key,
             || Value::unknown(format!("var.{name} depends on itself")),
-            || match self.variable_value(inst, name, block) {
-                Ok(v) => v,
-                Err(Stop::Unknown(r)) => Value::Unknown(r),
-                Err(e @ Stop::Error(_)) => {
-                    if let Some((caller, call, _)) = &self.instance(inst).parent {
-                        self.report(self.def(*caller).calls[*call].file, &e);
+            || {
+                let v = match self.variable_value(inst, name, block) {
+                    Ok(v) => v,
+                    Err(Stop::Unknown(r)) => Value::Unknown(r),
+                    Err(e @ Stop::Error(_)) => {
+                        if let Some((caller, call, _)) = &self.instance(inst).parent {
+                            self.report(self.def(*caller).calls[*call].file, &e);
+                        }
+                        let Stop::Error(e) = e else { unreachable!() };
+                        Value::Unknown(format!("var.{name} cannot be evaluated: {e}"))
                     }
-                    let Stop::Error(e) = e else { unreachable!() };
-                    Value::Unknown(format!("var.{name} cannot be evaluated: {e}"))
-                }
+                };
+                self.locate(file, &block.span);
+                v
             },
         );
         Ok(v)
@@ -82,7 +86,11 @@ impl<'a> Evaluator<'a> {
             Some((caller, call, env)) => {
                 let call = &self.def(*caller).calls[*call];
                 match call.block.body.attribute(name) {
-                    Some(attr) => Some(self.eval(&attr.value, env)?),
+                    Some(attr) => {
+                        let v = self.eval(&attr.value, env);
+                        self.locate(call.file, &attr.value.span);
+                        Some(v?)
+                    }
                     None => None,
                 }
             }
@@ -149,14 +157,18 @@ impl<'a> Evaluator<'a> {
         Ok(self.memo(
             MemoKey::Local(inst, name.to_owned()),
             || Value::unknown(format!("local.{name} depends on itself")),
-            || match self.eval(&attr.value, &Env::module(inst)) {
-                Ok(v) => v,
-                Err(Stop::Unknown(r)) => Value::Unknown(r),
-                Err(e @ Stop::Error(_)) => {
-                    self.report(file, &e);
-                    let Stop::Error(e) = e else { unreachable!() };
-                    Value::Unknown(format!("local.{name} cannot be evaluated: {e}"))
-                }
+            || {
+                let v = match self.eval(&attr.value, &Env::module(inst)) {
+                    Ok(v) => v,
+                    Err(Stop::Unknown(r)) => Value::Unknown(r),
+                    Err(e @ Stop::Error(_)) => {
+                        self.report(file, &e);
+                        let Stop::Error(e) = e else { unreachable!() };
+                        Value::Unknown(format!("local.{name} cannot be evaluated: {e}"))
+                    }
+                };
+                self.locate(file, &attr.value.span);
+                v
             },
         ))
     }
@@ -173,17 +185,21 @@ impl<'a> Evaluator<'a> {
         let v = self.memo(
             MemoKey::Output(inst, name.to_owned()),
             || Value::unknown(format!("{}.{name} depends on itself", instance.address)),
-            || match self.eval(&attr.value, &Env::module(inst)) {
-                Ok(v) => v,
-                Err(Stop::Unknown(r)) => Value::Unknown(r),
-                Err(e @ Stop::Error(_)) => {
-                    self.report(file, &e);
-                    let Stop::Error(e) = e else { unreachable!() };
-                    Value::Unknown(format!(
-                        "{}.{name} cannot be evaluated: {e}",
-                        instance.address
-                    ))
-                }
+            || {
+                let v = match self.eval(&attr.value, &Env::module(inst)) {
+                    Ok(v) => v,
+                    Err(Stop::Unknown(r)) => Value::Unknown(r),
+                    Err(e @ Stop::Error(_)) => {
+                        self.report(file, &e);
+                        let Stop::Error(e) = e else { unreachable!() };
+                        Value::Unknown(format!(
+                            "{}.{name} cannot be evaluated: {e}",
+                            instance.address
+                        ))
+                    }
+                };
+                self.locate(file, &attr.value.span);
+                v
             },
         );
         Ok(match &instance.poison {
@@ -223,6 +239,7 @@ impl<'a> Evaluator<'a> {
                         // Reported where the resource itself is lowered.
                         let v = self.eval(&a.value, &info.env()).unwrap_or(Value::Null);
                         self.pending.borrow_mut().take();
+                        self.locate(decl.file, &a.value.span);
                         v
                     },
                 );

@@ -33,24 +33,21 @@ impl Evaluator<'_> {
             ));
         };
         let span = Span::new(file, region.value.span.clone());
-        Some(
-            match self
-                .eval(&region.value, &Env::module(declared_in))
-                .and_then(|v| v.as_text())
-            {
-                Ok(s) => Prop::known(s, span),
-                Err(Stop::Unknown(reason)) => {
-                    // The same unknown (a variable of one module instance) gives the same
-                    // region, whichever provider block takes it.
-                    let source = format!("{}: {reason}", self.instance(declared_in).address);
-                    Prop::known(self.hole(HoleKind::Region, &source), span)
-                }
-                Err(Stop::Error(e)) => Prop::unknown(
-                    format!("the region of provider {key} cannot be evaluated: {e}"),
-                    span,
-                ),
-            },
-        )
+        let value = self.eval(&region.value, &Env::module(declared_in));
+        self.locate(file, &region.value.span);
+        Some(match value.and_then(|v| v.as_text()) {
+            Ok(s) => Prop::known(s, span),
+            Err(Stop::Unknown(reason)) => {
+                // The same unknown (a variable of one module instance) gives the same
+                // region, whichever provider block takes it.
+                let source = format!("{}: {reason}", self.instance(declared_in).address);
+                Prop::known(self.hole(HoleKind::Region, &source), span)
+            }
+            Err(Stop::Error(e)) => Prop::unknown(
+                format!("the region of provider {key} cannot be evaluated: {e}"),
+                span,
+            ),
+        })
     }
 
     /// The provider configuration key a block uses (`provider = aws.peer`).
