@@ -70,12 +70,7 @@ pub(super) fn run(
     };
     let index = graph.index();
     let analysis = reach::analyse(&graph, &index);
-    let ctx = RuleContext {
-        graph: &graph,
-        index: &index,
-        analysis: &analysis,
-        settings: &options.settings,
-    };
+    let ctx = RuleContext::new(&graph, &index, &analysis, &options.settings);
     let mut found = Vec::new();
     for id in rules::registered_ids() {
         if !options.rules.enabled(id) || rules::SUPPRESSION_RULES.contains(&id) {

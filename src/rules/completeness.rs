@@ -29,12 +29,7 @@ type Answers = BTreeMap<(&'static str, String), BTreeSet<Answer>>;
 fn judge_all(graph: &Graph, settings: &Settings) -> Answers {
     let index = graph.index();
     let analysis = crate::reach::analyse(graph, &index);
-    let ctx = RuleContext {
-        graph,
-        index: &index,
-        analysis: &analysis,
-        settings,
-    };
+    let ctx = RuleContext::new(graph, &index, &analysis, settings);
     let mut out = Answers::new();
     for id in rules::registered_ids() {
         for j in rules::judge(id, &ctx) {

@@ -80,7 +80,7 @@ impl Rule for Dns005 {
     }
 
     fn subjects(&self, ctx: &RuleContext<'_>) -> Vec<ResourceId> {
-        let dns = Dns::build(ctx.graph, ctx.index);
+        let dns = ctx.dns();
         ctx.graph
             .iter()
             .filter(|(id, r)| {
@@ -97,8 +97,8 @@ impl Rule for Dns005 {
     #[allow(clippy::too_many_lines)]
     fn decide(&self, ctx: &RuleContext<'_>, meta: &'static RuleMeta, &id: &ResourceId) -> Verdict {
         let graph = ctx.graph;
-        let dns = Dns::build(graph, ctx.index);
-        match private_dns_on(graph, &dns, id) {
+        let dns = ctx.dns();
+        match private_dns_on(graph, dns, id) {
             Ok(true) => {}
             Ok(false) => return Verdict::Pass,
             Err(why) => return Verdict::unchecked(id, why),
@@ -125,7 +125,7 @@ impl Rule for Dns005 {
             if other >= id {
                 continue;
             }
-            match private_dns_on(graph, &dns, other) {
+            match private_dns_on(graph, dns, other) {
                 Ok(true) => rivals.push(Rival::Endpoint(other)),
                 Ok(false) => {}
                 Err(why) => {

@@ -8,7 +8,7 @@ use super::verdict::{resource_name, Rule, Verdict};
 use super::{RuleContext, RuleMeta};
 use crate::diagnostic::Related;
 use crate::model::{Kind, ResourceId};
-use crate::reach::dns::{Answer, Authority, Dns};
+use crate::reach::dns::{Answer, Authority};
 
 pub struct Dns007;
 
@@ -56,7 +56,7 @@ impl Rule for Dns007 {
 
     fn decide(&self, ctx: &RuleContext<'_>, meta: &'static RuleMeta, used: &Use) -> Verdict {
         let graph = ctx.graph;
-        let dns = Dns::build(graph, ctx.index);
+        let dns = ctx.dns();
         let plumbing = match dns.plumbing(used.vpc) {
             Ok(None) => return Verdict::Pass,
             Ok(Some(p)) => p,

@@ -7,7 +7,7 @@ use super::verdict::{resource_name, Rule, Verdict};
 use super::{RuleContext, RuleMeta};
 use crate::diagnostic::Related;
 use crate::model::{Kind, Undecided};
-use crate::reach::dns::{Answer, Dns};
+use crate::reach::dns::Answer;
 
 pub struct Dns008 {
     endpoints: Vec<Shared>,
@@ -17,9 +17,9 @@ impl Rule for Dns008 {
     type Subject = usize;
 
     fn new(ctx: &RuleContext<'_>) -> Self {
-        let dns = Dns::build(ctx.graph, ctx.index);
+        let dns = ctx.dns();
         Dns008 {
-            endpoints: private_dns_off(ctx, &dns)
+            endpoints: private_dns_off(ctx, dns)
                 .into_iter()
                 .filter(|s| dns.records_pointing_at(s.endpoint, None).0.is_empty())
                 .filter(|s| !dns.in_profile(s.endpoint))
@@ -49,7 +49,7 @@ impl Rule for Dns008 {
             Err(why) => return Verdict::unchecked(shared.endpoint, why.clone()),
             Ok(name) => name,
         };
-        let dns = Dns::build(graph, ctx.index);
+        let dns = ctx.dns();
         let (_, unknown_target) = dns.records_pointing_at(shared.endpoint, Some(name));
         let mut undecided: Option<Undecided> = unknown_target;
         for (vpc, reach) in consumers {

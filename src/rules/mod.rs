@@ -29,6 +29,7 @@ pub mod verdict;
 pub mod witness;
 pub mod xen_instance_in_ipv6_only_subnet;
 
+use std::cell::OnceCell;
 use std::sync::LazyLock;
 
 pub use endpoint_access::AccessModel;
@@ -36,6 +37,7 @@ pub use meta::RuleMeta;
 pub use verdict::{Judged, Unchecked, Verdict};
 
 use crate::model::{Graph, Index};
+use crate::reach::dns::Dns;
 use crate::reach::Analysis;
 
 /// The registry: each rule once, by id. A query rule names the type that implements its
@@ -91,6 +93,32 @@ pub struct RuleContext<'a> {
     pub index: &'a Index,
     pub analysis: &'a Analysis,
     pub settings: &'a Settings,
+    /// The unit's DNS resolution model, built once, by the first rule that asks.
+    dns: OnceCell<Dns<'a>>,
+}
+
+impl<'a> RuleContext<'a> {
+    #[must_use]
+    pub fn new(
+        graph: &'a Graph,
+        index: &'a Index,
+        analysis: &'a Analysis,
+        settings: &'a Settings,
+    ) -> Self {
+        RuleContext {
+            graph,
+            index,
+            analysis,
+            settings,
+            dns: OnceCell::new(),
+        }
+    }
+
+    /// The resolution model of the unit. Built once per unit: every DNS rule asks it for
+    /// every subject, and building it per question made a unit of n endpoints cost n².
+    pub fn dns(&self) -> &Dns<'a> {
+        self.dns.get_or_init(|| Dns::build(self.graph, self.index))
+    }
 }
 
 /// Settings that change what rules report.

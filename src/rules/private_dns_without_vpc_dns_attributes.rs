@@ -6,7 +6,6 @@ use super::verdict::{resource_name, Rule, Verdict};
 use super::{RuleContext, RuleMeta};
 use crate::diagnostic::{Diagnostic, Related};
 use crate::model::{Kind, Prop, ResourceId, Undecided, Val};
-use crate::reach::dns::Dns;
 use crate::reach::vpc_of;
 
 pub struct Dns002;
@@ -20,7 +19,7 @@ impl Rule for Dns002 {
     }
 
     fn subjects(&self, ctx: &RuleContext<'_>) -> Vec<ResourceId> {
-        let dns = Dns::build(ctx.graph, ctx.index);
+        let dns = ctx.dns();
         ctx.graph
             .iter()
             .filter(|(id, r)| {
@@ -42,7 +41,7 @@ impl Rule for Dns002 {
         let Kind::Endpoint(e) = &endpoint.kind else {
             unreachable!("subjects are endpoints");
         };
-        let dns = Dns::build(graph, ctx.index);
+        let dns = ctx.dns();
         let Some(private_dns) = dns
             .private_dns(id)
             .filter(|p| p.known_value() != Some(&false))

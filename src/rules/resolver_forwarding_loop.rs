@@ -7,7 +7,7 @@ use super::{RuleContext, RuleMeta};
 use crate::diagnostic::Related;
 use crate::model::cidr::parse_ipv4;
 use crate::model::{Graph, Kind, Prop, ResourceId, Undecided, Val};
-use crate::reach::dns::{same_domain, Dns};
+use crate::reach::dns::same_domain;
 use crate::reach::vpc_cidrs;
 
 pub struct Dns006 {
@@ -95,7 +95,7 @@ impl Rule for Dns006 {
             }
             _ => return Verdict::Pass,
         }
-        let dns = Dns::build(graph, ctx.index);
+        let dns = ctx.dns();
         let own_resolvers: Vec<u32> = vpc_cidrs(graph, ctx.index, vpc)
             .iter()
             .filter_map(|c| c.known_value().map(|c| c.addr().wrapping_add(2)))

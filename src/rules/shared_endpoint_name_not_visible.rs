@@ -115,9 +115,9 @@ impl Rule for Dns004 {
     type Subject = Question;
 
     fn new(ctx: &RuleContext<'_>) -> Self {
-        let dns = Dns::build(ctx.graph, ctx.index);
+        let dns = ctx.dns();
         Dns004 {
-            shared: private_dns_off(ctx, &dns)
+            shared: private_dns_off(ctx, dns)
                 .into_iter()
                 .filter_map(|s| {
                     let (found, unknown) = dns.records_pointing_at(s.endpoint, None);
@@ -177,7 +177,7 @@ impl Rule for Dns004 {
         let Ok(name) = &shared.name else {
             unreachable!("endpoints without a name are asked as such");
         };
-        let dns = Dns::build(graph, ctx.index);
+        let dns = ctx.dns();
         let mut resolution = match dns.resolve(q.vpc, name) {
             Ok(r) => r,
             Err(why) => return Verdict::unchecked(q.vpc, why),
@@ -215,7 +215,7 @@ impl Rule for Dns004 {
         Verdict::finding(diagnostic(
             ctx,
             meta,
-            &dns,
+            dns,
             shared,
             q.vpc,
             name,
