@@ -55,7 +55,7 @@ use self::scalars::{
 pub const MAX_DEPTH: usize = 512;
 
 /// The most bytes that anchors and aliases may copy in one document (each anchored node is
-/// copied once when defined and once per alias; a node counts [`NODE_BYTES`] plus its
+/// copied once when defined and once per alias; a node counts `NODE_BYTES` plus its
 /// text). Past it, aliases become `null` ("billion laughs" protection, in nodes and in
 /// bytes: a bomb peaks at about 100 MB).
 pub const MAX_ALIAS_BYTES: usize = 64 * 1024 * 1024;
