@@ -673,13 +673,25 @@ fn git_sources_are_cloned_with_git_only() {
         .local_addr()
         .unwrap()
         .port();
-    let daemon = Command::new("git")
-        .args([
-            "daemon",
-            "--reuseaddr",
-            "--export-all",
-            "--listen=127.0.0.1",
-        ])
+    // git-daemon itself, not `git daemon`: `git` runs it as a child and killing `git` would
+    // leave the daemon running after the test.
+    let exec_path = Command::new("git")
+        .arg("--exec-path")
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| PathBuf::from(String::from_utf8_lossy(&o.stdout).trim()));
+    let Some(git_daemon) = exec_path
+        .map(|dir| dir.join("git-daemon"))
+        .filter(|p| p.is_file())
+    else {
+        return skip(
+            "git_sources_are_cloned_with_git_only",
+            "git-daemon is not in `git --exec-path`",
+        );
+    };
+    let daemon = Command::new(git_daemon)
+        .args(["--reuseaddr", "--export-all", "--listen=127.0.0.1"])
         .arg(format!("--port={port}"))
         .arg(format!("--base-path={}", served.display()))
         .arg(&served)
