@@ -80,18 +80,7 @@ impl Rule for Dns005 {
     }
 
     fn subjects(&self, ctx: &RuleContext<'_>) -> Vec<ResourceId> {
-        let dns = ctx.dns();
-        ctx.graph
-            .iter()
-            .filter(|(id, r)| {
-                matches!(r.kind, Kind::Endpoint(_))
-                    && (dns
-                        .private_dns(*id)
-                        .is_some_and(|p| p.known_value() != Some(&false))
-                        || dns.private_dns_unknown(*id).is_some())
-            })
-            .map(|(id, _)| id)
-            .collect()
+        ctx.dns().private_dns_candidates()
     }
 
     #[allow(clippy::too_many_lines)]

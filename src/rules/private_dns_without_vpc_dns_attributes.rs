@@ -19,20 +19,7 @@ impl Rule for Dns002 {
     }
 
     fn subjects(&self, ctx: &RuleContext<'_>) -> Vec<ResourceId> {
-        let dns = ctx.dns();
-        ctx.graph
-            .iter()
-            .filter(|(id, r)| {
-                // Omitted private DNS is false in Terraform and CloudFormation; an
-                // aws_vpc_endpoint_private_dns of the endpoint decides it instead.
-                matches!(r.kind, Kind::Endpoint(_))
-                    && (dns
-                        .private_dns(*id)
-                        .is_some_and(|p| p.known_value() != Some(&false))
-                        || dns.private_dns_unknown(*id).is_some())
-            })
-            .map(|(id, _)| id)
-            .collect()
+        ctx.dns().private_dns_candidates()
     }
 
     fn decide(&self, ctx: &RuleContext<'_>, meta: &'static RuleMeta, &id: &ResourceId) -> Verdict {

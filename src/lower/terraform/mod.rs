@@ -458,23 +458,7 @@ impl<'a> Ctx<'_, 'a> {
         let items: Result<Vec<(Value, Value)>, String> = match for_each {
             None => Err("the dynamic block has no for_each".to_owned()),
             Some(Err(e)) => Err(stop_text(e)),
-            Some(Ok(v)) => match v.resolved() {
-                Ok(Value::List(items)) => Ok(items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, v)| {
-                        #[allow(clippy::cast_precision_loss)]
-                        (Value::Number(i as f64), v.clone())
-                    })
-                    .collect()),
-                Ok(Value::Map(map)) => Ok(map
-                    .iter()
-                    .map(|(k, v)| (value::key_value(k), v.clone()))
-                    .collect()),
-                Ok(Value::Null) => Ok(Vec::new()),
-                Ok(other) => Err(format!("for_each is a {}", other.type_name())),
-                Err(e) => Err(stop_text(e)),
-            },
+            Some(Ok(v)) => value::dynamic_elements(&v),
         };
         match items {
             Ok(items) => {

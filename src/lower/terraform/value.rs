@@ -438,6 +438,28 @@ pub fn format_number(n: f64) -> String {
     }
 }
 
+/// What a `dynamic` block's `for_each` iterates, as (`key`, `value`) pairs: a list's
+/// indices or a map's keys with their elements; `null` makes no block.
+///
+/// # Errors
+/// Why the elements are not known: the value is, or holds, an unknown, or is no collection.
+pub fn dynamic_elements(for_each: &Value) -> Result<Vec<(Value, Value)>, String> {
+    match for_each.resolved() {
+        Ok(Value::List(items)) => Ok(items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                #[allow(clippy::cast_precision_loss)]
+                (Value::Number(i as f64), v.clone())
+            })
+            .collect()),
+        Ok(Value::Map(map)) => Ok(map.iter().map(|(k, v)| (key_value(k), v.clone())).collect()),
+        Ok(Value::Null) => Ok(Vec::new()),
+        Ok(other) => Err(format!("for_each is a {}", other.type_name())),
+        Err(Stop::Unknown(r) | Stop::Error(r)) => Err(r),
+    }
+}
+
 /// The value of a map key or instance key ([`Value::as_key`]).
 pub fn key_value(key: &str) -> Value {
     let s = SymStr::from_encoded(key);

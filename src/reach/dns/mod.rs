@@ -219,6 +219,24 @@ impl<'g> Dns<'g> {
         self.private_dns_floating.as_ref()
     }
 
+    /// The endpoints whose private DNS is, or may be, on (omitted is off in Terraform and
+    /// CloudFormation; an `aws_vpc_endpoint_private_dns` may turn it on): DNS002's and
+    /// DNS005's subjects.
+    #[must_use]
+    pub fn private_dns_candidates(&self) -> Vec<ResourceId> {
+        self.graph
+            .iter()
+            .filter(|(id, r)| {
+                matches!(r.kind, Kind::Endpoint(_))
+                    && (self
+                        .private_dns(*id)
+                        .is_some_and(|p| p.known_value() != Some(&false))
+                        || self.private_dns_unknown(*id).is_some())
+            })
+            .map(|(id, _)| id)
+            .collect()
+    }
+
     /// Whether some association, zone or endpoint of the code has a VPC that is not known.
     #[must_use]
     pub fn has_floating(&self) -> bool {

@@ -3,6 +3,7 @@
 //! written with it is as literal as one written with `jsonencode`.
 
 use super::{Env, Evaluator, Stop, Value};
+use crate::lower::terraform::value::dynamic_elements;
 
 impl Evaluator<'_> {
     /// The `json` a policy document data source renders, with only the parts vpclint
@@ -61,23 +62,7 @@ impl Evaluator<'_> {
                     .attribute("for_each")
                     .map(|a| self.eval(&a.value, env));
                 let elements: Result<Vec<(Value, Value)>, String> = match for_each {
-                    Some(Ok(v)) => match v.resolved() {
-                        Ok(Value::List(items)) => Ok(items
-                            .iter()
-                            .enumerate()
-                            .map(|(i, v)| {
-                                #[allow(clippy::cast_precision_loss)]
-                                (Value::Number(i as f64), v.clone())
-                            })
-                            .collect()),
-                        Ok(Value::Map(m)) => Ok(m
-                            .iter()
-                            .map(|(k, v)| (Value::String(k.clone()), v.clone()))
-                            .collect()),
-                        Ok(Value::Null) => Ok(Vec::new()),
-                        Ok(other) => Err(format!("for_each is a {}", other.type_name())),
-                        Err(Stop::Unknown(r) | Stop::Error(r)) => Err(r),
-                    },
+                    Some(Ok(v)) => dynamic_elements(&v),
                     Some(Err(Stop::Unknown(r) | Stop::Error(r))) => Err(r),
                     None => Err("the dynamic block has no for_each".to_owned()),
                 };
