@@ -1041,8 +1041,36 @@ impl<'g> Dns<'g> {
             if let Some(other) = self.inbound_endpoint_vpc(addr)? {
                 return Ok(Dhcp::Forwarder(other));
             }
+            if let Some(other) = self.forwarder_at(vpc, addr)? {
+                return Ok(Dhcp::Forwarder(other));
+            }
         }
         Ok(Dhcp::Bypass(options))
+    }
+
+    /// The other VPC of the code whose CIDR holds a literal name server address (not that
+    /// VPC's own resolver, base + 2, which answers only its own VPC: DNS003): a forwarder
+    /// run there (on EC2, a directory outside the code), which asks that VPC's resolver.
+    fn forwarder_at(&self, vpc: ResourceId, addr: u32) -> Result<Option<ResourceId>, Undecided> {
+        let graph = self.graph;
+        let mut unknown = None;
+        for (id, r) in graph.iter() {
+            if id == vpc || !matches!(r.kind, Kind::Vpc(_)) {
+                continue;
+            }
+            for cidr in vpc_cidrs(graph, self.index, id) {
+                match cidr.known_value() {
+                    Some(c) if c.contains_addr(addr) && c.addr().wrapping_add(2) != addr => {
+                        return Ok(Some(id));
+                    }
+                    None if unknown.is_none() => {
+                        unknown = Some(undecided(&cidr, graph, "a CIDR", &r.address));
+                    }
+                    Some(_) | None => {}
+                }
+            }
+        }
+        unknown.map_or(Ok(None), Err)
     }
 
     /// The VPC of a directory or resolver endpoint used as name servers.
